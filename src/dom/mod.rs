@@ -1,0 +1,188 @@
+//! The HTML document model: html5ever parsing into an rcdom tree, element helpers and
+//! iterative (never recursive) traversal, so that deep legacy markup cannot overflow a
+//! worker's stack.
+
+mod select;
+
+pub use select::{DomIndex, SelectError, Selector};
+
+use html5ever::tendril::TendrilSink;
+use html5ever::{parse_document, ParseOpts};
+use markup5ever_rcdom::{Handle, NodeData, RcDom};
+
+/// A parsed page. The `RcDom` owns the tree: dropping it empties every node, so the
+/// document is kept alive for as long as any handle into it is in use.
+pub struct Document {
+    dom: RcDom,
+}
+
+impl Document {
+    /// Parses a whole HTML document (or a fragment, which html5ever places in `<body>`).
+    pub fn parse(html: &str) -> Document {
+        let dom = parse_document(RcDom::default(), ParseOpts::default()).one(html);
+        Document { dom }
+    }
+
+    /// The document node.
+    pub fn root(&self) -> Handle {
+        self.dom.document.clone()
+    }
+
+    /// The `<body>` element, or the document node when there is none.
+    pub fn body(&self) -> Handle {
+        descendants(&self.dom.document)
+            .find(|h| is_element(h, "body"))
+            .unwrap_or_else(|| self.root())
+    }
+}
+
+/// The element's local name (lowercase for HTML), or `None` for other nodes.
+pub fn tag_name(node: &Handle) -> Option<&str> {
+    match &node.data {
+        NodeData::Element { name, .. } => Some(&name.local),
+        _ => None,
+    }
+}
+
+/// Whether the node is an element with this local name.
+pub fn is_element(node: &Handle, tag: &str) -> bool {
+    tag_name(node) == Some(tag)
+}
+
+/// The value of an attribute, if the node is an element that has it.
+pub fn attr(node: &Handle, name: &str) -> Option<String> {
+    match &node.data {
+        NodeData::Element { attrs, .. } => attrs
+            .borrow()
+            .iter()
+            .find(|a| a.name.ns.is_empty() && &*a.name.local == name)
+            .map(|a| a.value.to_string()),
+        _ => None,
+    }
+}
+
+/// Whether the element's `class` attribute contains this class.
+pub fn has_class(node: &Handle, class: &str) -> bool {
+    attr(node, "class").is_some_and(|c| c.split_ascii_whitespace().any(|c| c == class))
+}
+
+/// All nodes below `node` (not `node` itself) in document order, walked with an
+/// explicit stack.
+pub fn descendants(node: &Handle) -> impl Iterator<Item = Handle> {
+    let mut stack: Vec<Handle> = node.children.borrow().iter().rev().cloned().collect();
+    std::iter::from_fn(move || {
+        let next = stack.pop()?;
+        stack.extend(next.children.borrow().iter().rev().cloned());
+        Some(next)
+    })
+}
+
+/// The concatenated text of every text node below `node`, as-is (no collapsing).
+pub fn raw_text(node: &Handle) -> String {
+    let mut out = String::new();
+    if let NodeData::Text { contents } = &node.data {
+        out.push_str(&contents.borrow());
+    }
+    for d in descendants(node) {
+        if let NodeData::Text { contents } = &d.data {
+            out.push_str(&contents.borrow());
+        }
+    }
+    out
+}
+
+/// Visible text of `node` with white space collapsed as a browser would, trimmed.
+/// `&nbsp;` counts as white space here: these strings become field values.
+pub fn text(node: &Handle) -> String {
+    let mut out = String::new();
+    let mut stack = vec![node.clone()];
+    while let Some(n) = stack.pop() {
+        match &n.data {
+            NodeData::Text { contents } => out.push_str(&contents.borrow()),
+            NodeData::Element { name, .. } => {
+                if matches!(&*name.local, "script" | "style" | "template" | "noscript") {
+                    continue;
+                }
+                if &*name.local == "br" {
+                    out.push(' ');
+                }
+                stack.extend(n.children.borrow().iter().rev().cloned());
+            }
+            _ => stack.extend(n.children.borrow().iter().rev().cloned()),
+        }
+    }
+    collapse_whitespace(&out)
+}
+
+/// Collapses runs of white space (including no-break spaces) to one space and trims.
+pub fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Removes `node` from its parent's children. The node itself stays intact.
+pub fn detach(node: &Handle) {
+    let parent = node.parent.take().and_then(|w| w.upgrade());
+    if let Some(parent) = parent {
+        parent
+            .children
+            .borrow_mut()
+            .retain(|c| !std::rc::Rc::ptr_eq(c, node));
+    }
+}
+
+/// The greatest element nesting depth below `node`, computed without recursion.
+pub fn max_depth(node: &Handle) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(node.clone(), 0usize)];
+    while let Some((n, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        for c in n.children.borrow().iter() {
+            if matches!(c.data, NodeData::Element { .. }) {
+                stack.push((c.clone(), depth + 1));
+            }
+        }
+    }
+    deepest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_collapses_whitespace_and_skips_scripts() {
+        let doc = Document::parse("<p>  a\n\t b&nbsp;c<script>x()</script><br>d </p>");
+        let p = descendants(&doc.root())
+            .find(|h| is_element(h, "p"))
+            .unwrap();
+        assert_eq!(text(&p), "a b c d");
+    }
+
+    #[test]
+    fn detach_removes_only_that_node() {
+        let doc = Document::parse("<div><p>a</p><p>b</p></div>");
+        let first = descendants(&doc.root())
+            .find(|h| is_element(h, "p"))
+            .unwrap();
+        detach(&first);
+        assert_eq!(text(&doc.body()), "b");
+        assert_eq!(text(&first), "a");
+    }
+
+    #[test]
+    fn depth_of_deep_nesting_needs_no_recursion() {
+        let html = "<span>".repeat(50_000);
+        let doc = Document::parse(&html);
+        assert!(max_depth(&doc.root()) >= 50_000);
+    }
+}

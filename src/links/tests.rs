@@ -1,0 +1,159 @@
+//! Tests of the default (City of Chicago) link policy on the patterns of the real pages.
+
+use super::*;
+
+fn chicago() -> LinkPolicy {
+    LinkPolicy::new(&LinksConfig {
+        origin: "https://www.chicago.gov".into(),
+        aliases: vec![
+            "chicago.gov".into(),
+            "cityofchicago.org".into(),
+            "www.cityofchicago.org".into(),
+        ],
+        own_site: OwnSiteStyle::RootRelative,
+        https_upgrade: HttpsUpgrade::Own,
+        prefix_rewrites: vec![PrefixRewrite {
+            from: "/content/city/".into(),
+            to: "/city/".into(),
+        }],
+    })
+    .unwrap()
+}
+
+fn norm(raw: &str) -> (Option<String>, Vec<&'static str>) {
+    let l = chicago().normalize(raw);
+    (l.url, l.rules)
+}
+
+#[test]
+fn glued_url_is_repaired_and_made_root_relative() {
+    assert_eq!(
+        norm("/contenthttps://www.chicago.gov/city/en/depts/doit/provdrs/gis.html"),
+        (
+            Some("/city/en/depts/doit/provdrs/gis.html".into()),
+            vec![rule::GLUED_URL, rule::OWN_SITE]
+        )
+    );
+    assert_eq!(
+        norm("/content/damhttps://example.org/a.pdf").0.as_deref(),
+        Some("https://example.org/a.pdf")
+    );
+}
+
+#[test]
+fn missing_scheme_gets_https() {
+    assert_eq!(
+        norm("www.chicago.gov/city/depts/doit/general/ChicagoHWSWStandards.pdf"),
+        (
+            Some("/city/depts/doit/general/ChicagoHWSWStandards.pdf".into()),
+            vec![rule::MISSING_SCHEME, rule::OWN_SITE]
+        )
+    );
+    assert_eq!(
+        norm("www.example.org/x").0.as_deref(),
+        Some("https://www.example.org/x")
+    );
+}
+
+#[test]
+fn stray_space_and_aem_prefix() {
+    assert_eq!(
+        norm("https://www.chicago.gov/content/ city/en/depts/bldgs.html"),
+        (
+            Some("/city/en/depts/bldgs.html".into()),
+            vec![rule::STRAY_SPACE, rule::PREFIX_REWRITE, rule::OWN_SITE]
+        )
+    );
+    // DAM assets keep their path.
+    assert_eq!(
+        norm("https://www.chicago.gov/content/dam/city/a.pdf")
+            .0
+            .as_deref(),
+        Some("/content/dam/city/a.pdf")
+    );
+}
+
+#[test]
+fn inner_spaces_are_percent_encoded() {
+    assert_eq!(
+        norm("/content/dam/city/depts/Annual Report 2019.pdf"),
+        (
+            Some("/content/dam/city/depts/Annual%20Report%202019.pdf".into()),
+            vec![rule::ENCODE_SPACE]
+        )
+    );
+    assert_eq!(norm("docs/a b.pdf").0.as_deref(), Some("docs/a%20b.pdf"));
+}
+
+#[test]
+fn https_upgrade_only_for_own_hosts() {
+    assert_eq!(
+        norm("http://www.cityofchicago.org/city/en.html")
+            .0
+            .as_deref(),
+        Some("/city/en.html")
+    );
+    assert_eq!(
+        norm("http://techplan.cityofchicago.org/"),
+        (Some("http://techplan.cityofchicago.org/".into()), vec![])
+    );
+}
+
+#[test]
+fn whatwg_normalization_is_named() {
+    assert_eq!(
+        norm("HTTPS://Example.ORG:443/a/./b/../c"),
+        (Some("https://example.org/a/c".into()), vec![rule::WHATWG])
+    );
+    assert_eq!(
+        norm("/city/en/x.html"),
+        (Some("/city/en/x.html".into()), vec![])
+    );
+}
+
+#[test]
+fn placeholders_and_unsafe_schemes_are_dropped() {
+    for raw in ["#", "", "  ", "mailto:"] {
+        assert_eq!(norm(raw), (None, vec![rule::PLACEHOLDER]), "{raw:?}");
+    }
+    for raw in [
+        "javascript:void(0)",
+        " JavaScript:alert(1)",
+        "vbscript:x",
+        "data:text/html,x",
+        "java\nscript:x",
+    ] {
+        assert_eq!(norm(raw), (None, vec![rule::UNSAFE_SCHEME]), "{raw:?}");
+    }
+    assert!(norm("data:image/png;base64,AAAA").0.is_some());
+}
+
+#[test]
+fn mailto_and_tel_are_trimmed() {
+    assert_eq!(
+        norm("mailto: doit@cityofchicago.org"),
+        (
+            Some("mailto:doit@cityofchicago.org".into()),
+            vec![rule::MAILTO_TRIM]
+        )
+    );
+    assert_eq!(
+        norm("tel:312.744\n.5000"),
+        (Some("tel:312.744.5000".into()), vec![rule::TEL_TRIM])
+    );
+}
+
+#[test]
+fn liquid_links_are_kept_verbatim() {
+    let raw = format!("{}0{}/assets/x.css", liquid::OPEN, liquid::CLOSE);
+    assert_eq!(norm(&raw), (Some(raw.clone()), vec![]));
+}
+
+#[test]
+fn fragments_and_relative_links_stay() {
+    assert_eq!(norm("#top"), (Some("#top".into()), vec![]));
+    assert_eq!(
+        norm("../doit.html#a"),
+        (Some("../doit.html#a".into()), vec![])
+    );
+}

@@ -1,0 +1,119 @@
+//! Markdown escaping: text is escaped character by character where CommonMark/GFM would
+//! otherwise read it as markup, and line starts are escaped once a block is assembled.
+
+/// Escapes running text. `in_table` also escapes `|`.
+pub fn escape_text(text: &str, in_table: bool, out: &mut String) {
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        let escape = match c {
+            '\\' | '*' | '`' | '[' | ']' | '~' => true,
+            '_' => {
+                !(prev.is_some_and(char::is_alphanumeric)
+                    && next.is_some_and(char::is_alphanumeric))
+            }
+            '<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
+            '&' => looks_like_entity(&chars[i + 1..]),
+            '|' => in_table,
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+/// `&name;`, `&#123;` or `&#x1F;` follows.
+fn looks_like_entity(rest: &[char]) -> bool {
+    let body: String = rest
+        .iter()
+        .take(34)
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == '#')
+        .collect();
+    !body.is_empty() && rest.get(body.len()) == Some(&';')
+}
+
+/// Escapes what would start a block at the beginning of each line of a paragraph:
+/// ATX headings, block quotes, list markers, thematic breaks and setext underlines.
+pub fn escape_line_starts(block: &str) -> String {
+    let mut out = String::with_capacity(block.len() + 4);
+    for (n, line) in block.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        out.push_str(&escape_line_start(line, n > 0));
+    }
+    out
+}
+
+fn escape_line_start(line: &str, continuation: bool) -> String {
+    let first = line.chars().next();
+    let rest_after = |k: usize| line[k..].chars().next();
+    let needs = match first {
+        Some('#') => {
+            let hashes = line.chars().take_while(|&c| c == '#').count();
+            hashes <= 6 && rest_after(hashes).is_none_or(|c| c == ' ' || c == '\t')
+        }
+        Some('>') => true,
+        Some('-' | '+') => {
+            rest_after(1).is_none_or(|c| c == ' ' || c == '\t')
+                || (continuation && line.trim_end().chars().all(|c| c == '-' || c == ' '))
+        }
+        Some('=') => continuation && line.trim_end().chars().all(|c| c == '='),
+        Some(c) if c.is_ascii_digit() => {
+            let digits = line.chars().take_while(char::is_ascii_digit).count();
+            digits <= 9
+                && matches!(rest_after(digits), Some('.' | ')'))
+                && line[digits + 1..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c == ' ' || c == '\t')
+        }
+        _ => false,
+    };
+    if !needs {
+        return line.to_string();
+    }
+    match first {
+        Some(c) if c.is_ascii_digit() => {
+            let digits = line.chars().take_while(char::is_ascii_digit).count();
+            format!("{}\\{}", &line[..digits], &line[digits..])
+        }
+        _ => format!("\\{line}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn esc(s: &str) -> String {
+        let mut out = String::new();
+        escape_text(s, false, &mut out);
+        out
+    }
+
+    #[test]
+    fn markup_characters_are_escaped() {
+        assert_eq!(
+            esc("a*b* [c] `d` \\e ~f"),
+            "a\\*b\\* \\[c\\] \\`d\\` \\\\e \\~f"
+        );
+        assert_eq!(esc("snake_case _x_"), "snake_case \\_x\\_");
+        assert_eq!(esc("a < b, <div> &amp; & c"), "a < b, \\<div> \\&amp; & c");
+    }
+
+    #[test]
+    fn block_starts_are_escaped_only_at_line_start() {
+        assert_eq!(escape_line_starts("# not a heading"), "\\# not a heading");
+        assert_eq!(escape_line_starts("#hashtag"), "#hashtag");
+        assert_eq!(escape_line_starts("1. first"), "1\\. first");
+        assert_eq!(escape_line_starts("2020) was"), "2020\\) was");
+        assert_eq!(escape_line_starts("- item"), "\\- item");
+        assert_eq!(escape_line_starts("a\\\n==="), "a\\\n\\===");
+        assert_eq!(escape_line_starts("> quote"), "\\> quote");
+        assert_eq!(escape_line_starts("-5 degrees"), "-5 degrees");
+    }
+}

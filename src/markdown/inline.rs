@@ -1,0 +1,443 @@
+//! Inline content: white space collapsed across element boundaries, emphasis, code
+//! spans, links, images and hard breaks.
+
+use markup5ever_rcdom::{Handle, NodeData};
+
+use super::escape::escape_text;
+use super::{Writer, MAX_RENDER_DEPTH};
+use crate::dom;
+
+/// A run of inline Markdown being built.
+pub(super) struct Inline {
+    s: String,
+    /// Inside a heading or table cell: a line break cannot be written as one.
+    single_line: bool,
+    in_table: bool,
+}
+
+impl Inline {
+    pub(super) fn new(single_line: bool) -> Inline {
+        Inline {
+            s: String::new(),
+            single_line,
+            in_table: false,
+        }
+    }
+
+    pub(super) fn for_table_cell() -> Inline {
+        Inline {
+            s: String::new(),
+            single_line: true,
+            in_table: true,
+        }
+    }
+
+    fn child(&self) -> Inline {
+        Inline {
+            s: String::new(),
+            single_line: self.single_line,
+            in_table: self.in_table,
+        }
+    }
+
+    fn ends_with_space(&self) -> bool {
+        self.s.ends_with(' ') || self.s.ends_with('\n')
+    }
+
+    /// Appends text, collapsing white space (no-break spaces included) and escaping.
+    pub(super) fn text(&mut self, text: &str) {
+        for (i, word) in text.split(char::is_whitespace).enumerate() {
+            if i > 0 {
+                self.space();
+            }
+            if !word.is_empty() {
+                escape_text(word, self.in_table, &mut self.s);
+            }
+        }
+    }
+
+    /// Appends Markdown syntax as is.
+    fn raw(&mut self, s: &str) {
+        self.s.push_str(s);
+    }
+
+    fn space(&mut self) {
+        if !self.ends_with_space() {
+            self.s.push(' ');
+        }
+    }
+
+    fn hard_break(&mut self) {
+        if self.in_table {
+            self.trim_end();
+            self.s.push_str("<br>");
+        } else if self.single_line {
+            self.space();
+        } else {
+            self.trim_end();
+            if !self.s.is_empty() {
+                self.s.push_str("\\\n");
+            }
+        }
+    }
+
+    fn trim_end(&mut self) {
+        let len = self.s.trim_end_matches(' ').len();
+        self.s.truncate(len);
+    }
+
+    /// Appends a child run wrapped in `open`/`close`, keeping its outer white space
+    /// outside the delimiters. An empty child adds only its white space.
+    fn wrapped(&mut self, child: Inline, open: &str, close: &str) {
+        let lead = child.s.starts_with(' ');
+        let trail = child.s.ends_with(' ') || child.s.ends_with('\n');
+        let body = child.finish();
+        if lead {
+            self.space();
+        }
+        if body.is_empty() {
+            if trail {
+                self.space();
+            }
+            return;
+        }
+        self.raw(open);
+        self.raw(&body);
+        self.raw(close);
+        if trail {
+            self.space();
+        }
+    }
+
+    /// Wraps the whole run, e.g. in `**` for a term.
+    pub(super) fn wrap(self, delim: &str) -> Inline {
+        let mut out = self.child();
+        out.wrapped(self, delim, delim);
+        out
+    }
+
+    /// The finished run: trimmed, without leading or trailing breaks.
+    pub(super) fn finish(self) -> String {
+        let mut s = self
+            .s
+            .replace(" \\\n", "\\\n")
+            .replace("\\\n ", "\\\n")
+            .replace(" <br>", "<br>")
+            .replace("<br> ", "<br>");
+        loop {
+            let t = s.trim_matches(' ');
+            let t = t.strip_suffix("\\\n").unwrap_or(t);
+            let t = t.strip_suffix("<br>").unwrap_or(t);
+            let t = t.strip_prefix("<br>").unwrap_or(t);
+            if t.len() == s.len() {
+                break;
+            }
+            s = t.to_string();
+        }
+        s
+    }
+}
+
+impl Writer<'_> {
+    /// Renders one inline element (or an unknown one, treated as inline) into `out`.
+    pub(super) fn inline(&mut self, node: &Handle, out: &mut Inline, depth: usize) {
+        let NodeData::Element { name, .. } = &node.data else {
+            if let NodeData::Text { contents } = &node.data {
+                out.text(&contents.borrow());
+            }
+            return;
+        };
+        let tag = name.local.to_string();
+        if depth > MAX_RENDER_DEPTH {
+            self.loss(
+                &tag,
+                format!("nesting deeper than {MAX_RENDER_DEPTH} levels flattened to its text"),
+            );
+            out.text(&dom::text(node));
+            return;
+        }
+        match tag.as_str() {
+            "br" => out.hard_break(),
+            "strong" | "b" => self.delimited(node, out, "**", "**", depth),
+            "em" | "i" | "cite" | "dfn" | "var" => self.delimited(node, out, "*", "*", depth),
+            "del" | "s" | "strike" => self.delimited(node, out, "~~", "~~", depth),
+            "code" | "kbd" | "samp" | "tt" => code_span(&dom::raw_text(node), out),
+            "a" => self.link(node, out, depth),
+            "img" => self.image(node, out),
+            "iframe" | "video" | "audio" | "embed" | "object" => self.embed(node, &tag, out, depth),
+            "input" => self.input(node, out),
+            "select" | "svg" | "canvas" | "math" | "textarea" | "map" => {
+                let text = dom::text(node);
+                if !text.is_empty() {
+                    self.loss(
+                        &tag,
+                        format!("<{tag}> has no Markdown form; its text was dropped: {text:?}"),
+                    );
+                }
+            }
+            t if super::is_invisible(t) => {}
+            t if super::is_block(t) => {
+                // A block inside inline content (e.g. `<a><div>…</div></a>`): keep its
+                // content inline, separated by spaces.
+                out.space();
+                self.inline_children(node, out, depth);
+                out.space();
+            }
+            _ => self.inline_children(node, out, depth),
+        }
+    }
+
+    fn delimited(
+        &mut self,
+        node: &Handle,
+        out: &mut Inline,
+        open: &str,
+        close: &str,
+        depth: usize,
+    ) {
+        let mut child = out.child();
+        self.inline_children(node, &mut child, depth);
+        out.wrapped(child, open, close);
+    }
+
+    fn link(&mut self, node: &Handle, out: &mut Inline, depth: usize) {
+        let mut child = out.child();
+        self.inline_children(node, &mut child, depth);
+        let Some(href) = dom::attr(node, "href") else {
+            out.wrapped(child, "", "");
+            return;
+        };
+        let link = self.policy.normalize(&href);
+        let url = link.url.clone();
+        self.links.push(link);
+        let Some(url) = url else {
+            out.wrapped(child, "", "");
+            return;
+        };
+        let lead = child.s.starts_with(' ');
+        let trail = child.s.ends_with(' ');
+        let text = child.finish();
+        if text.is_empty() {
+            let label = dom::attr(node, "aria-label")
+                .or_else(|| dom::attr(node, "title"))
+                .map(|t| dom::collapse_whitespace(&t))
+                .unwrap_or_default();
+            if label.is_empty() {
+                self.loss("a", format!("link to {url} has no text and was dropped"));
+                return;
+            }
+            let mut l = out.child();
+            l.text(&label);
+            return self.write_link(out, &l.finish(), &url, None, lead, trail);
+        }
+        let title = dom::attr(node, "title")
+            .map(|t| dom::collapse_whitespace(&t))
+            .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case(&plain(&text)));
+        self.write_link(out, &text, &url, title.as_deref(), lead, trail);
+    }
+
+    fn write_link(
+        &mut self,
+        out: &mut Inline,
+        text: &str,
+        url: &str,
+        title: Option<&str>,
+        lead: bool,
+        trail: bool,
+    ) {
+        if lead {
+            out.space();
+        }
+        out.raw("[");
+        out.raw(text);
+        out.raw("](");
+        out.raw(&destination(url));
+        if let Some(t) = title {
+            out.raw(" ");
+            out.raw(&link_title(t));
+        }
+        out.raw(")");
+        if trail {
+            out.space();
+        }
+    }
+
+    fn image(&mut self, node: &Handle, out: &mut Inline) {
+        let alt = dom::attr(node, "alt")
+            .map(|a| dom::collapse_whitespace(&a))
+            .unwrap_or_default();
+        let Some(src) = dom::attr(node, "src").filter(|s| !s.trim().is_empty()) else {
+            if !alt.is_empty() {
+                out.text(&alt);
+            }
+            return;
+        };
+        let link = self.policy.normalize(&src);
+        let url = link.url.clone();
+        self.links.push(link);
+        let Some(url) = url else {
+            self.loss(
+                "img",
+                format!("image source {src:?} is not allowed; the image was dropped"),
+            );
+            if !alt.is_empty() {
+                out.text(&alt);
+            }
+            return;
+        };
+        let mut a = out.child();
+        a.text(&alt);
+        let title = dom::attr(node, "title")
+            .map(|t| dom::collapse_whitespace(&t))
+            .filter(|t| !t.is_empty() && *t != alt);
+        out.raw("![");
+        out.raw(&a.finish());
+        out.raw("](");
+        out.raw(&destination(&url));
+        if let Some(t) = title {
+            out.raw(" ");
+            out.raw(&link_title(&t));
+        }
+        out.raw(")");
+    }
+
+    /// Embedded media become a link to their source.
+    fn embed(&mut self, node: &Handle, tag: &str, out: &mut Inline, depth: usize) {
+        let src = dom::attr(node, "src")
+            .or_else(|| dom::attr(node, "data"))
+            .or_else(|| {
+                dom::descendants(node)
+                    .find(|h| dom::is_element(h, "source"))
+                    .and_then(|h| dom::attr(&h, "src"))
+            });
+        let Some(src) = src else {
+            if tag != "iframe" {
+                self.inline_children(node, out, depth);
+            }
+            return;
+        };
+        let link = self.policy.normalize(&src);
+        let url = link.url.clone();
+        self.links.push(link);
+        let Some(url) = url else {
+            self.loss(
+                tag,
+                format!("<{tag}> source {src:?} is not allowed and was dropped"),
+            );
+            return;
+        };
+        let label = dom::attr(node, "title")
+            .or_else(|| dom::attr(node, "aria-label"))
+            .map(|t| dom::collapse_whitespace(&t))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| match tag {
+                "video" => "Video".to_string(),
+                "audio" => "Audio".to_string(),
+                _ => "Embedded content".to_string(),
+            });
+        let mut l = out.child();
+        l.text(&label);
+        out.space();
+        self.write_link(out, &l.finish(), &url, None, false, false);
+        out.space();
+    }
+
+    fn input(&mut self, node: &Handle, out: &mut Inline) {
+        let kind = dom::attr(node, "type")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match kind.as_str() {
+            "checkbox" => out.raw(if dom::attr(node, "checked").is_some() {
+                "[x] "
+            } else {
+                "[ ] "
+            }),
+            "hidden" => {}
+            "submit" | "button" | "reset" => {
+                if let Some(v) = dom::attr(node, "value").filter(|v| !v.trim().is_empty()) {
+                    self.loss("input", format!("form button {v:?} dropped"));
+                }
+            }
+            _ => {
+                let label = dom::attr(node, "placeholder").or_else(|| dom::attr(node, "value"));
+                self.loss(
+                    "input",
+                    match label {
+                        Some(l) if !l.trim().is_empty() => format!("form field {l:?} dropped"),
+                        _ => "form field dropped".to_string(),
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// Text without backslash escapes, to compare with a title attribute.
+fn plain(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    let mut chars = md.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(|n| n.is_ascii_punctuation()) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A code span whose fence is longer than any backtick run inside.
+fn code_span(text: &str, out: &mut Inline) {
+    let text = dom::collapse_whitespace(&text.replace('\u{a0}', " "));
+    if text.is_empty() {
+        return;
+    }
+    let fence = "`".repeat(super::longest_run(&text, '`') + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    out.raw(&fence);
+    out.raw(pad);
+    out.raw(&if out.in_table {
+        text.replace('|', "\\|")
+    } else {
+        text
+    });
+    out.raw(pad);
+    out.raw(&fence);
+}
+
+/// A link destination, in `<…>` form when it holds spaces or unbalanced parentheses.
+fn destination(url: &str) -> String {
+    let mut depth: i32 = 0;
+    let mut balanced = true;
+    for c in url.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    balanced = false;
+                }
+            }
+            _ => {}
+        }
+    }
+    let needs_angle =
+        url.is_empty() || !balanced || depth != 0 || url.contains([' ', '<', '>', '\n']);
+    if needs_angle && !url.contains(super::super::source::liquid::OPEN) {
+        format!(
+            "<{}>",
+            url.replace('<', "%3C")
+                .replace('>', "%3E")
+                .replace(' ', "%20")
+        )
+    } else {
+        url.to_string()
+    }
+}
+
+fn link_title(t: &str) -> String {
+    format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\""))
+}

@@ -1,0 +1,455 @@
+//! DOM → CommonMark/GFM. Block structure is rendered to a list of blocks joined by blank
+//! lines; inline content collapses white space as a browser would. Links and images
+//! pass through the link policy. Elements that cannot reach the Markdown are reported as
+//! losses, never dropped silently.
+
+mod escape;
+mod inline;
+mod table;
+
+use markup5ever_rcdom::{Handle, NodeData};
+
+use crate::dom;
+use crate::links::{Link, LinkPolicy};
+use inline::Inline;
+
+/// Nesting deeper than this is flattened to its text (and reported), so that rendering
+/// never recurses without bound.
+pub const MAX_RENDER_DEPTH: usize = 200;
+
+/// Content that did not reach the Markdown, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loss {
+    pub element: String,
+    pub reason: String,
+}
+
+/// The Markdown of one content root.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub markdown: String,
+    pub links: Vec<Link>,
+    pub losses: Vec<Loss>,
+}
+
+/// Converts the children of `root` to Markdown.
+pub fn render(root: &Handle, policy: &LinkPolicy) -> Rendered {
+    let mut w = Writer {
+        policy,
+        links: Vec::new(),
+        losses: Vec::new(),
+    };
+    let blocks = w.children_blocks(root, 0);
+    let markdown = join_blocks(&blocks);
+    Rendered {
+        markdown,
+        links: w.links,
+        losses: w.losses,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Para,
+    List { ordered: bool, marker: char },
+    Other,
+}
+
+#[derive(Debug, Clone)]
+struct Block {
+    text: String,
+    kind: Kind,
+}
+
+impl Block {
+    fn other(text: String) -> Block {
+        Block {
+            text,
+            kind: Kind::Other,
+        }
+    }
+}
+
+fn join_blocks(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for b in blocks {
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(&b.text);
+    }
+    out
+}
+
+/// Elements whose content is not rendered and is not visible text.
+fn is_invisible(tag: &str) -> bool {
+    matches!(
+        tag,
+        "script"
+            | "style"
+            | "template"
+            | "head"
+            | "title"
+            | "meta"
+            | "link"
+            | "base"
+            | "noscript"
+            | "param"
+            | "source"
+            | "track"
+            | "datalist"
+    )
+}
+
+/// Elements that end the current paragraph.
+fn is_block(tag: &str) -> bool {
+    matches!(
+        tag,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "body"
+            | "center"
+            | "dd"
+            | "details"
+            | "dialog"
+            | "dir"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hgroup"
+            | "hr"
+            | "html"
+            | "legend"
+            | "li"
+            | "main"
+            | "menu"
+            | "nav"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "summary"
+            | "table"
+            | "tbody"
+            | "td"
+            | "tfoot"
+            | "th"
+            | "thead"
+            | "tr"
+            | "ul"
+            | "caption"
+            | "search"
+    )
+}
+
+struct Writer<'a> {
+    policy: &'a LinkPolicy,
+    links: Vec<Link>,
+    losses: Vec<Loss>,
+}
+
+impl Writer<'_> {
+    fn loss(&mut self, element: &str, reason: impl Into<String>) {
+        self.losses.push(Loss {
+            element: element.to_string(),
+            reason: reason.into(),
+        });
+    }
+
+    /// Renders the children of a block container into blocks.
+    fn children_blocks(&mut self, node: &Handle, depth: usize) -> Vec<Block> {
+        let mut out = Vec::new();
+        let mut para = Inline::new(false);
+        if depth > MAX_RENDER_DEPTH {
+            self.loss(
+                dom::tag_name(node).unwrap_or("#text"),
+                format!("nesting deeper than {MAX_RENDER_DEPTH} levels flattened to its text"),
+            );
+            para.text(&dom::text(node));
+            push_para(&mut out, para);
+            return out;
+        }
+        let children: Vec<Handle> = node.children.borrow().clone();
+        for child in &children {
+            match &child.data {
+                NodeData::Text { contents } => para.text(&contents.borrow()),
+                NodeData::Element { name, .. } => {
+                    let tag = name.local.to_string();
+                    if is_invisible(&tag) {
+                        continue;
+                    }
+                    if is_block(&tag) {
+                        push_para(&mut out, std::mem::replace(&mut para, Inline::new(false)));
+                        self.block(child, &tag, depth + 1, &mut out);
+                    } else {
+                        self.inline(child, &mut para, depth + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        push_para(&mut out, para);
+        out
+    }
+
+    fn block(&mut self, node: &Handle, tag: &str, depth: usize, out: &mut Vec<Block>) {
+        match tag {
+            "p" | "dt" | "summary" | "legend" | "caption" | "figcaption" => {
+                let mut para = Inline::new(false);
+                self.inline_children(node, &mut para, depth);
+                if matches!(tag, "dt" | "summary") {
+                    para = para.wrap("**");
+                }
+                push_para(out, para);
+            }
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                let level = (tag.as_bytes()[1] - b'0') as usize;
+                let mut text = Inline::new(true);
+                self.inline_children(node, &mut text, depth);
+                let text = text.finish();
+                if !text.is_empty() {
+                    let text = if text.ends_with('#') {
+                        format!("{}\\#", &text[..text.len() - 1])
+                    } else {
+                        text
+                    };
+                    out.push(Block::other(format!("{} {}", "#".repeat(level), text)));
+                }
+            }
+            "hr" => out.push(Block::other("---".to_string())),
+            "ul" | "ol" | "menu" | "dir" => {
+                let ordered = tag == "ol";
+                let marker = match out.last() {
+                    Some(Block {
+                        kind: Kind::List { ordered: o, marker },
+                        ..
+                    }) if *o == ordered => next_marker(*marker, ordered),
+                    _ => {
+                        if ordered {
+                            '.'
+                        } else {
+                            '-'
+                        }
+                    }
+                };
+                if let Some(text) = self.list(node, ordered, marker, depth) {
+                    out.push(Block {
+                        text,
+                        kind: Kind::List { ordered, marker },
+                    });
+                }
+            }
+            "blockquote" => {
+                let inner = self.children_blocks(node, depth);
+                if !inner.is_empty() {
+                    out.push(Block::other(prefix_lines(&join_blocks(&inner), "> ", ">")));
+                }
+            }
+            "pre" => out.push(Block::other(code_block(node))),
+            "table" => {
+                for b in self.table(node, depth) {
+                    out.push(b);
+                }
+            }
+            _ => out.extend(self.children_blocks(node, depth)),
+        }
+    }
+
+    /// A list, or `None` when it has no content.
+    fn list(&mut self, node: &Handle, ordered: bool, marker: char, depth: usize) -> Option<String> {
+        let mut items: Vec<Vec<Block>> = Vec::new();
+        let mut stray = Inline::new(false);
+        let children: Vec<Handle> = node.children.borrow().clone();
+        for child in &children {
+            match dom::tag_name(child) {
+                Some("li") => {
+                    flush_stray(&mut items, &mut stray);
+                    items.push(self.children_blocks(child, depth + 1));
+                }
+                Some(t @ ("ul" | "ol")) => {
+                    // `ul > ul`: legacy HTML nests lists without an `li`; the inner list
+                    // belongs to the item before it.
+                    flush_stray(&mut items, &mut stray);
+                    let mut nested = Vec::new();
+                    self.block(child, t, depth + 1, &mut nested);
+                    match items.last_mut() {
+                        Some(last) => last.extend(nested),
+                        None => items.push(nested),
+                    }
+                }
+                Some(t) if is_invisible(t) => {}
+                Some(t) if is_block(t) => {
+                    flush_stray(&mut items, &mut stray);
+                    let mut blocks = Vec::new();
+                    self.block(child, t, depth + 1, &mut blocks);
+                    if !blocks.is_empty() {
+                        items.push(blocks);
+                    }
+                }
+                Some(_) => self.inline(child, &mut stray, depth + 1),
+                None => {
+                    if let NodeData::Text { contents } = &child.data {
+                        stray.text(&contents.borrow());
+                    }
+                }
+            }
+        }
+        flush_stray(&mut items, &mut stray);
+        if items.is_empty() {
+            return None;
+        }
+        let loose = items.iter().any(|blocks| {
+            blocks.windows(2).any(|w| {
+                !matches!(w[1].kind, Kind::List { .. }) || matches!(w[0].kind, Kind::List { .. })
+            })
+        });
+        let start: usize = if ordered {
+            dom::attr(node, "start")
+                .and_then(|s| s.trim().parse().ok())
+                .unwrap_or(1)
+        } else {
+            1
+        };
+        let mut out = String::new();
+        for (i, blocks) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(if loose { "\n\n" } else { "\n" });
+            }
+            let bullet = if ordered {
+                format!("{}{} ", start + i, marker)
+            } else {
+                format!("{marker} ")
+            };
+            let sep = if loose { "\n\n" } else { "\n" };
+            let body = blocks
+                .iter()
+                .map(|b| b.text.as_str())
+                .collect::<Vec<_>>()
+                .join(sep);
+            if body.is_empty() {
+                out.push_str(bullet.trim_end());
+                continue;
+            }
+            let indent = " ".repeat(bullet.len());
+            for (n, line) in body.split('\n').enumerate() {
+                if n == 0 {
+                    out.push_str(&bullet);
+                    out.push_str(line);
+                } else {
+                    out.push('\n');
+                    if !line.is_empty() {
+                        out.push_str(&indent);
+                        out.push_str(line);
+                    }
+                }
+            }
+        }
+        Some(out)
+    }
+
+    fn inline_children(&mut self, node: &Handle, out: &mut Inline, depth: usize) {
+        let children: Vec<Handle> = node.children.borrow().clone();
+        for child in &children {
+            match &child.data {
+                NodeData::Text { contents } => out.text(&contents.borrow()),
+                NodeData::Element { .. } => self.inline(child, out, depth + 1),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn next_marker(marker: char, ordered: bool) -> char {
+    match (ordered, marker) {
+        (true, '.') => ')',
+        (true, _) => '.',
+        (false, '-') => '*',
+        (false, _) => '-',
+    }
+}
+
+fn flush_stray(items: &mut Vec<Vec<Block>>, stray: &mut Inline) {
+    let para = std::mem::replace(stray, Inline::new(false));
+    let mut blocks = Vec::new();
+    push_para(&mut blocks, para);
+    if !blocks.is_empty() {
+        items.push(blocks);
+    }
+}
+
+fn push_para(out: &mut Vec<Block>, para: Inline) {
+    let text = para.finish();
+    if !text.is_empty() {
+        out.push(Block {
+            text: escape::escape_line_starts(&text),
+            kind: Kind::Para,
+        });
+    }
+}
+
+fn prefix_lines(text: &str, prefix: &str, empty: &str) -> String {
+    text.split('\n')
+        .map(|l| {
+            if l.is_empty() {
+                empty.to_string()
+            } else {
+                format!("{prefix}{l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A fenced code block: the text exactly, the fence longer than any backtick run in it,
+/// the language from a `language-x` or `lang-x` class.
+fn code_block(pre: &Handle) -> String {
+    let code = dom::raw_text(pre);
+    let code = code.strip_suffix('\n').unwrap_or(&code);
+    let longest = longest_run(code, '`');
+    let fence = "`".repeat(longest.max(2) + 1);
+    let lang = std::iter::once(pre.clone())
+        .chain(dom::descendants(pre).filter(|h| dom::is_element(h, "code")))
+        .filter_map(|h| dom::attr(&h, "class"))
+        .flat_map(|c| {
+            c.split_ascii_whitespace()
+                .filter_map(|c| {
+                    c.strip_prefix("language-")
+                        .or_else(|| c.strip_prefix("lang-"))
+                })
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .next()
+        .unwrap_or_default();
+    format!("{fence}{lang}\n{code}\n{fence}")
+}
+
+fn longest_run(s: &str, c: char) -> usize {
+    let (mut best, mut cur) = (0, 0);
+    for ch in s.chars() {
+        if ch == c {
+            cur += 1;
+            best = best.max(cur);
+        } else {
+            cur = 0;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,178 @@
+//! Tables: GFM pipe tables with alignment, the first row promoted to a header when there
+//! is none, `colspan` expanded and ragged rows padded. Layout tables (one cell, or a
+//! table inside a cell) are unwrapped into their blocks.
+
+use markup5ever_rcdom::Handle;
+
+use super::inline::Inline;
+use super::{Block, Writer};
+use crate::dom;
+
+struct Cell {
+    text: String,
+    align: Option<&'static str>,
+}
+
+impl Writer<'_> {
+    pub(super) fn table(&mut self, table: &Handle, depth: usize) -> Vec<Block> {
+        let rows = rows_of(table);
+        let cell_count: usize = rows.iter().map(|r| r.len()).sum();
+        let nested = dom::descendants(table).any(|h| dom::is_element(&h, "table"));
+        if cell_count <= 1 || nested {
+            // A layout table: its cells are blocks of the page.
+            let mut out = Vec::new();
+            for cell in rows.iter().flatten() {
+                out.extend(self.children_blocks(cell, depth + 1));
+            }
+            return out;
+        }
+        let mut out = Vec::new();
+        if let Some(caption) = dom::descendants(table).find(|h| dom::is_element(h, "caption")) {
+            let mut c = Inline::new(false);
+            self.inline_children(&caption, &mut c, depth);
+            let text = c.finish();
+            if !text.is_empty() {
+                out.push(Block::other(text));
+            }
+        }
+        let mut grid: Vec<Vec<Cell>> = Vec::new();
+        for row in &rows {
+            let mut cells = Vec::new();
+            for cell in row {
+                let text = self.cell(cell, depth);
+                let span = dom::attr(cell, "colspan")
+                    .and_then(|s| s.trim().parse::<usize>().ok())
+                    .unwrap_or(1)
+                    .clamp(1, 100);
+                cells.push(Cell {
+                    text,
+                    align: alignment(cell),
+                });
+                for _ in 1..span {
+                    cells.push(Cell {
+                        text: String::new(),
+                        align: None,
+                    });
+                }
+            }
+            grid.push(cells);
+        }
+        let width = grid.iter().map(Vec::len).max().unwrap_or(0);
+        let mut lines = Vec::new();
+        for (i, row) in grid.iter().enumerate() {
+            let mut line = String::from("|");
+            for c in 0..width {
+                let text = row.get(c).map_or("", |c| c.text.as_str());
+                line.push(' ');
+                line.push_str(text);
+                line.push_str(if text.is_empty() { "|" } else { " |" });
+            }
+            lines.push(line);
+            if i == 0 {
+                let mut sep = String::from("|");
+                for c in 0..width {
+                    sep.push_str(row.get(c).and_then(|c| c.align).unwrap_or(" --- "));
+                    sep.push('|');
+                }
+                lines.push(sep);
+            }
+        }
+        out.push(Block::other(lines.join("\n")));
+        out
+    }
+
+    /// One cell's content on one line. Block content is joined with spaces and reported.
+    fn cell(&mut self, cell: &Handle, depth: usize) -> String {
+        let has_blocks = dom::descendants(cell).any(|h| {
+            dom::tag_name(&h).is_some_and(|t| {
+                matches!(
+                    t,
+                    "p" | "ul"
+                        | "ol"
+                        | "pre"
+                        | "blockquote"
+                        | "h1"
+                        | "h2"
+                        | "h3"
+                        | "h4"
+                        | "h5"
+                        | "h6"
+                        | "hr"
+                        | "dl"
+                )
+            })
+        });
+        if has_blocks {
+            self.loss(
+                dom::tag_name(cell).unwrap_or("td"),
+                "table cell holds block content (paragraphs, lists or headings); it was joined onto one line",
+            );
+        }
+        let mut inline = Inline::for_table_cell();
+        self.inline_children(cell, &mut inline, depth);
+        inline.finish()
+    }
+}
+
+/// The rows of a table in order (head, bodies, foot), each a list of its cells.
+fn rows_of(table: &Handle) -> Vec<Vec<Handle>> {
+    let mut rows = Vec::new();
+    let mut sections: Vec<Handle> = vec![table.clone()];
+    let mut order: Vec<Handle> = Vec::new();
+    while let Some(s) = sections.pop() {
+        for c in s.children.borrow().iter() {
+            match dom::tag_name(c) {
+                Some("thead") => order.insert(0, c.clone()),
+                Some("tbody") | Some("tfoot") => order.push(c.clone()),
+                Some("tr") if dom::is_element(&s, "table") => order.push(c.clone()),
+                _ => {}
+            }
+        }
+    }
+    for section in order {
+        let trs: Vec<Handle> = if dom::is_element(&section, "tr") {
+            vec![section.clone()]
+        } else {
+            section
+                .children
+                .borrow()
+                .iter()
+                .filter(|c| dom::is_element(c, "tr"))
+                .cloned()
+                .collect()
+        };
+        for tr in trs {
+            let cells: Vec<Handle> = tr
+                .children
+                .borrow()
+                .iter()
+                .filter(|c| dom::is_element(c, "td") || dom::is_element(c, "th"))
+                .cloned()
+                .collect();
+            if !cells.is_empty() {
+                rows.push(cells);
+            }
+        }
+    }
+    rows
+}
+
+fn alignment(cell: &Handle) -> Option<&'static str> {
+    let style = dom::attr(cell, "style")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let align = dom::attr(cell, "align")
+        .map(|a| a.trim().to_ascii_lowercase())
+        .or_else(|| {
+            style.split(';').find_map(|d| {
+                let (k, v) = d.split_once(':')?;
+                (k.trim() == "text-align").then(|| v.trim().to_string())
+            })
+        })?;
+    match align.as_str() {
+        "left" => Some(":---"),
+        "center" => Some(":---:"),
+        "right" => Some("---:"),
+        _ => None,
+    }
+}

@@ -1,0 +1,146 @@
+//! Unit tests of the Markdown writer on the constructs of legacy department pages.
+
+use super::*;
+use crate::dom::Document;
+use crate::links::{LinkPolicy, LinksConfig};
+
+fn md(html: &str) -> String {
+    let policy = LinkPolicy::new(&LinksConfig {
+        origin: "https://www.chicago.gov".into(),
+        aliases: vec![],
+        own_site: Default::default(),
+        https_upgrade: Default::default(),
+        prefix_rewrites: vec![],
+    })
+    .unwrap();
+    let doc = Document::parse(html);
+    render(&doc.body(), &policy).markdown
+}
+
+#[test]
+fn paragraphs_headings_and_emphasis() {
+    assert_eq!(
+        md("<h2>Title #</h2><p>Some  <b>bold </b>and<i> em</i>\n text.</p>"),
+        "## Title \\#\n\nSome **bold** and *em* text."
+    );
+}
+
+#[test]
+fn nbsp_in_running_text_becomes_a_space() {
+    assert_eq!(
+        md("<p>improve&nbsp;existing&nbsp;City</p>"),
+        "improve existing City"
+    );
+}
+
+#[test]
+fn links_drop_redundant_titles_and_placeholders() {
+    assert_eq!(
+        md(
+            r#"<p>to&nbsp;<a title="open source projects" href="https://github.com/Chicago">open source projects</a>&nbsp;</p>"#
+        ),
+        "to [open source projects](https://github.com/Chicago)"
+    );
+    assert_eq!(
+        md(r##"<p><a href="#">Home</a> and <a href="javascript:void(0)">x</a></p>"##),
+        "Home and x"
+    );
+    assert_eq!(
+        md(r#"<p><a href="/a" title="More">b</a></p>"#),
+        "[b](/a \"More\")"
+    );
+}
+
+#[test]
+fn nested_and_invalid_lists() {
+    assert_eq!(
+        md("<ul><li>a<ul><li>b</li></ul></li><li>c</li></ul>"),
+        "- a\n  - b\n- c"
+    );
+    assert_eq!(md("<ul><li>a</li><ul><li>b</li></ul></ul>"), "- a\n  - b");
+    assert_eq!(md("<ol start=3><li>x</li><li>y</li></ol>"), "3. x\n4. y");
+    assert_eq!(
+        md("<ul><li><p>a</p><p>b</p></li><li>c</li></ul>"),
+        "- a\n\n  b\n\n- c"
+    );
+    assert_eq!(md("<ul><li>a</li></ul><ul><li>b</li></ul>"), "- a\n\n* b");
+}
+
+#[test]
+fn code_blocks_keep_text_exactly() {
+    assert_eq!(
+        md("<pre><code class=\"language-rust\">fn x() {\n\tlet a = `b`;\n\n}</code></pre>"),
+        "```rust\nfn x() {\n\tlet a = `b`;\n\n}\n```"
+    );
+    assert_eq!(md("<p>Use <code>a ` b</code></p>"), "Use ``a ` b``");
+}
+
+#[test]
+fn blockquote_and_rule() {
+    assert_eq!(
+        md("<blockquote><p>a</p><p>b</p></blockquote><hr>"),
+        "> a\n>\n> b\n\n---"
+    );
+}
+
+#[test]
+fn tables_promote_header_and_pad() {
+    assert_eq!(
+        md("<table><tr><td>Name</td><td align=right>Phone</td></tr><tr><td colspan=2>x|y</td></tr><tr><td>z</td></tr></table>"),
+        "| Name | Phone |\n| --- |---:|\n| x\\|y | |\n| z | |"
+    );
+}
+
+#[test]
+fn layout_tables_are_unwrapped() {
+    assert_eq!(
+        md("<table><tr><td><p>Only</p><p>cell</p></td></tr></table>"),
+        "Only\n\ncell"
+    );
+}
+
+#[test]
+fn hard_breaks_and_images() {
+    assert_eq!(
+        md(
+            r#"<p>333 S. State<br>Suite 420<br></p><p><img src="https://www.chicago.gov/a b.png" alt="A [map]"></p>"#
+        ),
+        "333 S. State\\\nSuite 420\n\n![A \\[map\\]](/a%20b.png)"
+    );
+}
+
+#[test]
+fn scripts_and_styles_never_reach_markdown() {
+    let out = md("<p>a<script>alert(1)</script><style>p{}</style></p><p onclick=\"x()\">b</p>");
+    assert_eq!(out, "a\n\nb");
+}
+
+#[test]
+fn text_that_looks_like_markup_is_escaped() {
+    assert_eq!(
+        md("<p>1. not a list *really*</p>"),
+        "1\\. not a list \\*really\\*"
+    );
+    assert_eq!(md("<p># tag</p>"), "\\# tag");
+}
+
+#[test]
+fn deep_nesting_is_flattened_not_overflowed() {
+    let html = format!(
+        "{}deep{}",
+        "<div><span>".repeat(400),
+        "</span></div>".repeat(400)
+    );
+    let policy = LinkPolicy::new(&LinksConfig {
+        origin: "https://example.org".into(),
+        aliases: vec![],
+        own_site: Default::default(),
+        https_upgrade: Default::default(),
+        prefix_rewrites: vec![],
+    })
+    .unwrap();
+    let doc = Document::parse(&html);
+    let out = render(&doc.body(), &policy);
+    assert_eq!(out.markdown, "deep");
+    assert!(!out.losses.is_empty());
+}

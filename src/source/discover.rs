@@ -1,0 +1,154 @@
+//! Finding source pages: walks each input path in sorted order and keeps files with a
+//! page extension, skipping excluded folders (Jekyll's `_includes`, `_layouts`, …) and
+//! the output folder when it lies inside an input.
+
+use std::path::{Path, PathBuf};
+
+/// Extensions of files that may be pages. `.md` files are pages when their body is HTML,
+/// which is decided once they are read.
+pub const PAGE_EXTENSIONS: &[&str] = &["html", "htm", "shtml", "md"];
+
+/// One page found on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discovered {
+    /// The file as found.
+    pub path: PathBuf,
+    /// The input root it was found under (the input folder, or a file's parent folder).
+    pub root: PathBuf,
+    /// `path` relative to `root`, with `/` separators.
+    pub rel_path: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("{path}: no such file or folder")]
+    Missing { path: PathBuf },
+    #[error("{path}: {source}")]
+    Walk {
+        path: PathBuf,
+        #[source]
+        source: walkdir::Error,
+    },
+}
+
+/// Every page under `inputs`, sorted by input then path. `exclude` names folders to skip
+/// wherever they appear; `skip` is a folder (the output) never to enter.
+pub fn discover(
+    inputs: &[PathBuf],
+    exclude: &[String],
+    skip: Option<&Path>,
+) -> Result<Vec<Discovered>, DiscoverError> {
+    let skip = skip.and_then(|s| s.canonicalize().ok());
+    let mut pages = Vec::new();
+    for input in inputs {
+        let meta = std::fs::metadata(input).map_err(|_| DiscoverError::Missing {
+            path: input.clone(),
+        })?;
+        if meta.is_file() {
+            let root = input.parent().map(Path::to_path_buf).unwrap_or_default();
+            let name = input.file_name().unwrap_or_default().to_string_lossy();
+            pages.push(Discovered {
+                path: input.clone(),
+                root,
+                rel_path: name.into_owned(),
+            });
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(input)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                if e.depth() == 0 || !e.file_type().is_dir() {
+                    return true;
+                }
+                let name = e.file_name().to_string_lossy();
+                if name.starts_with('.') || exclude.iter().any(|x| *x == name) {
+                    return false;
+                }
+                match (&skip, e.path().canonicalize()) {
+                    (Some(skip), Ok(here)) => here != *skip,
+                    _ => true,
+                }
+            });
+        for entry in walker {
+            let entry = entry.map_err(|source| DiscoverError::Walk {
+                path: input.clone(),
+                source,
+            })?;
+            if !entry.file_type().is_file() || !is_page_name(entry.path()) {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(input).unwrap_or(entry.path());
+            let rel_path = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            pages.push(Discovered {
+                path: entry.path().to_path_buf(),
+                root: input.clone(),
+                rel_path,
+            });
+        }
+    }
+    Ok(pages)
+}
+
+fn is_page_name(path: &Path) -> bool {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .is_some_and(|e| PAGE_EXTENSIONS.contains(&e.as_str()))
+}
+
+/// The output path of a page: its relative path with the extension replaced by `.md`.
+pub fn output_rel_path(rel_path: &str) -> String {
+    match rel_path.rfind('.') {
+        Some(dot) if !rel_path[dot..].contains('/') => format!("{}.md", &rel_path[..dot]),
+        _ => format!("{rel_path}.md"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_sorted_skips_excluded_and_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "b.html",
+            "a/z.htm",
+            "a/c.shtml",
+            "_includes/x.md",
+            "out/o.html",
+            "n.txt",
+            "d.md",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "<p>x</p>").unwrap();
+        }
+        let found = discover(
+            &[root.to_path_buf()],
+            &["_includes".to_string()],
+            Some(&root.join("out")),
+        )
+        .unwrap();
+        let rels: Vec<_> = found.iter().map(|d| d.rel_path.as_str()).collect();
+        assert_eq!(rels, ["a/c.shtml", "a/z.htm", "b.html", "d.md"]);
+    }
+
+    #[test]
+    fn missing_input_is_an_error_naming_it() {
+        let err = discover(&[PathBuf::from("/no/such/dir")], &[], None).unwrap_err();
+        assert!(err.to_string().contains("/no/such/dir"));
+    }
+
+    #[test]
+    fn output_paths_mirror_input_with_md_extension() {
+        assert_eq!(output_rel_path("a/b/page.html"), "a/b/page.md");
+        assert_eq!(output_rel_path("x.shtml"), "x.md");
+        assert_eq!(output_rel_path("v1.0/readme"), "v1.0/readme.md");
+    }
+}

@@ -1,0 +1,210 @@
+//! Liquid protection. Every `{% … %}` and `{{ … }}` tag in a body is swapped for a
+//! placeholder before html5ever parses it (which would otherwise decode and re-escape
+//! entities inside tags) and restored byte for byte in the output. `{% include %}`
+//! parameters are parsed as data.
+
+/// Start and end of a placeholder: private-use characters no HTML parser, URL parser
+/// or Markdown escaper touches.
+pub const OPEN: char = '\u{E000}';
+pub const CLOSE: char = '\u{E001}';
+
+/// A Liquid `{% include NAME key="value" … %}` tag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Include {
+    pub name: String,
+    pub params: Vec<(String, String)>,
+}
+
+impl Include {
+    pub fn param(&self, key: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One protected tag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    /// The tag exactly as written in the source.
+    pub raw: String,
+    /// Parsed include, when the tag is one.
+    pub include: Option<Include>,
+}
+
+/// A body with its Liquid tags replaced by placeholders.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Protected {
+    pub text: String,
+    pub tags: Vec<Tag>,
+    /// Line (1-based, within the body) of a `{%` or `{{` that is never closed.
+    pub unterminated: Option<usize>,
+}
+
+/// The placeholder text standing for tag number `i`.
+pub fn placeholder(i: usize) -> String {
+    format!("{OPEN}{i}{CLOSE}")
+}
+
+/// Replaces every Liquid tag in `body` with a placeholder.
+pub fn protect(body: &str) -> Protected {
+    let mut out = Protected {
+        text: String::with_capacity(body.len()),
+        ..Protected::default()
+    };
+    let mut rest = body;
+    while let Some(start) = rest.find(['{']) {
+        let after = &rest[start..];
+        let close = if after.starts_with("{%") {
+            "%}"
+        } else if after.starts_with("{{") {
+            "}}"
+        } else {
+            out.text.push_str(&rest[..start + 1]);
+            rest = &rest[start + 1..];
+            continue;
+        };
+        match after[2..].find(close) {
+            Some(end) => {
+                let raw = &after[..end + 4];
+                out.text.push_str(&rest[..start]);
+                out.text.push_str(&placeholder(out.tags.len()));
+                out.tags.push(Tag {
+                    raw: raw.to_string(),
+                    include: parse_include(raw),
+                });
+                rest = &after[end + 4..];
+            }
+            None => {
+                if out.unterminated.is_none() {
+                    let consumed = body.len() - after.len();
+                    out.unterminated = Some(1 + body[..consumed].matches('\n').count());
+                }
+                out.text.push_str(&rest[..start + 2]);
+                rest = &rest[start + 2..];
+            }
+        }
+    }
+    out.text.push_str(rest);
+    out
+}
+
+/// Puts the original tags back in place of their placeholders. Placeholders whose
+/// number is in `drop` are removed instead.
+pub fn restore(text: &str, tags: &[Tag], drop: &[usize]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + OPEN.len_utf8()..];
+        let Some(end) = after.find(CLOSE) else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        match after[..end]
+            .parse::<usize>()
+            .ok()
+            .filter(|&i| i < tags.len())
+        {
+            Some(i) if drop.contains(&i) => {}
+            Some(i) => out.push_str(&tags[i].raw),
+            None => out.push_str(&rest[start..start + OPEN.len_utf8() + end + CLOSE.len_utf8()]),
+        }
+        rest = &after[end + CLOSE.len_utf8()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The tag numbers of every placeholder in `text`, in order.
+pub fn placeholders_in(text: &str) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(OPEN) {
+        let after = &rest[start + OPEN.len_utf8()..];
+        let Some(end) = after.find(CLOSE) else { break };
+        if let Ok(i) = after[..end].parse() {
+            found.push(i);
+        }
+        rest = &after[end + CLOSE.len_utf8()..];
+    }
+    found
+}
+
+/// Parses `{% include NAME k="v" k2='v' k3=var %}` (with optional `-` trim markers).
+fn parse_include(raw: &str) -> Option<Include> {
+    let inner = raw.strip_prefix("{%")?.strip_suffix("%}")?;
+    let inner = inner.trim_start_matches('-').trim_end_matches('-').trim();
+    let rest = inner.strip_prefix("include")?;
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let name_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let name = rest[..name_end].to_string();
+    let mut params = Vec::new();
+    let mut s = rest[name_end..].trim_start();
+    while !s.is_empty() {
+        let Some(eq) = s.find('=') else { break };
+        let key = s[..eq].trim().to_string();
+        let v = s[eq + 1..].trim_start();
+        let (value, next) = match v.chars().next() {
+            Some(q @ ('"' | '\'')) => match v[1..].find(q) {
+                Some(end) => (v[1..1 + end].to_string(), &v[end + 2..]),
+                None => (v[1..].to_string(), ""),
+            },
+            _ => {
+                let end = v.find(char::is_whitespace).unwrap_or(v.len());
+                (v[..end].to_string(), &v[end..])
+            }
+        };
+        params.push((key, value));
+        s = next.trim_start();
+    }
+    Some(Include { name, params })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_protected_and_restored_byte_for_byte() {
+        let body = r#"<p>{{ site.title | escape }} &amp; {% if x %}y{% endif %}</p>"#;
+        let p = protect(body);
+        assert_eq!(p.tags.len(), 3);
+        assert!(!p.text.contains('{'));
+        assert_eq!(restore(&p.text, &p.tags, &[]), body);
+    }
+
+    #[test]
+    fn include_parameters_are_data() {
+        let p = protect(
+            r#"{% include banner.md title="A &amp; B" description='It is' banner=x.jpg %}"#,
+        );
+        let inc = p.tags[0].include.as_ref().unwrap();
+        assert_eq!(inc.name, "banner.md");
+        assert_eq!(inc.param("title"), Some("A &amp; B"));
+        assert_eq!(inc.param("banner"), Some("x.jpg"));
+        assert!(protect("{%- include relatedInfo.md -%}").tags[0]
+            .include
+            .is_some());
+        assert!(protect("{% includes x %}").tags[0].include.is_none());
+    }
+
+    #[test]
+    fn unterminated_tag_is_left_as_text_and_located() {
+        let p = protect("a\nb {% include x.md\n<p>c</p>");
+        assert!(p.tags.is_empty());
+        assert_eq!(p.unterminated, Some(2));
+        assert_eq!(p.text, "a\nb {% include x.md\n<p>c</p>");
+    }
+
+    #[test]
+    fn dropped_placeholders_disappear() {
+        let p = protect("{% include a.md %}x{% include b.md %}");
+        assert_eq!(restore(&p.text, &p.tags, &[0]), "x{% include b.md %}");
+        assert_eq!(placeholders_in(&p.text), [0, 1]);
+    }
+}
