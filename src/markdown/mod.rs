@@ -11,6 +11,7 @@ use markup5ever_rcdom::{Handle, NodeData};
 
 use crate::dom;
 use crate::links::{Link, LinkPolicy};
+use crate::source::liquid;
 use inline::Inline;
 
 /// Nesting deeper than this is flattened to its text (and reported), so that rendering
@@ -40,7 +41,11 @@ pub fn render(root: &Handle, policy: &LinkPolicy) -> Rendered {
         losses: Vec::new(),
     };
     let blocks = w.children_blocks(root, 0);
-    let markdown = join_blocks(&blocks);
+    let mut markdown = join_blocks(&blocks);
+    if markdown == "---" || markdown.starts_with("---\n") {
+        // A leading `---` would read as a front matter fence.
+        markdown.replace_range(..3, "***");
+    }
     Rendered {
         markdown,
         links: w.links,
@@ -186,7 +191,7 @@ impl Writer<'_> {
         let children: Vec<Handle> = node.children.borrow().clone();
         for child in &children {
             match &child.data {
-                NodeData::Text { contents } => para.text(&contents.borrow()),
+                NodeData::Text { contents } => block_text(&contents.borrow(), &mut para, &mut out),
                 NodeData::Element { name, .. } => {
                     let tag = name.local.to_string();
                     if is_invisible(&tag) {
@@ -369,6 +374,30 @@ impl Writer<'_> {
                 NodeData::Element { .. } => self.inline(child, out, depth + 1),
                 _ => {}
             }
+        }
+    }
+}
+
+/// Text between blocks. A Liquid tag alone on its source line (`{% include x.md %}`)
+/// stays alone on its line, as a block of its own.
+fn block_text(text: &str, para: &mut Inline, out: &mut Vec<Block>) {
+    if !text.contains(liquid::OPEN) {
+        para.text(text);
+        return;
+    }
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            para.text("\n");
+        }
+        let t = line.trim();
+        let lone = t.starts_with(liquid::OPEN)
+            && t.ends_with(liquid::CLOSE)
+            && t.matches(liquid::OPEN).count() == 1;
+        if lone {
+            push_para(out, std::mem::replace(para, Inline::new(false)));
+            out.push(Block::other(t.to_string()));
+        } else {
+            para.text(line);
         }
     }
 }

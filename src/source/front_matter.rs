@@ -10,12 +10,23 @@ pub struct FrontMatter {
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum FrontMatterError {
-    #[error("line {line}: front matter is not closed (no `---` line after the opening one)")]
+    #[error("front matter is not closed (no `---` line after the opening one)")]
     Unterminated { line: usize },
-    #[error("line {line}: invalid YAML in front matter: {message}")]
+    #[error("invalid YAML in front matter: {message}")]
     Yaml { line: usize, message: String },
-    #[error("line {line}: front matter must be a mapping of keys to values")]
+    #[error("front matter must be a mapping of keys to values")]
     NotMapping { line: usize },
+}
+
+impl FrontMatterError {
+    /// The source line the error is on.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            FrontMatterError::Unterminated { line }
+            | FrontMatterError::Yaml { line, .. }
+            | FrontMatterError::NotMapping { line } => Some(*line),
+        }
+    }
 }
 
 /// Splits `text` into front matter (if it opens with a `---` line) and the body, and

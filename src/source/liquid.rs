@@ -90,9 +90,18 @@ pub fn protect(body: &str) -> Protected {
     out
 }
 
-/// Puts the original tags back in place of their placeholders. Placeholders whose
-/// number is in `drop` are removed instead.
-pub fn restore(text: &str, tags: &[Tag], drop: &[usize]) -> String {
+/// Puts the original tags back in place of their placeholders.
+pub fn restore(text: &str, tags: &[Tag]) -> String {
+    map_placeholders(text, |i| tags.get(i).map(|t| t.raw.clone()))
+}
+
+/// Removes the placeholders whose number is in `drop`, leaving the others.
+pub fn remove_placeholders(text: &str, drop: &[usize]) -> String {
+    map_placeholders(text, |i| drop.contains(&i).then(String::new))
+}
+
+/// Replaces each placeholder for which `f` gives a replacement.
+fn map_placeholders(text: &str, f: impl Fn(usize) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find(OPEN) {
@@ -102,14 +111,10 @@ pub fn restore(text: &str, tags: &[Tag], drop: &[usize]) -> String {
             out.push_str(&rest[start..]);
             return out;
         };
-        match after[..end]
-            .parse::<usize>()
-            .ok()
-            .filter(|&i| i < tags.len())
-        {
-            Some(i) if drop.contains(&i) => {}
-            Some(i) => out.push_str(&tags[i].raw),
-            None => out.push_str(&rest[start..start + OPEN.len_utf8() + end + CLOSE.len_utf8()]),
+        let whole = &rest[start..start + OPEN.len_utf8() + end + CLOSE.len_utf8()];
+        match after[..end].parse::<usize>().ok().and_then(&f) {
+            Some(replacement) => out.push_str(&replacement),
+            None => out.push_str(whole),
         }
         rest = &after[end + CLOSE.len_utf8()..];
     }
@@ -175,7 +180,7 @@ mod tests {
         let p = protect(body);
         assert_eq!(p.tags.len(), 3);
         assert!(!p.text.contains('{'));
-        assert_eq!(restore(&p.text, &p.tags, &[]), body);
+        assert_eq!(restore(&p.text, &p.tags), body);
     }
 
     #[test]
@@ -204,7 +209,10 @@ mod tests {
     #[test]
     fn dropped_placeholders_disappear() {
         let p = protect("{% include a.md %}x{% include b.md %}");
-        assert_eq!(restore(&p.text, &p.tags, &[0]), "x{% include b.md %}");
+        assert_eq!(
+            restore(&remove_placeholders(&p.text, &[0]), &p.tags),
+            "x{% include b.md %}"
+        );
         assert_eq!(placeholders_in(&p.text), [0, 1]);
     }
 }

@@ -1,0 +1,286 @@
+//! `pagemill.yaml` → a validated configuration, and the settings every page of a run
+//! shares (profile, schema validator, link policy), compiled once.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::extract::{Profile, ProfileError};
+use crate::links::{LinkPolicy, LinksConfig, PolicyError};
+use crate::validate::{SchemaError, Validator};
+
+/// The embedded default configuration: the City of Chicago sample site.
+pub const DEFAULT_CONFIG: &str = include_str!("../pagemill.yaml");
+
+/// Built-in schemas: (name, JSON).
+pub const BUILTIN_SCHEMAS: &[(&str, &str)] = &[(
+    "department",
+    include_str!("../schemas/department.schema.json"),
+)];
+
+/// Size and nesting limits that keep one hostile page from stalling a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Larger files fail without being parsed.
+    pub max_file_bytes: u64,
+    /// Pages nested deeper than this (in elements) fail.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 16 * 1024 * 1024,
+            max_depth: 1_000,
+        }
+    }
+}
+
+/// The configuration file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// A built-in profile name or a path to a profile YAML file.
+    pub profile: String,
+    /// Overrides the profile's schema: a built-in name or a path.
+    #[serde(default)]
+    pub schema: Option<String>,
+    pub links: LinksConfig,
+    /// Folder names never searched for pages.
+    #[serde(default = "default_exclude")]
+    pub exclude: Vec<String>,
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+fn default_exclude() -> Vec<String> {
+    ["_includes", "_layouts", "_site", "node_modules"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{origin}: invalid configuration: {source}")]
+    Yaml {
+        origin: String,
+        #[source]
+        source: serde_yaml::Error,
+    },
+    #[error("{origin}: {source}")]
+    Links {
+        origin: String,
+        #[source]
+        source: PolicyError,
+    },
+    #[error("profile {name}: {source}")]
+    Profile {
+        name: String,
+        #[source]
+        source: ProfileError,
+    },
+    #[error("unknown profile `{name}`: not a built-in ({builtins}) and no such file")]
+    UnknownProfile { name: String, builtins: String },
+    #[error("unknown schema `{name}`: not a built-in ({builtins}) and no such file")]
+    UnknownSchema { name: String, builtins: String },
+    #[error("schema {name}: {source}")]
+    Schema {
+        name: String,
+        #[source]
+        source: SchemaError,
+    },
+}
+
+/// Everything a run needs, compiled once and shared by every worker.
+#[derive(Debug)]
+pub struct Settings {
+    pub config: Config,
+    pub profile: Profile,
+    pub validator: Validator,
+    pub policy: LinkPolicy,
+    /// Where the configuration came from, for messages.
+    pub origin: String,
+}
+
+impl Settings {
+    /// Loads settings: `config_path` if given, else `./pagemill.yaml` if present, else
+    /// the embedded default. `profile` overrides the configured profile.
+    pub fn load(
+        config_path: Option<&Path>,
+        profile: Option<&str>,
+    ) -> Result<Settings, ConfigError> {
+        let local = Path::new("pagemill.yaml");
+        let (text, origin, base) = match config_path {
+            Some(p) => (read(p)?, p.display().to_string(), parent_dir(p)),
+            None if local.is_file() => (
+                read(local)?,
+                "pagemill.yaml".to_string(),
+                PathBuf::from("."),
+            ),
+            None => (
+                DEFAULT_CONFIG.to_string(),
+                "the embedded default configuration".to_string(),
+                PathBuf::from("."),
+            ),
+        };
+        Settings::from_yaml(&text, &origin, &base, profile)
+    }
+
+    /// Builds settings from configuration text; relative paths resolve against `base`.
+    pub fn from_yaml(
+        text: &str,
+        origin: &str,
+        base: &Path,
+        profile_override: Option<&str>,
+    ) -> Result<Settings, ConfigError> {
+        let config: Config = serde_yaml::from_str(text).map_err(|source| ConfigError::Yaml {
+            origin: origin.to_string(),
+            source,
+        })?;
+        let policy = LinkPolicy::new(&config.links).map_err(|source| ConfigError::Links {
+            origin: origin.to_string(),
+            source,
+        })?;
+        let (profile, profile_base) = match profile_override {
+            Some(p) => load_profile(p, Path::new("."))?,
+            None => load_profile(&config.profile, base)?,
+        };
+        let schema_name = config
+            .schema
+            .clone()
+            .unwrap_or_else(|| profile.schema.clone());
+        let schema_base = if config.schema.is_some() {
+            base.to_path_buf()
+        } else {
+            profile_base
+        };
+        let schema_text = load_schema(&schema_name, &schema_base)?;
+        let validator = Validator::new(&schema_text, profile.field_names()).map_err(|source| {
+            ConfigError::Schema {
+                name: schema_name.clone(),
+                source,
+            }
+        })?;
+        Ok(Settings {
+            config,
+            profile,
+            validator,
+            policy,
+            origin: origin.to_string(),
+        })
+    }
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// A profile by built-in name or path; also returns the folder its paths resolve from.
+fn load_profile(name: &str, base: &Path) -> Result<(Profile, PathBuf), ConfigError> {
+    if let Some(p) = Profile::builtin(name) {
+        return Ok((p, base.to_path_buf()));
+    }
+    let path = base.join(name);
+    if !path.is_file() {
+        return Err(ConfigError::UnknownProfile {
+            name: name.to_string(),
+            builtins: crate::extract::profile::BUILTIN
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    let text = read(&path)?;
+    let profile = Profile::from_yaml(&text).map_err(|source| ConfigError::Profile {
+        name: path.display().to_string(),
+        source,
+    })?;
+    Ok((profile, parent_dir(&path)))
+}
+
+fn load_schema(name: &str, base: &Path) -> Result<String, ConfigError> {
+    if let Some((_, json)) = BUILTIN_SCHEMAS.iter().find(|(n, _)| *n == name) {
+        return Ok(json.to_string());
+    }
+    let path = base.join(name);
+    if !path.is_file() {
+        return Err(ConfigError::UnknownSchema {
+            name: name.to_string(),
+            builtins: BUILTIN_SCHEMAS
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    read(&path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_default_loads() {
+        let s = Settings::from_yaml(DEFAULT_CONFIG, "default", Path::new("."), None).unwrap();
+        assert_eq!(s.profile.name, "chicago-department");
+        assert!(s.policy.is_own_host("www.cityofchicago.org"));
+    }
+
+    #[test]
+    fn unknown_keys_and_profiles_are_clear_errors() {
+        let err = Settings::from_yaml(
+            "profile: x\nlinks: {origin: 'https://a.org'}\nbogus: 1\n",
+            "c.yaml",
+            Path::new("."),
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("c.yaml") && err.contains("bogus"), "{err}");
+        let err = Settings::from_yaml(
+            "profile: nope\nlinks: {origin: 'https://a.org'}\n",
+            "c.yaml",
+            Path::new("."),
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("nope") && err.contains("chicago-department"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn origin_must_be_absolute() {
+        let err = Settings::from_yaml(
+            "profile: chicago-department\nlinks: {origin: 'www.x.org'}\n",
+            "c.yaml",
+            Path::new("."),
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("www.x.org"), "{err}");
+    }
+}

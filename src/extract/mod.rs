@@ -1,0 +1,282 @@
+//! Profile-driven extraction: runs a compiled profile over a parsed page and produces
+//! the page's record (front matter fields, in the profile's order), the content root
+//! whose children become the body, and the boilerplate removed from it.
+
+pub mod profile;
+
+pub use profile::{Builtin, Field, FieldType, Profile, ProfileError, Source};
+
+use markup5ever_rcdom::{Handle, NodeData};
+use serde_yaml::{Mapping, Value};
+
+use crate::dom::{self, Document, DomIndex};
+use crate::links::{Link, LinkPolicy};
+use crate::source::liquid::{self, Tag};
+
+/// What extraction reads from a page.
+pub struct PageInput<'a> {
+    pub doc: &'a Document,
+    pub front_matter: Option<&'a Mapping>,
+    pub tags: &'a [Tag],
+    pub rel_path: &'a str,
+}
+
+/// What extraction produced.
+pub struct Extracted {
+    pub record: Mapping,
+    /// The element whose children are the body.
+    pub content_root: Handle,
+    /// Links found in field values, with the rules applied to them.
+    pub links: Vec<Link>,
+    /// Numbers of the Liquid tags whose data went into fields (removed from the body).
+    pub consumed_tags: Vec<usize>,
+    pub warnings: Vec<String>,
+}
+
+struct Run<'a> {
+    page: &'a PageInput<'a>,
+    policy: &'a LinkPolicy,
+    index: DomIndex,
+    consumed_tags: Vec<usize>,
+    consumed_nodes: Vec<Handle>,
+    used_front_matter: Vec<String>,
+    links: Vec<Link>,
+}
+
+/// Runs `profile` over the page. The page's DOM is changed: removed and consumed
+/// elements are detached, consumed Liquid tags are taken out of the text.
+pub fn extract(profile: &Profile, policy: &LinkPolicy, page: &PageInput) -> Extracted {
+    let index = DomIndex::new(&page.doc.root());
+    let include_names = include_names(&profile.fields);
+    let consumed_tags: Vec<usize> = page
+        .tags
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            t.include
+                .as_ref()
+                .is_some_and(|i| include_names.contains(&i.name.as_str()))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let mut run = Run {
+        page,
+        policy,
+        index,
+        consumed_tags,
+        consumed_nodes: Vec::new(),
+        used_front_matter: Vec::new(),
+        links: Vec::new(),
+    };
+    let mut record = Mapping::new();
+    for field in &profile.fields {
+        if let Some(v) = run.field(field, None) {
+            record.insert(Value::String(field.name.clone()), v);
+        }
+    }
+    let content_root = profile
+        .content_root
+        .iter()
+        .find_map(|s| run.index.first(s, None))
+        .unwrap_or_else(|| page.doc.body());
+    let mut remove: Vec<Handle> = profile
+        .remove
+        .iter()
+        .flat_map(|s| run.index.select(s))
+        .collect();
+    remove.append(&mut run.consumed_nodes);
+    for node in &remove {
+        if !std::rc::Rc::ptr_eq(node, &content_root) {
+            dom::detach(node);
+        }
+    }
+    strip_placeholders(&page.doc.root(), &run.consumed_tags);
+
+    let mut warnings = Vec::new();
+    if let Some(fm) = page.front_matter {
+        for key in fm.keys() {
+            let name = key_string(key);
+            if !run.used_front_matter.contains(&name) {
+                warnings.push(format!(
+                    "front matter key `{name}` was not kept: the profile `{}` has no field for it",
+                    profile.name
+                ));
+            }
+        }
+    }
+    Extracted {
+        record,
+        content_root,
+        links: run.links,
+        consumed_tags: run.consumed_tags,
+        warnings,
+    }
+}
+
+impl Run<'_> {
+    fn field(&mut self, field: &Field, scope: Option<&Handle>) -> Option<Value> {
+        if let Some(each) = &field.each {
+            let items = match scope {
+                Some(s) => self.index.select_within(each, s),
+                None => self.index.select(each),
+            };
+            let values: Vec<Value> = items
+                .iter()
+                .filter_map(|item| {
+                    if field.fields.is_empty() {
+                        self.first_value(field, Some(item))
+                    } else {
+                        self.object(&field.fields, Some(item))
+                    }
+                })
+                .collect();
+            return (!values.is_empty()).then_some(Value::Sequence(values));
+        }
+        if !field.fields.is_empty() {
+            return self.object(&field.fields, scope);
+        }
+        self.first_value(field, scope)
+    }
+
+    fn object(&mut self, fields: &[Field], scope: Option<&Handle>) -> Option<Value> {
+        let mut map = Mapping::new();
+        for f in fields {
+            if let Some(v) = self.field(f, scope) {
+                map.insert(Value::String(f.name.clone()), v);
+            }
+        }
+        (!map.is_empty()).then_some(Value::Mapping(map))
+    }
+
+    fn first_value(&mut self, field: &Field, scope: Option<&Handle>) -> Option<Value> {
+        field
+            .from
+            .iter()
+            .find_map(|source| self.value(field, source, scope))
+    }
+
+    fn value(&mut self, field: &Field, source: &Source, scope: Option<&Handle>) -> Option<Value> {
+        let spec = &source.spec;
+        if let Some(b) = spec.builtin {
+            return match b {
+                Builtin::SourcePath => Some(Value::String(self.page.rel_path.to_string())),
+                Builtin::UnresolvedIncludes => {
+                    let mut names: Vec<Value> = Vec::new();
+                    for (i, tag) in self.page.tags.iter().enumerate() {
+                        if let Some(inc) = &tag.include {
+                            let name = Value::String(inc.name.clone());
+                            if !self.consumed_tags.contains(&i) && !names.contains(&name) {
+                                names.push(name);
+                            }
+                        }
+                    }
+                    (!names.is_empty()).then_some(Value::Sequence(names))
+                }
+            };
+        }
+        if let Some(key) = &spec.front_matter {
+            let v = self.page.front_matter?.get(key.as_str())?.clone();
+            self.used_front_matter.push(key.clone());
+            return match v {
+                Value::String(s) => self.clean(field, &s),
+                Value::Null => None,
+                other => Some(other),
+            };
+        }
+        if let (Some(name), Some(param)) = (&spec.include, &spec.param) {
+            let raw = self
+                .page
+                .tags
+                .iter()
+                .filter_map(|t| t.include.as_ref())
+                .find(|i| i.name == *name)?
+                .param(param)?
+                .to_string();
+            return self.clean(field, &decode_entities(&raw));
+        }
+        let element = match &source.selector {
+            Some(sel) => self.index.first(sel, scope)?,
+            None => scope?.clone(),
+        };
+        let raw = match &spec.attr {
+            Some(a) => dom::attr(&element, a)?,
+            None => dom::text(&element),
+        };
+        let value = self.clean(field, &raw)?;
+        if spec.consume {
+            self.consumed_nodes.push(element);
+        }
+        Some(value)
+    }
+
+    /// Cleans a raw string by the field's type; `None` when nothing is left.
+    fn clean(&mut self, field: &Field, raw: &str) -> Option<Value> {
+        let value = match field.kind {
+            profile::FieldType::Text => dom::collapse_whitespace(raw),
+            profile::FieldType::Url => {
+                let link = self.policy.normalize(raw);
+                let url = link.url.clone();
+                self.links.push(link);
+                url?
+            }
+        };
+        if value.is_empty() {
+            return None;
+        }
+        let value = if value.contains(liquid::OPEN) {
+            liquid::restore(&value, self.page.tags)
+        } else {
+            value
+        };
+        Some(Value::String(value))
+    }
+}
+
+/// Every include name that some source of the profile reads.
+fn include_names(fields: &[Field]) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut stack: Vec<&Field> = fields.iter().collect();
+    while let Some(f) = stack.pop() {
+        names.extend(f.from.iter().filter_map(|s| s.spec.include.as_deref()));
+        stack.extend(f.fields.iter());
+    }
+    names
+}
+
+/// Include parameters are HTML source text: decode their entities.
+fn decode_entities(raw: &str) -> String {
+    if !raw.contains('&') {
+        return raw.to_string();
+    }
+    let doc = Document::parse(&format!("<p>{}</p>", raw.replace('<', "&lt;")));
+    dom::raw_text(&doc.body())
+}
+
+fn key_string(key: &Value) -> String {
+    match key {
+        Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    }
+}
+
+/// Removes the placeholders of consumed Liquid tags from every text node.
+fn strip_placeholders(root: &Handle, consumed: &[usize]) {
+    if consumed.is_empty() {
+        return;
+    }
+    for node in dom::descendants(root) {
+        if let NodeData::Text { contents } = &node.data {
+            let text = contents.borrow().to_string();
+            if text.contains(liquid::OPEN) {
+                let kept = liquid::remove_placeholders(&text, consumed);
+                *contents.borrow_mut() = kept.into();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

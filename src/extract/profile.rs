@@ -1,0 +1,262 @@
+//! Extraction profiles: declarative YAML saying where a page's fields come from, what
+//! its content root is and which boilerplate is removed. Profiles are data; the
+//! built-in ones are embedded from `profiles/`.
+
+use serde::Deserialize;
+
+use crate::dom::{SelectError, Selector};
+
+/// Built-in profiles: (name, YAML).
+pub const BUILTIN: &[(&str, &str)] = &[(
+    "chicago-department",
+    include_str!("../../profiles/chicago-department.yaml"),
+)];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("profile is not valid YAML: {0}")]
+    Yaml(#[from] serde_yaml::Error),
+    #[error("profile field `{field}`: {source}")]
+    Selector {
+        field: String,
+        #[source]
+        source: SelectError,
+    },
+    #[error("profile field `{field}`: {message}")]
+    Field { field: String, message: String },
+    #[error("profile: {0}")]
+    Selectors(#[from] SelectError),
+}
+
+/// Where a value comes from. Exactly one of `include`, `front_matter`, `builtin` or
+/// `select` is set; with none, the value is the current item itself (inside `each`).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSpec {
+    /// A Liquid include whose parameter holds the value, e.g. `banner.md`.
+    pub include: Option<String>,
+    /// The include parameter (with `include`).
+    pub param: Option<String>,
+    /// A key of the source's front matter.
+    pub front_matter: Option<String>,
+    /// A computed value: `source_path` or `unresolved_includes`.
+    pub builtin: Option<Builtin>,
+    /// A CSS selector, within the current item (or the document).
+    pub select: Option<String>,
+    /// Read this attribute instead of the element's text.
+    pub attr: Option<String>,
+    /// Remove the element the value came from, so the body does not repeat it.
+    #[serde(default)]
+    pub consume: bool,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Builtin {
+    /// The page's path relative to its input root.
+    SourcePath,
+    /// Names of `{% include %}` tags left in the body.
+    UnresolvedIncludes,
+}
+
+/// How a value is cleaned.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    /// Text with white space collapsed.
+    #[default]
+    Text,
+    /// A link, normalized by the link policy; a placeholder link leaves the field out.
+    Url,
+}
+
+/// One front matter field.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    pub name: String,
+    #[serde(default, rename = "type")]
+    pub kind: FieldType,
+    /// Alternatives, tried in order; the first that yields a value wins.
+    #[serde(default)]
+    pub from: Vec<SourceSpec>,
+    /// A selector: the field is a list with one entry per match.
+    pub each: Option<String>,
+    /// Sub-fields: the field (or each list entry) is a mapping.
+    #[serde(default)]
+    pub fields: Vec<FieldSpec>,
+}
+
+/// A profile as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileSpec {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// The content type's schema: a built-in name or a path.
+    pub schema: String,
+    /// Candidates for the element whose content becomes the body; the first found wins.
+    pub content_root: Vec<String>,
+    /// Boilerplate removed before the body is written.
+    #[serde(default)]
+    pub remove: Vec<String>,
+    pub fields: Vec<FieldSpec>,
+}
+
+/// A source with its selector compiled.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub spec: SourceSpec,
+    pub selector: Option<Selector>,
+}
+
+/// A field with its selectors compiled.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub kind: FieldType,
+    pub from: Vec<Source>,
+    pub each: Option<Selector>,
+    pub fields: Vec<Field>,
+}
+
+/// A profile ready to run: every selector compiled once.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub name: String,
+    pub schema: String,
+    pub content_root: Vec<Selector>,
+    pub remove: Vec<Selector>,
+    pub fields: Vec<Field>,
+}
+
+impl Profile {
+    pub fn from_yaml(yaml: &str) -> Result<Profile, ProfileError> {
+        let spec: ProfileSpec = serde_yaml::from_str(yaml)?;
+        Profile::compile(spec)
+    }
+
+    pub fn builtin(name: &str) -> Option<Profile> {
+        BUILTIN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, yaml)| Profile::from_yaml(yaml).expect("built-in profiles are valid"))
+    }
+
+    pub fn compile(spec: ProfileSpec) -> Result<Profile, ProfileError> {
+        let compile_all = |list: &[String]| -> Result<Vec<Selector>, SelectError> {
+            list.iter().map(|s| Selector::parse(s)).collect()
+        };
+        Ok(Profile {
+            name: spec.name,
+            schema: spec.schema,
+            content_root: compile_all(&spec.content_root)?,
+            remove: compile_all(&spec.remove)?,
+            fields: spec
+                .fields
+                .iter()
+                .map(|f| compile_field(f, false))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+
+    /// Top-level field names, in order.
+    pub fn field_names(&self) -> impl Iterator<Item = &str> {
+        self.fields.iter().map(|f| f.name.as_str())
+    }
+}
+
+fn compile_field(spec: &FieldSpec, in_item: bool) -> Result<Field, ProfileError> {
+    let err = |message: &str| ProfileError::Field {
+        field: spec.name.clone(),
+        message: message.to_string(),
+    };
+    if spec.from.is_empty() && spec.fields.is_empty() {
+        return Err(err("needs `from` (where the value comes from) or `fields`"));
+    }
+    let in_item = in_item || spec.each.is_some();
+    let mut from = Vec::new();
+    for s in &spec.from {
+        let kinds = [
+            s.include.is_some(),
+            s.front_matter.is_some(),
+            s.builtin.is_some(),
+            s.select.is_some(),
+        ]
+        .iter()
+        .filter(|k| **k)
+        .count();
+        if kinds > 1 {
+            return Err(err(
+                "a source takes one of `include`, `front_matter`, `builtin`, `select`",
+            ));
+        }
+        if kinds == 0 && !in_item {
+            return Err(err(
+                "a source without `select` reads the current item, which exists only inside `each`",
+            ));
+        }
+        if s.include.is_some() != s.param.is_some() {
+            return Err(err("`include` and `param` go together"));
+        }
+        let selector = match &s.select {
+            Some(sel) => Some(
+                Selector::parse(sel).map_err(|source| ProfileError::Selector {
+                    field: spec.name.clone(),
+                    source,
+                })?,
+            ),
+            None => None,
+        };
+        from.push(Source {
+            spec: s.clone(),
+            selector,
+        });
+    }
+    let each = match &spec.each {
+        Some(sel) => Some(
+            Selector::parse(sel).map_err(|source| ProfileError::Selector {
+                field: spec.name.clone(),
+                source,
+            })?,
+        ),
+        None => None,
+    };
+    Ok(Field {
+        name: spec.name.clone(),
+        kind: spec.kind,
+        from,
+        each,
+        fields: spec
+            .fields
+            .iter()
+            .map(|f| compile_field(f, in_item))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_profiles_compile() {
+        for (name, _) in BUILTIN {
+            assert_eq!(Profile::builtin(name).unwrap().name, *name);
+        }
+    }
+
+    #[test]
+    fn bad_selector_names_the_field() {
+        let yaml = "name: x\nschema: department\ncontent_root: [main]\nfields:\n  - name: title\n    from: [{select: 'h1['}]\n";
+        let err = Profile::from_yaml(yaml).unwrap_err().to_string();
+        assert!(err.contains("title") && err.contains("h1["), "{err}");
+    }
+
+    #[test]
+    fn item_sources_only_inside_each() {
+        let yaml = "name: x\nschema: department\ncontent_root: [main]\nfields:\n  - name: title\n    from: [{attr: href}]\n";
+        assert!(Profile::from_yaml(yaml).is_err());
+    }
+}

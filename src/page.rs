@@ -1,0 +1,209 @@
+//! One page from source bytes to the text of its Markdown file, with no I/O: decode,
+//! split front matter, protect Liquid, parse, extract, render, validate, serialize.
+//! Each stage's failure is a typed `PageError`; problems that do not stop the page are
+//! warnings.
+
+use serde_yaml::{Mapping, Value};
+
+use crate::config::Settings;
+use crate::dom::{self, Document};
+use crate::extract::{self, PageInput};
+use crate::links::Link;
+use crate::markdown;
+use crate::source::{self, decode, front_matter::FrontMatterError, liquid};
+use crate::validate::Violation;
+
+/// Why a page was not converted.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("file is {size} bytes, over the limit of {limit} (limits.max_file_bytes)")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("the body is Markdown, not HTML: nothing to convert")]
+    NotHtml,
+    #[error("{0}")]
+    FrontMatter(#[from] FrontMatterError),
+    #[error("elements are nested {depth} deep, over the limit of {limit} (limits.max_depth)")]
+    TooDeep { depth: usize, limit: usize },
+    #[error("the record breaks the schema:\n{}", list(.0))]
+    Schema(Vec<Violation>),
+    #[error("front matter does not survive a YAML round trip: {0}")]
+    RoundTrip(String),
+}
+
+fn list(v: &[Violation]) -> String {
+    v.iter()
+        .map(|v| format!("  {v}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A problem found in a page, with the source line where one is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable kind, e.g. `loss`, `link`, `front-matter`.
+    pub code: &'static str,
+    pub message: String,
+    pub line: Option<usize>,
+}
+
+impl Diagnostic {
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            code,
+            message: message.into(),
+            line: None,
+        }
+    }
+}
+
+/// A converted page.
+#[derive(Debug)]
+pub struct Converted {
+    /// The front matter record, keys in the profile's order.
+    pub record: Mapping,
+    /// The whole output file: front matter, then the Markdown body.
+    pub text: String,
+    /// Every link met in fields and body, with the rules that changed it.
+    pub links: Vec<Link>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Converts one source page. `rel_path` is its path relative to the input root.
+pub fn convert(bytes: &[u8], rel_path: &str, settings: &Settings) -> Result<Converted, PageError> {
+    let limits = settings.config.limits;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(PageError::TooLarge {
+            size: bytes.len() as u64,
+            limit: limits.max_file_bytes,
+        });
+    }
+    let mut warnings = Vec::new();
+    let decoded = decode::decode(bytes);
+    if let Some(line) = decoded.first_invalid_line {
+        warnings.push(Diagnostic {
+            line: Some(line),
+            ..Diagnostic::warning(
+                "encoding",
+                "bytes that are not valid UTF-8 were replaced by U+FFFD",
+            )
+        });
+    }
+    let (front_matter, body, body_line) = source::split_front_matter(&decoded.text)?;
+    if rel_path.to_ascii_lowercase().ends_with(".md") && !source::body_is_html(body) {
+        return Err(PageError::NotHtml);
+    }
+    let protected = liquid::protect(body);
+    if let Some(line) = protected.unterminated {
+        warnings.push(Diagnostic {
+            line: Some(body_line + line - 1),
+            ..Diagnostic::warning("liquid", "a Liquid tag is never closed; it is kept as text")
+        });
+    }
+    let doc = Document::parse(&protected.text);
+    let depth = dom::max_depth(&doc.root());
+    if depth > limits.max_depth {
+        return Err(PageError::TooDeep {
+            depth,
+            limit: limits.max_depth,
+        });
+    }
+    let extracted = extract::extract(
+        &settings.profile,
+        &settings.policy,
+        &PageInput {
+            doc: &doc,
+            front_matter: front_matter.as_ref().map(|f| &f.fields),
+            tags: &protected.tags,
+            rel_path,
+        },
+    );
+    warnings.extend(
+        extracted
+            .warnings
+            .iter()
+            .map(|w| Diagnostic::warning("front-matter", w.clone())),
+    );
+    let rendered = markdown::render(&extracted.content_root, &settings.policy);
+    warnings.extend(
+        rendered
+            .losses
+            .iter()
+            .map(|l| Diagnostic::warning("loss", format!("<{}>: {}", l.element, l.reason))),
+    );
+    let body = liquid::restore(&rendered.markdown, &protected.tags);
+    let mut links = extracted.links;
+    links.extend(rendered.links);
+    for link in &links {
+        if link.url.is_none() {
+            warnings.push(Diagnostic::warning(
+                "link",
+                format!(
+                    "link {:?} removed ({}); its text is kept",
+                    link.original,
+                    link.rules.join(", ")
+                ),
+            ));
+        }
+    }
+    let record = extracted.record;
+    drop(doc);
+
+    let violations = settings.validator.check(&Value::Mapping(record.clone()));
+    if !violations.is_empty() {
+        return Err(PageError::Schema(violations));
+    }
+    let text = document_text(&record, &body)?;
+    Ok(Converted {
+        record,
+        text,
+        links,
+        warnings,
+    })
+}
+
+/// Front matter then body: UTF-8, LF line ends, exactly one trailing newline. The front
+/// matter is checked to re-parse to the same record.
+pub fn document_text(record: &Mapping, body: &str) -> Result<String, PageError> {
+    let value = Value::Mapping(record.clone());
+    let yaml = serde_yaml::to_string(&value).map_err(|e| PageError::RoundTrip(e.to_string()))?;
+    let reparsed: Value =
+        serde_yaml::from_str(&yaml).map_err(|e| PageError::RoundTrip(e.to_string()))?;
+    if reparsed != value {
+        return Err(PageError::RoundTrip(
+            "the written YAML reads back as a different value".to_string(),
+        ));
+    }
+    let body = body.replace("\r\n", "\n");
+    let body = body.trim_matches('\n');
+    let mut out = String::with_capacity(yaml.len() + body.len() + 16);
+    out.push_str("---\n");
+    out.push_str(&yaml);
+    out.push_str("---\n");
+    if !body.is_empty() {
+        out.push('\n');
+        out.push_str(body);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Any HTML to Markdown, without extraction: the body of the document as a whole.
+pub fn html_to_markdown(html: &str, settings: &Settings) -> markdown::Rendered {
+    let protected = liquid::protect(html);
+    let doc = Document::parse(&protected.text);
+    let mut rendered = markdown::render(&doc.body(), &settings.policy);
+    rendered.markdown = liquid::restore(&rendered.markdown, &protected.tags);
+    rendered
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,111 @@
+//! Whole-page tests: front matter layout, validation failures, round trips.
+
+use super::*;
+use crate::config::DEFAULT_CONFIG;
+use std::path::Path;
+
+fn settings() -> Settings {
+    Settings::from_yaml(DEFAULT_CONFIG, "default", Path::new("."), None).unwrap()
+}
+
+#[test]
+fn output_is_front_matter_then_body_with_one_trailing_newline() {
+    let c = convert(
+        b"---\nlayout: city-page\n---\n<main><h1>T</h1><p>Hello</p></main>\n\n",
+        "a.md",
+        &settings(),
+    )
+    .unwrap();
+    assert_eq!(
+        c.text,
+        "---\nlayout: city-page\ntitle: T\nsource:\n  path: a.md\n---\n\nHello\n"
+    );
+}
+
+#[test]
+fn a_page_without_a_title_fails_with_the_schema_reason() {
+    let err = convert(b"<main><p>no title</p></main>", "x.html", &settings()).unwrap_err();
+    match err {
+        PageError::Schema(v) => assert!(v.iter().any(|v| v.message.contains("title")), "{v:?}"),
+        other => panic!("{other}"),
+    }
+}
+
+#[test]
+fn markdown_sources_are_not_pages() {
+    let err = convert(
+        b"---\nlayout: page\n---\nJust *Markdown*.\n",
+        "about.md",
+        &settings(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, PageError::NotHtml));
+}
+
+#[test]
+fn broken_front_matter_names_its_line() {
+    let err = convert(b"---\ntitle: [x\n---\n<p>x</p>", "x.html", &settings()).unwrap_err();
+    assert!(
+        matches!(&err, PageError::FrontMatter(fm) if fm.line().is_some()),
+        "{err}"
+    );
+}
+
+#[test]
+fn field_values_that_look_like_yaml_syntax_round_trip() {
+    for title in [
+        "---",
+        "yes",
+        "1.10",
+        "a: b",
+        "# x",
+        "'quoted'",
+        "line\\nbreak",
+        "@at",
+        "{% raw %}",
+    ] {
+        let html = format!("<h1>{}</h1>", title.replace('<', "&lt;"));
+        let c = convert(html.as_bytes(), "p.html", &settings()).unwrap();
+        let (fm, _, _) = crate::source::split_front_matter(&c.text).unwrap();
+        assert_eq!(
+            fm.unwrap().fields.get("title").unwrap().as_str(),
+            Some(title),
+            "{}",
+            c.text
+        );
+    }
+}
+
+#[test]
+fn too_large_and_too_deep_pages_fail_cleanly() {
+    let mut s = settings();
+    s.config.limits.max_file_bytes = 10;
+    assert!(matches!(
+        convert(b"<p>more than ten bytes</p>", "x.html", &s),
+        Err(PageError::TooLarge { .. })
+    ));
+    let mut s = settings();
+    s.config.limits.max_depth = 50;
+    let deep = "<span>".repeat(100);
+    assert!(matches!(
+        convert(deep.as_bytes(), "x.html", &s),
+        Err(PageError::TooDeep { .. })
+    ));
+}
+
+#[test]
+fn liquid_survives_byte_for_byte() {
+    let src = "<main><h1>T</h1><p>{{ page.date | date: \"%b %d\" }} &amp; <a href=\"{{ site.baseurl }}/x\">x</a></p>\n{% if a %}\n<p>b</p>\n{% endif %}\n</main>";
+    let c = convert(src.as_bytes(), "p.html", &settings()).unwrap();
+    assert!(
+        c.text
+            .contains("{{ page.date | date: \"%b %d\" }} & [x]({{ site.baseurl }}/x)"),
+        "{}",
+        c.text
+    );
+    assert!(
+        c.text.contains("\n{% if a %}\n\nb\n\n{% endif %}\n"),
+        "{}",
+        c.text
+    );
+}

@@ -1,0 +1,270 @@
+//! Batch orchestration: discover pages, plan every output path (collisions are caught
+//! before anything is written), convert pages in parallel on a rayon pool, write each
+//! output atomically, and return one outcome per page in input order.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Settings;
+use crate::links::Link;
+use crate::page::{self, Diagnostic, PageError, Severity};
+use crate::source::discover::{discover, output_rel_path, DiscoverError, Discovered};
+
+/// What a `convert` run is asked to do.
+#[derive(Debug, Clone)]
+pub struct ConvertOptions {
+    pub inputs: Vec<PathBuf>,
+    pub output: PathBuf,
+    /// Worker threads; `None` uses one per core.
+    pub jobs: Option<usize>,
+}
+
+/// What happened to one page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Written (new or changed).
+    Written,
+    /// The output already had exactly these bytes.
+    Unchanged,
+    /// Not an HTML page (a Markdown `.md` source): left alone.
+    Skipped,
+    Failed,
+}
+
+/// One page's result. A page's failure is its outcome, never the batch's.
+#[derive(Debug)]
+pub struct PageOutcome {
+    /// The source file.
+    pub source: PathBuf,
+    /// The output file, relative to the output folder.
+    pub output_rel: String,
+    pub status: Status,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Links that were changed or removed, with their rules.
+    pub links: Vec<Link>,
+}
+
+/// The whole run.
+#[derive(Debug)]
+pub struct BatchReport {
+    pub pages: Vec<PageOutcome>,
+    pub elapsed: Duration,
+}
+
+impl BatchReport {
+    pub fn count(&self, status: Status) -> usize {
+        self.pages.iter().filter(|p| p.status == status).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.pages
+            .iter()
+            .flat_map(|p| &p.diagnostics)
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+}
+
+/// Errors that stop the whole run before any page is converted.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+    #[error("cannot start {jobs} worker threads: {message}")]
+    Pool { jobs: usize, message: String },
+}
+
+struct Planned {
+    found: Discovered,
+    output_rel: String,
+    collision: Option<String>,
+}
+
+/// Converts every page under the inputs into the output folder.
+pub fn convert(settings: &Settings, options: &ConvertOptions) -> Result<BatchReport, BatchError> {
+    let started = Instant::now();
+    let found = discover(
+        &options.inputs,
+        &settings.config.exclude,
+        Some(&options.output),
+    )?;
+    let planned = plan(found);
+    let jobs = options.jobs.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(16 << 20)
+        .build()
+        .map_err(|e| BatchError::Pool {
+            jobs,
+            message: e.to_string(),
+        })?;
+    let pages = pool.install(|| {
+        planned
+            .par_iter()
+            .map(|p| convert_one(settings, p, &options.output))
+            .collect()
+    });
+    Ok(BatchReport {
+        pages,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Pass 1: every page's output path; pages that would share one (also by case alone,
+/// which is one file on case-insensitive file systems) are marked.
+fn plan(found: Vec<Discovered>) -> Vec<Planned> {
+    let mut planned: Vec<Planned> = found
+        .into_iter()
+        .map(|f| Planned {
+            output_rel: output_rel_path(&f.rel_path),
+            found: f,
+            collision: None,
+        })
+        .collect();
+    let mut keys: Vec<(String, usize)> = planned
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.output_rel.to_lowercase(), i))
+        .collect();
+    keys.sort();
+    for group in keys.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        for &(_, i) in group {
+            let others: Vec<String> = group
+                .iter()
+                .filter(|(_, j)| *j != i)
+                .map(|(_, j)| planned[*j].found.path.display().to_string())
+                .collect();
+            planned[i].collision = Some(others.join(", "));
+        }
+    }
+    planned
+}
+
+fn convert_one(settings: &Settings, p: &Planned, output: &Path) -> PageOutcome {
+    let mut outcome = PageOutcome {
+        source: p.found.path.clone(),
+        output_rel: p.output_rel.clone(),
+        status: Status::Failed,
+        diagnostics: Vec::new(),
+        links: Vec::new(),
+    };
+    let fail =
+        |outcome: &mut PageOutcome, code: &'static str, message: String, line: Option<usize>| {
+            outcome.diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                code,
+                message,
+                line,
+            });
+        };
+    if let Some(others) = &p.collision {
+        fail(
+            &mut outcome,
+            "collision",
+            format!(
+                "{} is also the output of {others}; neither is written",
+                p.output_rel
+            ),
+            None,
+        );
+        return outcome;
+    }
+    let bytes = match std::fs::read(&p.found.path) {
+        Ok(b) => b,
+        Err(e) => {
+            fail(&mut outcome, "io", format!("cannot read: {e}"), None);
+            return outcome;
+        }
+    };
+    let converted = match page::convert(&bytes, &p.found.rel_path, settings) {
+        Ok(c) => c,
+        Err(PageError::NotHtml) => {
+            outcome.status = Status::Skipped;
+            return outcome;
+        }
+        Err(e) => {
+            let line = match &e {
+                PageError::FrontMatter(fm) => fm.line(),
+                _ => None,
+            };
+            let code = match &e {
+                PageError::Schema(_) => "schema",
+                PageError::FrontMatter(_) => "front-matter",
+                _ => "page",
+            };
+            fail(&mut outcome, code, e.to_string(), line);
+            return outcome;
+        }
+    };
+    outcome.diagnostics = converted.warnings;
+    outcome.links = converted.links.into_iter().filter(Link::changed).collect();
+    match write_atomic(&output.join(&p.output_rel), converted.text.as_bytes()) {
+        Ok(true) => outcome.status = Status::Written,
+        Ok(false) => outcome.status = Status::Unchanged,
+        Err(e) => fail(
+            &mut outcome,
+            "io",
+            format!("cannot write {}: {e}", output.join(&p.output_rel).display()),
+            None,
+        ),
+    }
+    outcome
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
+/// the file is either its old content or its new content, never a part. Returns whether
+/// anything changed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".pagemill-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_data()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_reports_changes_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b.md");
+        assert!(write_atomic(&path, b"one\n").unwrap());
+        assert!(!write_atomic(&path, b"one\n").unwrap());
+        assert!(write_atomic(&path, b"two\n").unwrap());
+        assert_eq!(std::fs::read(&path).unwrap(), b"two\n");
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("a"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, [std::ffi::OsString::from("b.md")]);
+    }
+
+    #[test]
+    fn colliding_outputs_are_marked_on_both_sides() {
+        let d = |rel: &str| Discovered {
+            path: PathBuf::from(rel),
+            root: PathBuf::new(),
+            rel_path: rel.to_string(),
+        };
+        let planned = plan(vec![d("a.htm"), d("A.html"), d("b.html")]);
+        assert!(planned[0].collision.as_deref() == Some("A.html"));
+        assert!(planned[1].collision.as_deref() == Some("a.htm"));
+        assert!(planned[2].collision.is_none());
+    }
+}
