@@ -39,7 +39,6 @@ struct Run<'a> {
     index: DomIndex,
     consumed_tags: Vec<usize>,
     consumed_nodes: Vec<Handle>,
-    used_front_matter: Vec<String>,
     links: Vec<Link>,
 }
 
@@ -47,7 +46,7 @@ struct Run<'a> {
 /// elements are detached, consumed Liquid tags are taken out of the text.
 pub fn extract(profile: &Profile, policy: &LinkPolicy, page: &PageInput) -> Extracted {
     let index = DomIndex::new(&page.doc.root());
-    let include_names = include_names(&profile.fields);
+    let include_names = sources(&profile.fields, |s| s.include.as_deref());
     let consumed_tags: Vec<usize> = page
         .tags
         .iter()
@@ -65,7 +64,6 @@ pub fn extract(profile: &Profile, policy: &LinkPolicy, page: &PageInput) -> Extr
         index,
         consumed_tags,
         consumed_nodes: Vec::new(),
-        used_front_matter: Vec::new(),
         links: Vec::new(),
     };
     let mut record = Mapping::new();
@@ -94,9 +92,10 @@ pub fn extract(profile: &Profile, policy: &LinkPolicy, page: &PageInput) -> Extr
 
     let mut warnings = Vec::new();
     if let Some(fm) = page.front_matter {
+        let read = sources(&profile.fields, |s| s.front_matter.as_deref());
         for key in fm.keys() {
             let name = key_string(key);
-            if !run.used_front_matter.contains(&name) {
+            if !read.contains(&name.as_str()) {
                 warnings.push(format!(
                     "front matter key `{name}` was not kept: the profile `{}` has no field for it",
                     profile.name
@@ -176,7 +175,6 @@ impl Run<'_> {
         }
         if let Some(key) = &spec.front_matter {
             let v = self.page.front_matter?.get(key.as_str())?.clone();
-            self.used_front_matter.push(key.clone());
             return match v {
                 Value::String(s) => self.clean(field, &s),
                 Value::Null => None,
@@ -232,12 +230,16 @@ impl Run<'_> {
     }
 }
 
-/// Every include name that some source of the profile reads.
-fn include_names(fields: &[Field]) -> Vec<&str> {
+/// Every value `pick` finds in some source of the profile (include names, front
+/// matter keys): what the profile reads, whichever alternative wins on a page.
+fn sources<'a>(
+    fields: &'a [Field],
+    pick: impl Fn(&'a profile::SourceSpec) -> Option<&'a str>,
+) -> Vec<&'a str> {
     let mut names = Vec::new();
     let mut stack: Vec<&Field> = fields.iter().collect();
     while let Some(f) = stack.pop() {
-        names.extend(f.from.iter().filter_map(|s| s.spec.include.as_deref()));
+        names.extend(f.from.iter().filter_map(|s| pick(&s.spec)));
         stack.extend(f.fields.iter());
     }
     names

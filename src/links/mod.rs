@@ -133,7 +133,7 @@ impl LinkPolicy {
 
     fn apply(&self, raw: &str, rules: &mut Vec<&'static str>) -> Option<String> {
         let trimmed = raw.trim_matches(|c: char| c.is_whitespace());
-        if trimmed.contains(liquid::OPEN) {
+        if trimmed.contains(liquid::OPEN) || trimmed.contains("{{") || trimmed.contains("{%") {
             // Liquid decides this link at build time: keep it exactly.
             return Some(raw.to_string());
         }

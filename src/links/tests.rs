@@ -147,6 +147,9 @@ fn mailto_and_tel_are_trimmed() {
 fn liquid_links_are_kept_verbatim() {
     let raw = format!("{}0{}/assets/x.css", liquid::OPEN, liquid::CLOSE);
     assert_eq!(norm(&raw), (Some(raw.clone()), vec![]));
+    // Include parameters hold Liquid as written, not as placeholders.
+    let raw = "{{ site.baseurl }}/assets/img/events.jpg";
+    assert_eq!(norm(raw), (Some(raw.to_string()), vec![]));
 }
 
 #[test]

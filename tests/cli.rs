@@ -1,0 +1,244 @@
+//! The command line as users and CI scripts meet it: exit codes, messages naming files,
+//! the committed `output/` being current, determinism across thread counts, and the
+//! reference page of the real corpus.
+
+mod common;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn pagemill() -> Command {
+    let mut cmd = Command::cargo_bin("pagemill").unwrap();
+    cmd.current_dir(common::root());
+    cmd
+}
+
+#[test]
+fn committed_output_is_what_convert_makes_of_input() {
+    let out = tempfile::tempdir().unwrap();
+    pagemill()
+        .args(["convert", "input", "-o"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("pagemill: 3 pages: 3 converted"));
+    common::assert_same_tree(&common::root().join("output"), out.path());
+}
+
+#[test]
+fn output_is_identical_at_any_thread_count() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for (dir, jobs) in [(&a, "1"), (&b, "4")] {
+        pagemill()
+            .args([
+                "convert",
+                "input",
+                "tests/fixtures/broken-links/input",
+                "-j",
+                jobs,
+                "-o",
+            ])
+            .arg(dir.path())
+            .assert()
+            .success();
+    }
+    common::assert_same_tree(a.path(), b.path());
+}
+
+#[test]
+fn a_failing_page_names_its_file_and_the_batch_goes_on() {
+    let out = tempfile::tempdir().unwrap();
+    pagemill()
+        .args(["convert", "tests/fixtures/partial-failure/input", "-o"])
+        .arg(out.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("b-no-title.html: [schema]"))
+        .stderr(predicate::str::contains(
+            "c-bad-front-matter.html:4: [front-matter]",
+        ))
+        .stderr(predicate::str::contains("5 pages: 2 converted"))
+        .stderr(predicate::str::contains("2 failed, 1 skipped"));
+    assert_eq!(common::files(out.path()), ["a-good.md", "d-good.md"]);
+}
+
+#[test]
+fn rerun_rewrites_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    for expect in ["3 written, 0 unchanged", "0 written, 3 unchanged"] {
+        pagemill()
+            .args(["convert", "-o"])
+            .arg(out.path())
+            .assert()
+            .success()
+            .stderr(predicate::str::contains(expect));
+    }
+}
+
+#[test]
+fn usage_and_configuration_errors_exit_2() {
+    pagemill()
+        .args(["convert", "no/such/folder"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such/folder"));
+    pagemill()
+        .args(["convert", "--profile", "nonexistent", "-o", "/tmp/unused"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown profile `nonexistent`"));
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("bad.yaml");
+    std::fs::write(
+        &cfg,
+        "profile: chicago-department\nlinks: {origin: https://x.org}\ntypo: 1\n",
+    )
+    .unwrap();
+    pagemill()
+        .args(["convert", "-c"])
+        .arg(&cfg)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.yaml").and(predicate::str::contains("typo")));
+    pagemill().args(["convert", "-j", "0"]).assert().code(2);
+}
+
+#[test]
+fn md_converts_any_html_from_stdin() {
+    pagemill()
+        .args(["md", "-"])
+        .write_stdin(
+            "<h2>Hi</h2><p>a <a href='http://www.chicago.gov/x'>b</a></p><script>x</script>",
+        )
+        .assert()
+        .success()
+        .stdout("## Hi\n\na [b](/x)\n");
+}
+
+#[test]
+fn extract_prints_the_record() {
+    pagemill()
+        .args(["extract", "input/depts/parks/index.html"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("title: Lakefront Parks\n"))
+        .stdout(predicate::str::contains(
+            "- title: Departments\n  url: /city/en/depts.html\n",
+        ));
+}
+
+#[test]
+fn the_reference_page_converts_with_its_fields() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    pagemill()
+        .arg("convert")
+        .arg(corpus.join("chicago-design-system-site"))
+        .arg("-o")
+        .arg(out.path())
+        .assert()
+        .stderr(predicate::str::contains("panicked").not());
+    let page = std::fs::read_to_string(out.path().join("department_page.md")).unwrap();
+    let (fm, body) = page[4..].split_once("\n---\n").unwrap();
+    let record: serde_yaml::Value = serde_yaml::from_str(fm).unwrap();
+    assert_eq!(record["layout"], "city-page");
+    assert_eq!(record["title"], "INNOVATION AND TECHNOLOGY");
+    assert!(record["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("DoIT's mission"));
+    assert_eq!(record["banner"]["title"], "INNOVATION AND TECHNOLOGY");
+    assert!(record["banner"]["image"]
+        .as_str()
+        .unwrap()
+        .ends_with("doit-main-banner.jpg"));
+    let crumbs = record["breadcrumbs"].as_sequence().unwrap();
+    assert_eq!(crumbs.len(), 3);
+    assert!(
+        crumbs.iter().all(|c| c.get("url").is_none()),
+        "placeholder links leave no url"
+    );
+    let cards = record["featured_services"].as_sequence().unwrap();
+    assert_eq!(cards.len(), 8);
+    let url_of = |title: &str| {
+        cards
+            .iter()
+            .find(|c| c["title"] == title)
+            .and_then(|c| c["url"].as_str())
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        url_of("Maps/GIS DATA"),
+        "/city/en/depts/doit/provdrs/gis.html"
+    );
+    assert_eq!(
+        url_of("Hardware Software Standards"),
+        "/city/depts/doit/general/ChicagoHWSWStandards.pdf"
+    );
+    assert!(cards
+        .iter()
+        .all(|c| c["image"].as_str().is_some() && c["image_alt"].as_str().is_some()));
+    assert_eq!(
+        record["includes"],
+        serde_yaml::from_str::<serde_yaml::Value>(
+            "[relatedInfo.md, deptInformation.md, iwantTo.md]"
+        )
+        .unwrap()
+    );
+    assert_eq!(record["source"]["path"], "department_page.md");
+
+    let first = body
+        .find("- Facilitating creative thought to improve existing City processes")
+        .unwrap();
+    let last = body.find("- Building strategic partnerships").unwrap();
+    assert!(first < last);
+    assert!(body.contains("[open source projects](https://github.com/Chicago)"));
+    assert!(body.contains("[public access to technology](/city/en/depts/doit/dataset/public_technologyresources.html)"));
+    for repeated in [
+        "INNOVATION AND TECHNOLOGY",
+        "Featured Services",
+        "Data Portal",
+        "Departments",
+    ] {
+        assert!(
+            !body.contains(repeated),
+            "{repeated} went into front matter and is not repeated"
+        );
+    }
+    assert!(body.contains("{% include relatedInfo.md %}"));
+}
+
+#[test]
+fn every_chicago_page_converts_or_fails_with_a_reason() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    for dir in ["chicago-design-system-site", "chicago-design-cds-bootstrap"] {
+        let out = tempfile::tempdir().unwrap();
+        let assert = pagemill()
+            .arg("convert")
+            .arg(corpus.join(dir))
+            .arg("-o")
+            .arg(out.path())
+            .assert();
+        let output = assert.get_output();
+        let code = output.status.code();
+        assert!(matches!(code, Some(0 | 1)), "{dir}: exit {code:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        let summary = stderr.lines().last().unwrap();
+        assert!(summary.starts_with("pagemill: "), "{summary}");
+        for line in stderr.lines().filter(|l| l.starts_with("error: ")) {
+            assert!(
+                line.contains(dir) && line.contains(".md"),
+                "error names its file: {line}"
+            );
+        }
+        let converted = common::files(out.path()).len();
+        assert!(converted >= 6, "{dir}: only {converted} pages converted");
+    }
+}
