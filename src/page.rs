@@ -8,7 +8,7 @@ use serde_yaml::{Mapping, Value};
 use crate::config::Settings;
 use crate::dom::{self, Document};
 use crate::extract::{self, PageInput};
-use crate::links::Link;
+use crate::links::FoundLink;
 use crate::markdown;
 use crate::source::{self, decode, front_matter::FrontMatterError, liquid};
 use crate::validate::Violation;
@@ -72,8 +72,9 @@ pub struct Converted {
     pub record: Mapping,
     /// The whole output file: front matter, then the Markdown body.
     pub text: String,
-    /// Every link met in fields and body, with the rules that changed it.
-    pub links: Vec<Link>,
+    /// Every link met in fields and body, with the rules that changed it; body lines
+    /// are lines of the source file.
+    pub links: Vec<FoundLink>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -132,26 +133,31 @@ pub fn convert(bytes: &[u8], rel_path: &str, settings: &Settings) -> Result<Conv
             .iter()
             .map(|w| Diagnostic::warning("front-matter", w.clone())),
     );
-    let rendered = markdown::render(&extracted.content_root, &settings.policy);
-    warnings.extend(
-        rendered
-            .losses
-            .iter()
-            .map(|l| Diagnostic::warning("loss", format!("<{}>: {}", l.element, l.reason))),
-    );
+    let rendered = markdown::render(&doc, &extracted.content_root, &settings.policy);
+    let file_line = |line: Option<usize>| line.map(|l| l + body_line - 1);
+    warnings.extend(rendered.losses.iter().map(|l| Diagnostic {
+        line: file_line(l.line),
+        ..Diagnostic::warning("loss", format!("<{}>: {}", l.element, l.reason))
+    }));
     let body = liquid::restore(&rendered.markdown, &protected.tags);
     let mut links = extracted.links;
-    links.extend(rendered.links);
-    for link in &links {
-        if link.url.is_none() {
-            warnings.push(Diagnostic::warning(
-                "link",
-                format!(
-                    "link {:?} removed ({}); its text is kept",
-                    link.original,
-                    link.rules.join(", ")
-                ),
-            ));
+    links.extend(rendered.links.into_iter().map(|mut l| {
+        l.line = file_line(l.line);
+        l
+    }));
+    for found in &links {
+        if found.link.url.is_none() {
+            warnings.push(Diagnostic {
+                line: found.line,
+                ..Diagnostic::warning(
+                    "link",
+                    format!(
+                        "link {:?} removed ({}); its text is kept",
+                        found.link.original,
+                        found.link.rules.join(", ")
+                    ),
+                )
+            });
         }
     }
     let record = extracted.record;
@@ -200,7 +206,7 @@ pub fn document_text(record: &Mapping, body: &str) -> Result<String, PageError> 
 pub fn html_to_markdown(html: &str, settings: &Settings) -> markdown::Rendered {
     let protected = liquid::protect(html);
     let doc = Document::parse(&protected.text);
-    let mut rendered = markdown::render(&doc.body(), &settings.policy);
+    let mut rendered = markdown::render(&doc, &doc.body(), &settings.policy);
     rendered.markdown = liquid::restore(&rendered.markdown, &protected.tags);
     rendered
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::Settings;
-use crate::links::Link;
+use crate::links::FoundLink;
 use crate::page::{self, Diagnostic, PageError, Severity};
 use crate::source::discover::{discover, output_rel_path, DiscoverError, Discovered};
 
@@ -43,8 +43,8 @@ pub struct PageOutcome {
     pub output_rel: String,
     pub status: Status,
     pub diagnostics: Vec<Diagnostic>,
-    /// Links that were changed or removed, with their rules.
-    pub links: Vec<Link>,
+    /// Links that were changed or removed, with their rules and places.
+    pub links: Vec<FoundLink>,
 }
 
 /// The whole run.
@@ -200,7 +200,11 @@ fn convert_one(settings: &Settings, p: &Planned, output: &Path) -> PageOutcome {
         }
     };
     outcome.diagnostics = converted.warnings;
-    outcome.links = converted.links.into_iter().filter(Link::changed).collect();
+    outcome.links = converted
+        .links
+        .into_iter()
+        .filter(|l| l.link.changed())
+        .collect();
     match write_atomic(&output.join(&p.output_rel), converted.text.as_bytes()) {
         Ok(true) => outcome.status = Status::Written,
         Ok(false) => outcome.status = Status::Unchanged,

@@ -52,11 +52,14 @@ fn run_case(name: &str) {
             ));
         }
         for l in &page.links {
+            let line = l.line.map(|l| format!(":{l}")).unwrap_or_default();
             lines.push(format!(
-                "  link {:?} -> {} ({})",
-                l.original,
-                l.url.as_deref().unwrap_or("<removed>"),
-                l.rules.join(", ")
+                "  link{line} {}[{}] {:?} -> {} ({})",
+                l.element,
+                l.attribute,
+                l.link.original,
+                l.link.url.as_deref().unwrap_or("<removed>"),
+                l.link.rules.join(", ")
             ));
         }
     }

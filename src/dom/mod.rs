@@ -2,25 +2,50 @@
 //! iterative (never recursive) traversal, so that deep legacy markup cannot overflow a
 //! worker's stack.
 
+mod lines;
 mod select;
 
 pub use select::{DomIndex, SelectError, Selector};
 
 use html5ever::tendril::TendrilSink;
 use html5ever::{parse_document, ParseOpts};
+use std::collections::HashMap;
+
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
 
 /// A parsed page. The `RcDom` owns the tree: dropping it empties every node, so the
 /// document is kept alive for as long as any handle into it is in use.
 pub struct Document {
     dom: RcDom,
+    /// Source line of each element's start tag, by node identity.
+    lines: HashMap<usize, u32>,
 }
 
 impl Document {
     /// Parses a whole HTML document (or a fragment, which html5ever places in `<body>`).
     pub fn parse(html: &str) -> Document {
-        let dom = parse_document(RcDom::default(), ParseOpts::default()).one(html);
-        Document { dom }
+        let sink = parse_document(lines::LineSink::new(), ParseOpts::default()).one(html);
+        Document {
+            dom: sink.dom,
+            lines: sink.lines.into_inner(),
+        }
+    }
+
+    /// The line (1-based, in the parsed text) where `node`'s start tag is, for elements;
+    /// for other nodes, the line of the nearest element around them.
+    pub fn line_of(&self, node: &Handle) -> Option<usize> {
+        let mut cur = Some(node.clone());
+        while let Some(n) = cur {
+            if let Some(l) = self.lines.get(&lines::node_key(&n)) {
+                return Some(*l as usize);
+            }
+            cur = n.parent.take().and_then(|w| {
+                let p = w.upgrade();
+                n.parent.set(Some(w));
+                p
+            });
+        }
+        None
     }
 
     /// The document node.
@@ -177,6 +202,17 @@ mod tests {
         detach(&first);
         assert_eq!(text(&doc.body()), "b");
         assert_eq!(text(&first), "a");
+    }
+
+    #[test]
+    fn elements_know_their_source_line() {
+        let doc = Document::parse("<p>a</p>\n\n<div>\n<span>x</span></div>");
+        let span = descendants(&doc.root())
+            .find(|h| is_element(h, "span"))
+            .unwrap();
+        assert_eq!(doc.line_of(&span), Some(4));
+        let text = span.children.borrow()[0].clone();
+        assert_eq!(doc.line_of(&text), Some(4));
     }
 
     #[test]

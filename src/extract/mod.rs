@@ -10,7 +10,7 @@ use markup5ever_rcdom::{Handle, NodeData};
 use serde_yaml::{Mapping, Value};
 
 use crate::dom::{self, Document, DomIndex};
-use crate::links::{Link, LinkPolicy};
+use crate::links::{FoundLink, LinkPolicy};
 use crate::source::liquid::{self, Tag};
 
 /// What extraction reads from a page.
@@ -27,7 +27,7 @@ pub struct Extracted {
     /// The element whose children are the body.
     pub content_root: Handle,
     /// Links found in field values, with the rules applied to them.
-    pub links: Vec<Link>,
+    pub links: Vec<FoundLink>,
     /// Numbers of the Liquid tags whose data went into fields (removed from the body).
     pub consumed_tags: Vec<usize>,
     pub warnings: Vec<String>,
@@ -39,7 +39,7 @@ struct Run<'a> {
     index: DomIndex,
     consumed_tags: Vec<usize>,
     consumed_nodes: Vec<Handle>,
-    links: Vec<Link>,
+    links: Vec<FoundLink>,
 }
 
 /// Runs `profile` over the page. The page's DOM is changed: removed and consumed
@@ -214,7 +214,12 @@ impl Run<'_> {
             profile::FieldType::Url => {
                 let link = self.policy.normalize(raw);
                 let url = link.url.clone();
-                self.links.push(link);
+                self.links.push(FoundLink {
+                    link,
+                    element: "front-matter".to_string(),
+                    attribute: field.name.clone(),
+                    line: None,
+                });
                 url?
             }
         };

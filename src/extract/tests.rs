@@ -24,7 +24,7 @@ fn run(body: &str, fm: Option<&str>) -> (Mapping, String, Vec<String>) {
             rel_path: "depts/doit.html",
         },
     );
-    let body = crate::markdown::render(&out.content_root, &s.policy).markdown;
+    let body = crate::markdown::render(&doc, &out.content_root, &s.policy).markdown;
     (
         out.record,
         liquid::restore(&body, &protected.tags),

@@ -98,6 +98,16 @@ impl Link {
     }
 }
 
+/// A link and where it was met: an element's attribute in the body (with its line in
+/// the parsed text), or a front matter field (`element` is `front-matter`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundLink {
+    pub link: Link,
+    pub element: String,
+    pub attribute: String,
+    pub line: Option<usize>,
+}
+
 impl LinkPolicy {
     pub fn new(config: &LinksConfig) -> Result<LinkPolicy, PolicyError> {
         let origin = Url::parse(&config.origin)

@@ -150,7 +150,7 @@ impl Writer<'_> {
         let tag = name.local.to_string();
         if depth > MAX_RENDER_DEPTH {
             self.loss(
-                &tag,
+                node,
                 format!("nesting deeper than {MAX_RENDER_DEPTH} levels flattened to its text"),
             );
             out.text(&dom::text(node));
@@ -170,7 +170,7 @@ impl Writer<'_> {
                 let text = dom::text(node);
                 if !text.is_empty() {
                     self.loss(
-                        &tag,
+                        node,
                         format!("<{tag}> has no Markdown form; its text was dropped: {text:?}"),
                     );
                 }
@@ -207,10 +207,7 @@ impl Writer<'_> {
             out.wrapped(child, "", "");
             return;
         };
-        let link = self.policy.normalize(&href);
-        let url = link.url.clone();
-        self.links.push(link);
-        let Some(url) = url else {
+        let Some(url) = self.normalize(node, "href", &href) else {
             out.wrapped(child, "", "");
             return;
         };
@@ -223,7 +220,7 @@ impl Writer<'_> {
                 .map(|t| dom::collapse_whitespace(&t))
                 .unwrap_or_default();
             if label.is_empty() {
-                self.loss("a", format!("link to {url} has no text and was dropped"));
+                self.loss(node, format!("link to {url} has no text and was dropped"));
                 return;
             }
             let mut l = out.child();
@@ -272,12 +269,9 @@ impl Writer<'_> {
             }
             return;
         };
-        let link = self.policy.normalize(&src);
-        let url = link.url.clone();
-        self.links.push(link);
-        let Some(url) = url else {
+        let Some(url) = self.normalize(node, "src", &src) else {
             self.loss(
-                "img",
+                node,
                 format!("image source {src:?} is not allowed; the image was dropped"),
             );
             if !alt.is_empty() {
@@ -316,12 +310,9 @@ impl Writer<'_> {
             }
             return;
         };
-        let link = self.policy.normalize(&src);
-        let url = link.url.clone();
-        self.links.push(link);
-        let Some(url) = url else {
+        let Some(url) = self.normalize(node, "src", &src) else {
             self.loss(
-                tag,
+                node,
                 format!("<{tag}> source {src:?} is not allowed and was dropped"),
             );
             return;
@@ -355,13 +346,13 @@ impl Writer<'_> {
             "hidden" => {}
             "submit" | "button" | "reset" => {
                 if let Some(v) = dom::attr(node, "value").filter(|v| !v.trim().is_empty()) {
-                    self.loss("input", format!("form button {v:?} dropped"));
+                    self.loss(node, format!("form button {v:?} dropped"));
                 }
             }
             _ => {
                 let label = dom::attr(node, "placeholder").or_else(|| dom::attr(node, "value"));
                 self.loss(
-                    "input",
+                    node,
                     match label {
                         Some(l) if !l.trim().is_empty() => format!("form field {l:?} dropped"),
                         _ => "form field dropped".to_string(),

@@ -9,8 +9,8 @@ mod table;
 
 use markup5ever_rcdom::{Handle, NodeData};
 
-use crate::dom;
-use crate::links::{Link, LinkPolicy};
+use crate::dom::{self, Document};
+use crate::links::{FoundLink, LinkPolicy};
 use crate::source::liquid;
 use inline::Inline;
 
@@ -23,19 +23,22 @@ pub const MAX_RENDER_DEPTH: usize = 200;
 pub struct Loss {
     pub element: String,
     pub reason: String,
+    /// Line of the element in the parsed text.
+    pub line: Option<usize>,
 }
 
 /// The Markdown of one content root.
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub markdown: String,
-    pub links: Vec<Link>,
+    pub links: Vec<FoundLink>,
     pub losses: Vec<Loss>,
 }
 
-/// Converts the children of `root` to Markdown.
-pub fn render(root: &Handle, policy: &LinkPolicy) -> Rendered {
+/// Converts the children of `root`, an element of `doc`, to Markdown.
+pub fn render(doc: &Document, root: &Handle, policy: &LinkPolicy) -> Rendered {
     let mut w = Writer {
+        doc,
         policy,
         links: Vec::new(),
         losses: Vec::new(),
@@ -162,17 +165,32 @@ fn is_block(tag: &str) -> bool {
 }
 
 struct Writer<'a> {
+    doc: &'a Document,
     policy: &'a LinkPolicy,
-    links: Vec<Link>,
+    links: Vec<FoundLink>,
     losses: Vec<Loss>,
 }
 
 impl Writer<'_> {
-    fn loss(&mut self, element: &str, reason: impl Into<String>) {
+    fn loss(&mut self, node: &Handle, reason: impl Into<String>) {
         self.losses.push(Loss {
-            element: element.to_string(),
+            element: dom::tag_name(node).unwrap_or("#text").to_string(),
             reason: reason.into(),
+            line: self.doc.line_of(node),
         });
+    }
+
+    /// Normalizes a link found in `node`'s `attribute` and records it.
+    fn normalize(&mut self, node: &Handle, attribute: &str, raw: &str) -> Option<String> {
+        let link = self.policy.normalize(raw);
+        let url = link.url.clone();
+        self.links.push(FoundLink {
+            link,
+            element: dom::tag_name(node).unwrap_or_default().to_string(),
+            attribute: attribute.to_string(),
+            line: self.doc.line_of(node),
+        });
+        url
     }
 
     /// Renders the children of a block container into blocks.
@@ -181,7 +199,7 @@ impl Writer<'_> {
         let mut para = Inline::new(false);
         if depth > MAX_RENDER_DEPTH {
             self.loss(
-                dom::tag_name(node).unwrap_or("#text"),
+                node,
                 format!("nesting deeper than {MAX_RENDER_DEPTH} levels flattened to its text"),
             );
             para.text(&dom::text(node));

@@ -104,7 +104,7 @@ impl Writer<'_> {
         });
         if has_blocks {
             self.loss(
-                dom::tag_name(cell).unwrap_or("td"),
+                cell,
                 "table cell holds block content (paragraphs, lists or headings); it was joined onto one line",
             );
         }

@@ -14,7 +14,7 @@ fn md(html: &str) -> String {
     })
     .unwrap();
     let doc = Document::parse(html);
-    render(&doc.body(), &policy).markdown
+    render(&doc, &doc.body(), &policy).markdown
 }
 
 #[test]
@@ -140,7 +140,7 @@ fn deep_nesting_is_flattened_not_overflowed() {
     })
     .unwrap();
     let doc = Document::parse(&html);
-    let out = render(&doc.body(), &policy);
+    let out = render(&doc, &doc.body(), &policy);
     assert_eq!(out.markdown, "deep");
     assert!(!out.losses.is_empty());
 }

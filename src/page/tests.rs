@@ -109,3 +109,12 @@ fn liquid_survives_byte_for_byte() {
         c.text
     );
 }
+
+#[test]
+fn warnings_carry_the_source_file_line_front_matter_included() {
+    let src = "---\nlayout: city-page\n---\n<main><h1>T</h1>\n<p>a</p>\n<p><a href=\"#\">x</a> <select><option>o</option></select></p></main>";
+    let c = convert(src.as_bytes(), "p.html", &settings()).unwrap();
+    let lines: Vec<_> = c.warnings.iter().map(|w| (w.code, w.line)).collect();
+    assert!(lines.contains(&("link", Some(6))), "{lines:?}");
+    assert!(lines.contains(&("loss", Some(6))), "{lines:?}");
+}
