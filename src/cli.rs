@@ -9,6 +9,9 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
 use pagemill::config::Settings;
+use pagemill::links::redirects::RedirectFormat;
+use pagemill::links::scan::LinkRecord;
+use pagemill::links::Linker;
 use pagemill::pipeline::{self, ConvertOptions, Status};
 use pagemill::{page, report};
 
@@ -38,6 +41,63 @@ pub enum Command {
     Md(MdArgs),
     /// Print a page's validated record (its front matter) as YAML
     Extract(ExtractArgs),
+    /// List every link of every page: original, normalized, rules, status and kind
+    Links(LinksArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct LinksArgs {
+    /// Folders or files to read
+    #[arg(value_name = "PATH", default_value = "input")]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = LinksFormat::Human)]
+    pub format: LinksFormat,
+    /// Exit 1 when a link has one of these statuses or kinds
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]
+    pub fail_on: Vec<FailOn>,
+    /// Worker threads [default: one per core]
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinksFormat {
+    Human,
+    Json,
+}
+
+/// A link status or kind that fails `pagemill links`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    Kept,
+    Rewritten,
+    Dropped,
+    Internal,
+    OwnSite,
+    External,
+    Email,
+    Phone,
+    Fragment,
+}
+
+impl FailOn {
+    fn matches(self, r: &LinkRecord) -> bool {
+        use pagemill::links::{LinkKind as K, LinkStatus as S};
+        match self {
+            FailOn::Kept => r.status == S::Kept,
+            FailOn::Rewritten => r.status == S::Rewritten,
+            FailOn::Dropped => r.status == S::Dropped,
+            FailOn::Internal => r.kind == K::Internal,
+            FailOn::OwnSite => r.kind == K::OwnSite,
+            FailOn::External => r.kind == K::External,
+            FailOn::Email => r.kind == K::Email,
+            FailOn::Phone => r.kind == K::Phone,
+            FailOn::Fragment => r.kind == K::Fragment,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -64,6 +124,13 @@ pub struct ConvertArgs {
     /// Print only errors and the summary, not warnings
     #[arg(short, long)]
     pub quiet: bool,
+    /// Write a redirect map (old URL → new URL) to FILE: `*.csv`, `_redirects`
+    /// (Netlify/Cloudflare) or `*.conf` (nginx map)
+    #[arg(long, value_name = "FILE")]
+    pub redirects: Option<PathBuf>,
+    /// The redirect file's format, when its name does not say
+    #[arg(long, value_name = "FORMAT", requires = "redirects")]
+    pub redirects_format: Option<RedirectFormat>,
     #[command(flatten)]
     pub settings: SettingsArgs,
 }
@@ -116,15 +183,67 @@ pub fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Convert(args) => convert(args),
         Command::Md(args) => md(args),
         Command::Extract(args) => extract(args),
+        Command::Links(args) => links(args),
     }
+}
+
+fn links(args: LinksArgs) -> Result<ExitCode, Fatal> {
+    let settings = load(&args.settings)?;
+    let pipeline::Inventory { records, failures } =
+        pipeline::inventory(&settings, &args.paths, args.jobs.map(usize::from)).map_err(
+            |e| match e {
+                pipeline::BatchError::Discover(_) => usage(e),
+                pipeline::BatchError::Pool { .. } => internal(e),
+            },
+        )?;
+    for (path, message) in &failures {
+        eprintln!("error: {}: {message}", path.display());
+    }
+    match args.format {
+        LinksFormat::Human => print!("{}", report::links_human(&records)),
+        LinksFormat::Json => {
+            let json = serde_json::to_string_pretty(&records)
+                .context("cannot write links as JSON")
+                .map_err(internal)?;
+            println!("{json}");
+        }
+    }
+    let failing = records
+        .iter()
+        .filter(|r| args.fail_on.iter().any(|f| f.matches(r)))
+        .count();
+    if failing > 0 {
+        eprintln!("pagemill: {failing} links match --fail-on");
+    }
+    Ok(ExitCode::from(if failing > 0 || !failures.is_empty() {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }))
 }
 
 fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
     let settings = load(&args.settings)?;
+    let redirects = match &args.redirects {
+        None => None,
+        Some(path) => {
+            let format = args
+                .redirects_format
+                .or_else(|| RedirectFormat::from_path(path))
+                .ok_or_else(|| {
+                    usage(anyhow::anyhow!(
+                        "{}: cannot tell the redirect format from the name; use --redirects-format csv|netlify|nginx",
+                        path.display()
+                    ))
+                })?;
+            Some((path.clone(), format))
+        }
+    };
     let options = ConvertOptions {
         inputs: args.paths,
         output: args.output,
         jobs: args.jobs.map(usize::from),
+        redirects,
     };
     let report = pipeline::convert(&settings, &options).map_err(|e| match e {
         pipeline::BatchError::Discover(_) => usage(e),
@@ -137,10 +256,28 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
             stderr.push('\n');
         }
     }
+    for d in &report.batch {
+        stderr.push_str(&report::diagnostic_line("batch", d));
+        stderr.push('\n');
+    }
+    if let Some(line) = report::link_summary(&report) {
+        stderr.push_str(&line);
+        stderr.push('\n');
+    }
     stderr.push_str(&report::summary(&report));
     eprintln!("{stderr}");
+    let batch_error = report
+        .batch
+        .iter()
+        .any(|d| d.severity == page::Severity::Error);
     let failed = report.count(Status::Failed) > 0;
-    Ok(ExitCode::from(if failed { EXIT_FAILED } else { EXIT_OK }))
+    Ok(ExitCode::from(if batch_error {
+        EXIT_INTERNAL
+    } else if failed {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }))
 }
 
 fn read_input(input: &str) -> Result<(String, Vec<u8>), Fatal> {
@@ -187,7 +324,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode, Fatal> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| name.clone());
-    match page::convert(&bytes, &rel, &settings) {
+    match page::convert(&bytes, &rel, &settings, &Linker::plain(&settings.policy)) {
         Ok(converted) => {
             for w in &converted.warnings {
                 eprintln!("{}", report::diagnostic_line(&name, w));

@@ -8,9 +8,10 @@ use serde_yaml::{Mapping, Value};
 use crate::config::Settings;
 use crate::dom::{self, Document};
 use crate::extract::{self, PageInput};
-use crate::links::FoundLink;
+use crate::links::scan::{self, LinkRecord};
+use crate::links::{FoundLink, Linker};
 use crate::markdown;
-use crate::source::{self, decode, front_matter::FrontMatterError, liquid};
+use crate::source::{self, decode, front_matter::FrontMatterError, liquid, FrontMatter};
 use crate::validate::Violation;
 
 /// Why a page was not converted.
@@ -78,8 +79,18 @@ pub struct Converted {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Converts one source page. `rel_path` is its path relative to the input root.
-pub fn convert(bytes: &[u8], rel_path: &str, settings: &Settings) -> Result<Converted, PageError> {
+/// A source page read and parsed: the stages before extraction.
+pub struct Parsed {
+    pub front_matter: Option<FrontMatter>,
+    pub protected: liquid::Protected,
+    /// File line where the body (the parsed text) starts.
+    pub body_line: usize,
+    pub doc: Document,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Decodes, splits and parses one source page, enforcing the size and depth limits.
+pub fn parse(bytes: &[u8], rel_path: &str, settings: &Settings) -> Result<Parsed, PageError> {
     let limits = settings.config.limits;
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(PageError::TooLarge {
@@ -117,9 +128,34 @@ pub fn convert(bytes: &[u8], rel_path: &str, settings: &Settings) -> Result<Conv
             limit: limits.max_depth,
         });
     }
+    Ok(Parsed {
+        front_matter,
+        protected,
+        body_line,
+        doc,
+        warnings,
+    })
+}
+
+/// Converts one source page. `rel_path` is its path relative to the input root.
+/// `linker` points links at their new homes (the batch's URL map), or applies the
+/// policy alone.
+pub fn convert(
+    bytes: &[u8],
+    rel_path: &str,
+    settings: &Settings,
+    linker: &Linker,
+) -> Result<Converted, PageError> {
+    let Parsed {
+        front_matter,
+        protected,
+        body_line,
+        doc,
+        mut warnings,
+    } = parse(bytes, rel_path, settings)?;
     let extracted = extract::extract(
         &settings.profile,
-        &settings.policy,
+        linker,
         &PageInput {
             doc: &doc,
             front_matter: front_matter.as_ref().map(|f| &f.fields),
@@ -133,7 +169,7 @@ pub fn convert(bytes: &[u8], rel_path: &str, settings: &Settings) -> Result<Conv
             .iter()
             .map(|w| Diagnostic::warning("front-matter", w.clone())),
     );
-    let rendered = markdown::render(&doc, &extracted.content_root, &settings.policy);
+    let rendered = markdown::render(&doc, &extracted.content_root, linker);
     let file_line = |line: Option<usize>| line.map(|l| l + body_line - 1);
     warnings.extend(rendered.losses.iter().map(|l| Diagnostic {
         line: file_line(l.line),
@@ -176,6 +212,51 @@ pub fn convert(bytes: &[u8], rel_path: &str, settings: &Settings) -> Result<Conv
     })
 }
 
+/// Every link of one page (`pagemill links`): the body's URL attributes at their line
+/// and column, then the front matter's URL fields. `file` names the page in records.
+pub fn links(
+    bytes: &[u8],
+    rel_path: &str,
+    file: &str,
+    settings: &Settings,
+    linker: &Linker,
+) -> Result<Vec<LinkRecord>, PageError> {
+    let parsed = parse(bytes, rel_path, settings)?;
+    let mut records = scan::scan(
+        &parsed.doc,
+        &parsed.protected.text,
+        parsed.body_line,
+        file,
+        linker,
+    );
+    for r in &mut records {
+        if let Some(n) = &r.normalized {
+            r.normalized = Some(liquid::restore(n, &parsed.protected.tags));
+        }
+        r.original = liquid::restore(&r.original, &parsed.protected.tags);
+    }
+    let extracted = extract::extract(
+        &settings.profile,
+        linker,
+        &PageInput {
+            doc: &parsed.doc,
+            front_matter: parsed.front_matter.as_ref().map(|f| &f.fields),
+            tags: &parsed.protected.tags,
+            rel_path,
+        },
+    );
+    records.extend(extracted.links.into_iter().map(|found| {
+        LinkRecord::new(
+            file,
+            &found.element,
+            &found.attribute,
+            String::new(),
+            found.link,
+        )
+    }));
+    Ok(records)
+}
+
 /// Front matter then body: UTF-8, LF line ends, exactly one trailing newline. The front
 /// matter is checked to re-parse to the same record.
 pub fn document_text(record: &Mapping, body: &str) -> Result<String, PageError> {
@@ -206,7 +287,7 @@ pub fn document_text(record: &Mapping, body: &str) -> Result<String, PageError> 
 pub fn html_to_markdown(html: &str, settings: &Settings) -> markdown::Rendered {
     let protected = liquid::protect(html);
     let doc = Document::parse(&protected.text);
-    let mut rendered = markdown::render(&doc, &doc.body(), &settings.policy);
+    let mut rendered = markdown::render(&doc, &doc.body(), &Linker::plain(&settings.policy));
     rendered.markdown = liquid::restore(&rendered.markdown, &protected.tags);
     rendered
 }

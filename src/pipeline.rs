@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::Settings;
-use crate::links::FoundLink;
+use crate::links::map::{self, UrlMap};
+use crate::links::redirects::{self, RedirectFormat};
+use crate::links::scan::LinkRecord;
+use crate::links::{FoundLink, Linker};
 use crate::page::{self, Diagnostic, PageError, Severity};
 use crate::source::discover::{discover, output_rel_path, DiscoverError, Discovered};
 
@@ -20,6 +23,8 @@ pub struct ConvertOptions {
     pub output: PathBuf,
     /// Worker threads; `None` uses one per core.
     pub jobs: Option<usize>,
+    /// Write a redirect map (old URL → new URL) here, in this format.
+    pub redirects: Option<(PathBuf, RedirectFormat)>,
 }
 
 /// What happened to one page.
@@ -51,6 +56,10 @@ pub struct PageOutcome {
 #[derive(Debug)]
 pub struct BatchReport {
     pub pages: Vec<PageOutcome>,
+    /// Problems of the batch as a whole (URL map conflicts, the redirect file).
+    pub batch: Vec<Diagnostic>,
+    /// Lines written to the redirect file.
+    pub redirects: Option<usize>,
     pub elapsed: Duration,
 }
 
@@ -92,25 +101,116 @@ pub fn convert(settings: &Settings, options: &ConvertOptions) -> Result<BatchRep
         Some(&options.output),
     )?;
     let planned = plan(found);
-    let jobs = options.jobs.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new()
+    let pool = pool(options.jobs)?;
+    let url_map = pool.install(|| build_map(settings, &planned));
+    let pages = pool.install(|| {
+        planned
+            .par_iter()
+            .map(|p| convert_one(settings, &url_map, p, &options.output))
+            .collect()
+    });
+    let mut batch: Vec<Diagnostic> = url_map
+        .conflicts
+        .iter()
+        .map(|(url, kept, other)| {
+            Diagnostic::warning(
+                "url-map",
+                format!("old URL {url} belongs to {kept}; {other} also claims it"),
+            )
+        })
+        .collect();
+    let mut redirect_lines = None;
+    if let Some((path, format)) = &options.redirects {
+        let pairs = redirects::pairs(&url_map, &settings.policy);
+        match write_atomic(path, redirects::render(*format, &pairs).as_bytes()) {
+            Ok(_) => redirect_lines = Some(pairs.len()),
+            Err(e) => batch.push(Diagnostic {
+                severity: Severity::Error,
+                code: "io",
+                message: format!("cannot write {}: {e}", path.display()),
+                line: None,
+            }),
+        }
+    }
+    Ok(BatchReport {
+        pages,
+        batch,
+        redirects: redirect_lines,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The result of `inventory`.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    /// Every link, by file then position.
+    pub records: Vec<LinkRecord>,
+    /// Pages that could not be read, with the reason.
+    pub failures: Vec<(PathBuf, String)>,
+}
+
+/// Every link of every page under `inputs`, for `pagemill links`.
+pub fn inventory(
+    settings: &Settings,
+    inputs: &[PathBuf],
+    jobs: Option<usize>,
+) -> Result<Inventory, BatchError> {
+    let found = discover(inputs, &settings.config.exclude, None)?;
+    let planned = plan(found);
+    let pool = pool(jobs)?;
+    let url_map = pool.install(|| build_map(settings, &planned));
+    let results: Vec<Result<Vec<LinkRecord>, (PathBuf, String)>> = pool.install(|| {
+        planned
+            .par_iter()
+            .map(|p| {
+                let file = p.found.path.display().to_string();
+                let bytes = std::fs::read(&p.found.path)
+                    .map_err(|e| (p.found.path.clone(), format!("cannot read: {e}")))?;
+                let linker = Linker::for_page(&settings.policy, &url_map, &p.output_rel);
+                match page::links(&bytes, &p.found.rel_path, &file, settings, &linker) {
+                    Ok(records) => Ok(records),
+                    Err(PageError::NotHtml) => Ok(Vec::new()),
+                    Err(e) => Err((p.found.path.clone(), e.to_string())),
+                }
+            })
+            .collect()
+    });
+    let mut inventory = Inventory::default();
+    for r in results {
+        match r {
+            Ok(mut page) => inventory.records.append(&mut page),
+            Err(f) => inventory.failures.push(f),
+        }
+    }
+    Ok(inventory)
+}
+
+fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, BatchError> {
+    let jobs = jobs.unwrap_or(0);
+    rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .stack_size(16 << 20)
         .build()
         .map_err(|e| BatchError::Pool {
             jobs,
             message: e.to_string(),
-        })?;
-    let pages = pool.install(|| {
-        planned
-            .par_iter()
-            .map(|p| convert_one(settings, p, &options.output))
-            .collect()
-    });
-    Ok(BatchReport {
-        pages,
-        elapsed: started.elapsed(),
-    })
+        })
+}
+
+/// Pass 1 (continued): every page's old URLs, read from its path, front matter and head.
+fn build_map(settings: &Settings, planned: &[Planned]) -> UrlMap {
+    let entries: Vec<(String, String, map::UrlHints)> = planned
+        .par_iter()
+        .map(|p| {
+            let hints = std::fs::read(&p.found.path)
+                .ok()
+                .filter(|b| b.len() as u64 <= settings.config.limits.max_file_bytes)
+                .map(|b| map::hints(&crate::source::decode::decode(&b).text))
+                .unwrap_or_default();
+            (p.output_rel.clone(), p.found.rel_path.clone(), hints)
+        })
+        .collect();
+    UrlMap::build(&settings.policy, &entries)
 }
 
 /// Pass 1: every page's output path; pages that would share one (also by case alone,
@@ -143,7 +243,7 @@ fn plan(found: Vec<Discovered>) -> Vec<Planned> {
     planned
 }
 
-fn convert_one(settings: &Settings, p: &Planned, output: &Path) -> PageOutcome {
+fn convert_one(settings: &Settings, url_map: &UrlMap, p: &Planned, output: &Path) -> PageOutcome {
     let mut outcome = PageOutcome {
         source: p.found.path.clone(),
         output_rel: p.output_rel.clone(),
@@ -179,7 +279,8 @@ fn convert_one(settings: &Settings, p: &Planned, output: &Path) -> PageOutcome {
             return outcome;
         }
     };
-    let converted = match page::convert(&bytes, &p.found.rel_path, settings) {
+    let linker = Linker::for_page(&settings.policy, url_map, &p.output_rel);
+    let converted = match page::convert(&bytes, &p.found.rel_path, settings, &linker) {
         Ok(c) => c,
         Err(PageError::NotHtml) => {
             outcome.status = Status::Skipped;

@@ -50,3 +50,129 @@ pub fn summary(report: &BatchReport) -> String {
     );
     out
 }
+
+/// Counts of links by rule, as `rule N` pairs in rule order; rules that never applied
+/// are left out.
+pub fn rule_counts<'a>(
+    rules: impl Iterator<Item = &'a &'static str>,
+) -> Vec<(&'static str, usize)> {
+    let mut counts: Vec<(&'static str, usize)> =
+        crate::links::rule::ALL.iter().map(|r| (*r, 0)).collect();
+    for r in rules {
+        if let Some(c) = counts.iter_mut().find(|(id, _)| id == r) {
+            c.1 += 1;
+        }
+    }
+    counts.retain(|(_, n)| *n > 0);
+    counts
+}
+
+fn join_counts(counts: &[(&str, usize)]) -> String {
+    counts
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The link line of a `convert` run: rewrites and drops, and the rules that made them.
+pub fn link_summary(report: &BatchReport) -> Option<String> {
+    let links: Vec<&crate::links::Link> = report
+        .pages
+        .iter()
+        .flat_map(|p| &p.links)
+        .map(|f| &f.link)
+        .collect();
+    if links.is_empty() {
+        return None;
+    }
+    let dropped = links.iter().filter(|l| l.url.is_none()).count();
+    let counts = rule_counts(links.iter().flat_map(|l| &l.rules));
+    let mut out = format!(
+        "pagemill: links: {} rewritten, {dropped} dropped; by rule: {}",
+        links.len() - dropped,
+        join_counts(&counts)
+    );
+    if let Some(n) = report.redirects {
+        let _ = write!(out, "; {n} redirects written");
+    }
+    Some(out)
+}
+
+/// `pagemill links` in human form: by page, then by status.
+pub fn links_human(records: &[crate::links::scan::LinkRecord]) -> String {
+    use crate::links::LinkStatus;
+    let mut out = String::new();
+    let mut pages = 0;
+    for group in records.chunk_by(|a, b| a.file == b.file) {
+        pages += 1;
+        let _ = writeln!(out, "{}", group[0].file);
+        for status in [LinkStatus::Dropped, LinkStatus::Rewritten, LinkStatus::Kept] {
+            let of: Vec<_> = group.iter().filter(|r| r.status == status).collect();
+            if of.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "  {} ({})", status.as_str(), of.len());
+            for r in of {
+                let at = match (r.line, r.column) {
+                    (Some(l), Some(c)) => format!("{l}:{c}"),
+                    (Some(l), None) => format!("{l}"),
+                    _ => "-".to_string(),
+                };
+                let _ = write!(
+                    out,
+                    "    {at} {}[{}] {:?}",
+                    r.element, r.attribute, r.original
+                );
+                match &r.normalized {
+                    Some(n) if n != &r.original => {
+                        let _ = write!(out, " -> {n}");
+                    }
+                    _ => {}
+                }
+                if !r.rules.is_empty() {
+                    let _ = write!(out, " ({})", r.rules.join(", "));
+                }
+                let _ = writeln!(out, " [{}]", r.kind.as_str());
+            }
+        }
+    }
+    let _ = writeln!(out, "{}", links_totals(records, pages));
+    out
+}
+
+/// Counts by status, rule and kind.
+pub fn links_totals(records: &[crate::links::scan::LinkRecord], pages: usize) -> String {
+    use crate::links::{LinkKind, LinkStatus};
+    let by_status: Vec<(&str, usize)> =
+        [LinkStatus::Kept, LinkStatus::Rewritten, LinkStatus::Dropped]
+            .iter()
+            .map(|s| {
+                (
+                    s.as_str(),
+                    records.iter().filter(|r| r.status == *s).count(),
+                )
+            })
+            .collect();
+    let kinds = [
+        LinkKind::Internal,
+        LinkKind::OwnSite,
+        LinkKind::External,
+        LinkKind::Email,
+        LinkKind::Phone,
+        LinkKind::Fragment,
+    ];
+    let by_kind: Vec<(&str, usize)> = kinds
+        .iter()
+        .map(|k| (k.as_str(), records.iter().filter(|r| r.kind == *k).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let by_rule = rule_counts(records.iter().flat_map(|r| &r.rules));
+    format!(
+        "links: {} in {pages} pages; by status: {}; by rule: {}; by kind: {}",
+        records.len(),
+        join_counts(&by_status),
+        join_counts(&by_rule),
+        join_counts(&by_kind)
+    )
+}

@@ -20,6 +20,7 @@ fn run_case(name: &str) {
             inputs: vec![case.join("input")],
             output: out.path().to_path_buf(),
             jobs: Some(2),
+            redirects: None,
         },
     )
     .unwrap();

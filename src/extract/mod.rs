@@ -10,7 +10,7 @@ use markup5ever_rcdom::{Handle, NodeData};
 use serde_yaml::{Mapping, Value};
 
 use crate::dom::{self, Document, DomIndex};
-use crate::links::{FoundLink, LinkPolicy};
+use crate::links::{FoundLink, Linker};
 use crate::source::liquid::{self, Tag};
 
 /// What extraction reads from a page.
@@ -35,7 +35,7 @@ pub struct Extracted {
 
 struct Run<'a> {
     page: &'a PageInput<'a>,
-    policy: &'a LinkPolicy,
+    linker: &'a Linker<'a>,
     index: DomIndex,
     consumed_tags: Vec<usize>,
     consumed_nodes: Vec<Handle>,
@@ -44,7 +44,7 @@ struct Run<'a> {
 
 /// Runs `profile` over the page. The page's DOM is changed: removed and consumed
 /// elements are detached, consumed Liquid tags are taken out of the text.
-pub fn extract(profile: &Profile, policy: &LinkPolicy, page: &PageInput) -> Extracted {
+pub fn extract(profile: &Profile, linker: &Linker, page: &PageInput) -> Extracted {
     let index = DomIndex::new(&page.doc.root());
     let include_names = sources(&profile.fields, |s| s.include.as_deref());
     let consumed_tags: Vec<usize> = page
@@ -60,7 +60,7 @@ pub fn extract(profile: &Profile, policy: &LinkPolicy, page: &PageInput) -> Extr
         .collect();
     let mut run = Run {
         page,
-        policy,
+        linker,
         index,
         consumed_tags,
         consumed_nodes: Vec::new(),
@@ -212,7 +212,7 @@ impl Run<'_> {
         let value = match field.kind {
             profile::FieldType::Text => dom::collapse_whitespace(raw),
             profile::FieldType::Url => {
-                let link = self.policy.normalize(raw);
+                let link = self.linker.link(raw);
                 let url = link.url.clone();
                 self.links.push(FoundLink {
                     link,

@@ -16,7 +16,7 @@ fn run(body: &str, fm: Option<&str>) -> (Mapping, String, Vec<String>) {
     let fm: Option<Mapping> = fm.map(|f| serde_yaml::from_str(f).unwrap());
     let out = extract(
         &s.profile,
-        &s.policy,
+        &crate::links::Linker::plain(&s.policy),
         &PageInput {
             doc: &doc,
             front_matter: fm.as_ref(),
@@ -24,7 +24,12 @@ fn run(body: &str, fm: Option<&str>) -> (Mapping, String, Vec<String>) {
             rel_path: "depts/doit.html",
         },
     );
-    let body = crate::markdown::render(&doc, &out.content_root, &s.policy).markdown;
+    let body = crate::markdown::render(
+        &doc,
+        &out.content_root,
+        &crate::links::Linker::plain(&s.policy),
+    )
+    .markdown;
     (
         out.record,
         liquid::restore(&body, &protected.tags),

@@ -1,6 +1,7 @@
 //! Tests of the default (City of Chicago) link policy on the patterns of the real pages.
 
 use super::*;
+use crate::source::liquid;
 
 fn chicago() -> LinkPolicy {
     LinkPolicy::new(&LinksConfig {
@@ -16,6 +17,10 @@ fn chicago() -> LinkPolicy {
             from: "/content/city/".into(),
             to: "/city/".into(),
         }],
+        strip_params: default_strip_params(),
+        old_root: None,
+        internal: InternalStyle::Url,
+        new_base: "/".into(),
     })
     .unwrap()
 }

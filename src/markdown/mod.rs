@@ -10,7 +10,7 @@ mod table;
 use markup5ever_rcdom::{Handle, NodeData};
 
 use crate::dom::{self, Document};
-use crate::links::{FoundLink, LinkPolicy};
+use crate::links::{FoundLink, Linker};
 use crate::source::liquid;
 use inline::Inline;
 
@@ -36,10 +36,10 @@ pub struct Rendered {
 }
 
 /// Converts the children of `root`, an element of `doc`, to Markdown.
-pub fn render(doc: &Document, root: &Handle, policy: &LinkPolicy) -> Rendered {
+pub fn render(doc: &Document, root: &Handle, linker: &Linker) -> Rendered {
     let mut w = Writer {
         doc,
-        policy,
+        linker,
         links: Vec::new(),
         losses: Vec::new(),
     };
@@ -166,7 +166,7 @@ fn is_block(tag: &str) -> bool {
 
 struct Writer<'a> {
     doc: &'a Document,
-    policy: &'a LinkPolicy,
+    linker: &'a Linker<'a>,
     links: Vec<FoundLink>,
     losses: Vec<Loss>,
 }
@@ -182,7 +182,7 @@ impl Writer<'_> {
 
     /// Normalizes a link found in `node`'s `attribute` and records it.
     fn normalize(&mut self, node: &Handle, attribute: &str, raw: &str) -> Option<String> {
-        let link = self.policy.normalize(raw);
+        let link = self.linker.link(raw);
         let url = link.url.clone();
         self.links.push(FoundLink {
             link,

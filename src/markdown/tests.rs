@@ -2,19 +2,13 @@
 
 use super::*;
 use crate::dom::Document;
-use crate::links::{LinkPolicy, LinksConfig};
+use crate::links::{LinkPolicy, Linker};
 
 fn md(html: &str) -> String {
-    let policy = LinkPolicy::new(&LinksConfig {
-        origin: "https://www.chicago.gov".into(),
-        aliases: vec![],
-        own_site: Default::default(),
-        https_upgrade: Default::default(),
-        prefix_rewrites: vec![],
-    })
-    .unwrap();
+    let policy =
+        LinkPolicy::new(&serde_yaml::from_str("origin: https://www.chicago.gov").unwrap()).unwrap();
     let doc = Document::parse(html);
-    render(&doc, &doc.body(), &policy).markdown
+    render(&doc, &doc.body(), &Linker::plain(&policy)).markdown
 }
 
 #[test]
@@ -131,16 +125,10 @@ fn deep_nesting_is_flattened_not_overflowed() {
         "<div><span>".repeat(400),
         "</span></div>".repeat(400)
     );
-    let policy = LinkPolicy::new(&LinksConfig {
-        origin: "https://example.org".into(),
-        aliases: vec![],
-        own_site: Default::default(),
-        https_upgrade: Default::default(),
-        prefix_rewrites: vec![],
-    })
-    .unwrap();
+    let policy =
+        LinkPolicy::new(&serde_yaml::from_str("origin: https://www.chicago.gov").unwrap()).unwrap();
     let doc = Document::parse(&html);
-    let out = render(&doc, &doc.body(), &policy);
+    let out = render(&doc, &doc.body(), &Linker::plain(&policy));
     assert_eq!(out.markdown, "deep");
     assert!(!out.losses.is_empty());
 }

@@ -4,13 +4,17 @@ use super::*;
 use crate::config::DEFAULT_CONFIG;
 use std::path::Path;
 
+fn conv(bytes: &[u8], rel: &str, s: &Settings) -> Result<Converted, PageError> {
+    convert(bytes, rel, s, &Linker::plain(&s.policy))
+}
+
 fn settings() -> Settings {
     Settings::from_yaml(DEFAULT_CONFIG, "default", Path::new("."), None).unwrap()
 }
 
 #[test]
 fn output_is_front_matter_then_body_with_one_trailing_newline() {
-    let c = convert(
+    let c = conv(
         b"---\nlayout: city-page\n---\n<main><h1>T</h1><p>Hello</p></main>\n\n",
         "a.md",
         &settings(),
@@ -24,7 +28,7 @@ fn output_is_front_matter_then_body_with_one_trailing_newline() {
 
 #[test]
 fn a_page_without_a_title_fails_with_the_schema_reason() {
-    let err = convert(b"<main><p>no title</p></main>", "x.html", &settings()).unwrap_err();
+    let err = conv(b"<main><p>no title</p></main>", "x.html", &settings()).unwrap_err();
     match err {
         PageError::Schema(v) => assert!(v.iter().any(|v| v.message.contains("title")), "{v:?}"),
         other => panic!("{other}"),
@@ -33,7 +37,7 @@ fn a_page_without_a_title_fails_with_the_schema_reason() {
 
 #[test]
 fn markdown_sources_are_not_pages() {
-    let err = convert(
+    let err = conv(
         b"---\nlayout: page\n---\nJust *Markdown*.\n",
         "about.md",
         &settings(),
@@ -44,7 +48,7 @@ fn markdown_sources_are_not_pages() {
 
 #[test]
 fn broken_front_matter_names_its_line() {
-    let err = convert(b"---\ntitle: [x\n---\n<p>x</p>", "x.html", &settings()).unwrap_err();
+    let err = conv(b"---\ntitle: [x\n---\n<p>x</p>", "x.html", &settings()).unwrap_err();
     assert!(
         matches!(&err, PageError::FrontMatter(fm) if fm.line().is_some()),
         "{err}"
@@ -65,7 +69,7 @@ fn field_values_that_look_like_yaml_syntax_round_trip() {
         "{% raw %}",
     ] {
         let html = format!("<h1>{}</h1>", title.replace('<', "&lt;"));
-        let c = convert(html.as_bytes(), "p.html", &settings()).unwrap();
+        let c = conv(html.as_bytes(), "p.html", &settings()).unwrap();
         let (fm, _, _) = crate::source::split_front_matter(&c.text).unwrap();
         assert_eq!(
             fm.unwrap().fields.get("title").unwrap().as_str(),
@@ -81,14 +85,14 @@ fn too_large_and_too_deep_pages_fail_cleanly() {
     let mut s = settings();
     s.config.limits.max_file_bytes = 10;
     assert!(matches!(
-        convert(b"<p>more than ten bytes</p>", "x.html", &s),
+        conv(b"<p>more than ten bytes</p>", "x.html", &s),
         Err(PageError::TooLarge { .. })
     ));
     let mut s = settings();
     s.config.limits.max_depth = 50;
     let deep = "<span>".repeat(100);
     assert!(matches!(
-        convert(deep.as_bytes(), "x.html", &s),
+        conv(deep.as_bytes(), "x.html", &s),
         Err(PageError::TooDeep { .. })
     ));
 }
@@ -96,7 +100,7 @@ fn too_large_and_too_deep_pages_fail_cleanly() {
 #[test]
 fn liquid_survives_byte_for_byte() {
     let src = "<main><h1>T</h1><p>{{ page.date | date: \"%b %d\" }} &amp; <a href=\"{{ site.baseurl }}/x\">x</a></p>\n{% if a %}\n<p>b</p>\n{% endif %}\n</main>";
-    let c = convert(src.as_bytes(), "p.html", &settings()).unwrap();
+    let c = conv(src.as_bytes(), "p.html", &settings()).unwrap();
     assert!(
         c.text
             .contains("{{ page.date | date: \"%b %d\" }} & [x]({{ site.baseurl }}/x)"),
@@ -113,7 +117,7 @@ fn liquid_survives_byte_for_byte() {
 #[test]
 fn warnings_carry_the_source_file_line_front_matter_included() {
     let src = "---\nlayout: city-page\n---\n<main><h1>T</h1>\n<p>a</p>\n<p><a href=\"#\">x</a> <select><option>o</option></select></p></main>";
-    let c = convert(src.as_bytes(), "p.html", &settings()).unwrap();
+    let c = conv(src.as_bytes(), "p.html", &settings()).unwrap();
     let lines: Vec<_> = c.warnings.iter().map(|w| (w.code, w.line)).collect();
     assert!(lines.contains(&("link", Some(6))), "{lines:?}");
     assert!(lines.contains(&("loss", Some(6))), "{lines:?}");

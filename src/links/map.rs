@@ -1,0 +1,404 @@
+//! The site-wide URL map. Pass 1 maps every page of the batch to its old URL(s) — its
+//! path under `links.old_root`, its front matter `permalink`, its `<link rel=canonical>`
+//! and `og:url` — and to its new URL. In pass 2 a `Linker` rewrites links that point at
+//! a page of the batch to its new home, fragments kept.
+
+use std::collections::HashMap;
+
+use super::{rule, InternalStyle, Link, LinkKind, LinkPolicy};
+use crate::dom::{self, Document};
+use crate::source::{liquid, split_front_matter};
+
+/// Where a page was and where it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MappedPage {
+    /// The output file, relative to the output folder.
+    pub output_rel: String,
+    /// Old URLs as own-site paths (`/city/en/depts/doit.html`), first the primary one.
+    pub old_urls: Vec<String>,
+    /// The new site URL (`/depts/doit/`).
+    pub new_url: String,
+}
+
+/// Every page of a batch by old URL.
+#[derive(Debug, Default)]
+pub struct UrlMap {
+    pages: Vec<MappedPage>,
+    by_old: HashMap<String, usize>,
+    /// Old URLs claimed by more than one page: (url, the page that keeps it, the other).
+    pub conflicts: Vec<(String, String, String)>,
+}
+
+/// What pass 1 reads from a page's source besides its path.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct UrlHints {
+    pub permalink: Option<String>,
+    pub canonical: Option<String>,
+    pub og_url: Option<String>,
+}
+
+/// Reads a page's permalink, canonical link and `og:url`: the front matter and the
+/// document head only.
+pub fn hints(text: &str) -> UrlHints {
+    let mut out = UrlHints::default();
+    let Ok((fm, body, _)) = split_front_matter(text) else {
+        return out;
+    };
+    out.permalink = fm
+        .as_ref()
+        .and_then(|f| f.fields.get("permalink"))
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    let lower = body
+        .get(..body.len().min(256 * 1024))
+        .unwrap_or(body)
+        .to_ascii_lowercase();
+    let head_end = lower.find("<body").or_else(|| lower.find("</head>"));
+    let Some(end) = head_end else { return out };
+    let head = liquid::protect(&body[..end]);
+    let doc = Document::parse(&head.text);
+    for node in dom::descendants(&doc.root()) {
+        match dom::tag_name(&node) {
+            Some("link") if out.canonical.is_none() => {
+                let rel = dom::attr(&node, "rel")
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                if rel.split_ascii_whitespace().any(|r| r == "canonical") {
+                    out.canonical = dom::attr(&node, "href");
+                }
+            }
+            Some("meta")
+                if out.og_url.is_none()
+                    && dom::attr(&node, "property")
+                        .is_some_and(|p| p.eq_ignore_ascii_case("og:url")) =>
+            {
+                out.og_url = dom::attr(&node, "content");
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+impl UrlMap {
+    /// Builds the map from each page's (output path, source path relative to its input
+    /// root, hints), in batch order: where two pages claim one old URL, the first keeps it.
+    pub fn build(policy: &LinkPolicy, pages: &[(String, String, UrlHints)]) -> UrlMap {
+        let mut map = UrlMap::default();
+        for (output_rel, rel_path, hints) in pages {
+            let old_urls = old_urls(policy, rel_path, hints);
+            let new_url = new_url(&policy.config().new_base, output_rel);
+            let index = map.pages.len();
+            for old in &old_urls {
+                match map.by_old.get(old) {
+                    Some(&other) => map.conflicts.push((
+                        old.clone(),
+                        map.pages[other].output_rel.clone(),
+                        output_rel.clone(),
+                    )),
+                    None => {
+                        map.by_old.insert(old.clone(), index);
+                    }
+                }
+            }
+            map.pages.push(MappedPage {
+                output_rel: output_rel.clone(),
+                old_urls,
+                new_url,
+            });
+        }
+        map
+    }
+
+    pub fn pages(&self) -> &[MappedPage] {
+        &self.pages
+    }
+
+    /// The page at an own-site path, if it is in the batch.
+    pub fn lookup(&self, path: &str) -> Option<&MappedPage> {
+        if let Some(&i) = self.by_old.get(path) {
+            return Some(&self.pages[i]);
+        }
+        let alternative = match path.strip_suffix('/') {
+            Some(dir) if !dir.is_empty() => format!("{dir}/index.html"),
+            _ => return None,
+        };
+        self.by_old.get(&alternative).map(|&i| &self.pages[i])
+    }
+
+    /// The page whose output is `output_rel`.
+    pub fn page(&self, output_rel: &str) -> Option<&MappedPage> {
+        self.pages.iter().find(|p| p.output_rel == output_rel)
+    }
+}
+
+/// A page's old URLs as own-site paths, without duplicates.
+fn old_urls(policy: &LinkPolicy, rel_path: &str, hints: &UrlHints) -> Vec<String> {
+    let mut candidates: Vec<String> = Vec::new();
+    if let Some(root) = &policy.config().old_root {
+        let mut rel = rel_path.to_string();
+        if rel.to_ascii_lowercase().ends_with(".md") {
+            rel.truncate(rel.len() - 3);
+            rel.push_str(".html");
+        }
+        let root = if root.ends_with('/') {
+            root.clone()
+        } else {
+            format!("{root}/")
+        };
+        candidates.push(format!("{root}{rel}"));
+        for index in ["index.html", "index.htm", "index.shtml"] {
+            if let Some(dir) = rel.strip_suffix(index) {
+                if rel.len() == index.len() || dir.ends_with('/') {
+                    candidates.push(format!("{root}{dir}"));
+                }
+            }
+        }
+    }
+    candidates.extend(
+        [&hints.permalink, &hints.canonical, &hints.og_url]
+            .into_iter()
+            .flatten()
+            .cloned(),
+    );
+    let mut out: Vec<String> = Vec::new();
+    for c in candidates {
+        if let Some(path) = own_path(policy, &c) {
+            if !out.contains(&path) {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+/// The own-site path (no query or fragment) a link points at, if it is the site's own.
+fn own_path(policy: &LinkPolicy, raw: &str) -> Option<String> {
+    let link = policy.normalize(raw);
+    let url = link.url?;
+    if link.kind != LinkKind::OwnSite || url.contains(['{', liquid::OPEN]) {
+        return None;
+    }
+    let abs = policy.origin().join(&url).ok()?;
+    Some(abs.path().to_string())
+}
+
+/// `depts/doit.md` → `/depts/doit/`, `depts/index.md` → `/depts/`.
+fn new_url(base: &str, output_rel: &str) -> String {
+    let stem = output_rel.strip_suffix(".md").unwrap_or(output_rel);
+    let stem = match stem.strip_suffix("index") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => dir.trim_end_matches('/'),
+        _ => stem,
+    };
+    let base = base.trim_end_matches('/');
+    if stem.is_empty() {
+        format!("{base}/")
+    } else {
+        format!("{base}/{stem}/")
+    }
+}
+
+/// Normalizes links for one page: the policy's rules, then the URL map.
+#[derive(Clone, Copy)]
+pub struct Linker<'a> {
+    policy: &'a LinkPolicy,
+    map: Option<&'a UrlMap>,
+    /// The page's output path and its primary old URL (for relative links).
+    page: Option<(&'a str, Option<&'a str>)>,
+}
+
+impl<'a> Linker<'a> {
+    /// The policy alone: no URL map, no page.
+    pub fn plain(policy: &'a LinkPolicy) -> Linker<'a> {
+        Linker {
+            policy,
+            map: None,
+            page: None,
+        }
+    }
+
+    /// For the page whose output is `output_rel`, with the batch's map.
+    pub fn for_page(policy: &'a LinkPolicy, map: &'a UrlMap, output_rel: &'a str) -> Linker<'a> {
+        let old = map
+            .page(output_rel)
+            .and_then(|p| p.old_urls.first())
+            .map(String::as_str);
+        Linker {
+            policy,
+            map: Some(map),
+            page: Some((output_rel, old)),
+        }
+    }
+
+    pub fn policy(&self) -> &'a LinkPolicy {
+        self.policy
+    }
+
+    /// Normalizes `raw`, then points it at its page's new home when it is in the batch.
+    pub fn link(&self, raw: &str) -> Link {
+        let mut link = self.policy.normalize(raw);
+        let (Some(map), Some(url)) = (self.map, link.url.as_deref()) else {
+            return link;
+        };
+        if link.kind != LinkKind::OwnSite || url.contains(['{', liquid::OPEN]) {
+            return link;
+        }
+        let origin = self.policy.origin();
+        let base = match self.page.and_then(|(_, old)| old) {
+            Some(old) => origin.join(old).unwrap_or_else(|_| origin.clone()),
+            None if url.starts_with('/') || url.contains("://") => origin.clone(),
+            None => return link,
+        };
+        let Ok(target) = base.join(url) else {
+            return link;
+        };
+        let Some(page) = map.lookup(target.path()) else {
+            return link;
+        };
+        let new = match self.policy.config().internal {
+            InternalStyle::Url => {
+                let mut s = page.new_url.clone();
+                if let Some(q) = target.query() {
+                    s.push('?');
+                    s.push_str(q);
+                }
+                s
+            }
+            InternalStyle::RelativeMd => {
+                let from = self.page.map_or("", |(out, _)| out);
+                relative_path(from, &page.output_rel)
+            }
+        };
+        let new = match target.fragment() {
+            Some(f) => format!("{new}#{f}"),
+            None => new,
+        };
+        link.kind = LinkKind::Internal;
+        if new != url {
+            link.url = Some(new);
+            link.rules.push(rule::INTERNAL);
+        }
+        link
+    }
+}
+
+/// The relative path from the file `from` to the file `to` (both relative to one root).
+fn relative_path(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out: Vec<&str> = vec![".."; from_dirs.len() - common];
+    out.extend(&to_parts[common..]);
+    out.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(extra: &str) -> LinkPolicy {
+        let yaml = format!(
+            "origin: https://www.chicago.gov\naliases: [cityofchicago.org]\nold_root: https://www.chicago.gov/city/en/\nprefix_rewrites: [{{from: /content/city/, to: /city/}}]\n{extra}"
+        );
+        LinkPolicy::new(&serde_yaml::from_str(&yaml).unwrap()).unwrap()
+    }
+
+    fn map(p: &LinkPolicy) -> UrlMap {
+        UrlMap::build(
+            p,
+            &[
+                (
+                    "depts/doit.md".into(),
+                    "depts/doit.html".into(),
+                    UrlHints::default(),
+                ),
+                (
+                    "depts/parks/index.md".into(),
+                    "depts/parks/index.html".into(),
+                    UrlHints {
+                        canonical: Some(
+                            "https://www.chicago.gov/content/city/en/depts/parks.html".into(),
+                        ),
+                        ..UrlHints::default()
+                    },
+                ),
+                (
+                    "about.md".into(),
+                    "about.md".into(),
+                    UrlHints {
+                        permalink: Some("/about/".into()),
+                        ..UrlHints::default()
+                    },
+                ),
+            ],
+        )
+    }
+
+    #[test]
+    fn pages_are_mapped_by_path_canonical_and_permalink() {
+        let p = policy("");
+        let m = map(&p);
+        assert_eq!(m.pages()[0].old_urls, ["/city/en/depts/doit.html"]);
+        assert_eq!(m.pages()[0].new_url, "/depts/doit/");
+        assert_eq!(
+            m.pages()[1].old_urls,
+            [
+                "/city/en/depts/parks/index.html",
+                "/city/en/depts/parks/",
+                "/city/en/depts/parks.html"
+            ]
+        );
+        assert_eq!(m.pages()[1].new_url, "/depts/parks/");
+        assert_eq!(m.pages()[2].old_urls, ["/city/en/about.html", "/about/"]);
+    }
+
+    #[test]
+    fn links_to_batch_pages_point_at_their_new_home() {
+        let p = policy("");
+        let m = map(&p);
+        let l = Linker::for_page(&p, &m, "depts/doit.md");
+        let link = l.link("https://www.chicago.gov/content/city/en/depts/parks.html#beaches");
+        assert_eq!(link.url.as_deref(), Some("/depts/parks/#beaches"));
+        assert_eq!(link.kind, LinkKind::Internal);
+        assert_eq!(link.rules.last(), Some(&rule::INTERNAL));
+        // Relative to the page's old URL.
+        assert_eq!(
+            l.link("parks/index.html").url.as_deref(),
+            Some("/depts/parks/")
+        );
+        // Own-site pages outside the batch stay, marked own-site.
+        let other = l.link("/city/en/depts/fin.html");
+        assert_eq!(
+            (other.url.as_deref(), other.kind),
+            (Some("/city/en/depts/fin.html"), LinkKind::OwnSite)
+        );
+    }
+
+    #[test]
+    fn relative_md_links_work_in_the_repository() {
+        let p = policy("internal: relative-md\n");
+        let m = map(&p);
+        let l = Linker::for_page(&p, &m, "depts/parks/index.md");
+        assert_eq!(
+            l.link("/city/en/depts/doit.html#a").url.as_deref(),
+            Some("../doit.md#a")
+        );
+        assert_eq!(l.link("/about/").url.as_deref(), Some("../../about.md"));
+    }
+
+    #[test]
+    fn hints_come_from_front_matter_and_head() {
+        let h = hints("---\npermalink: /x/\n---\n<p>body</p>");
+        assert_eq!(h.permalink.as_deref(), Some("/x/"));
+        let h = hints(
+            r#"<html><head><link rel="canonical" href="https://a.org/c"><meta property="og:url" content="https://a.org/o"></head><body><link rel=canonical href=/no></body>"#,
+        );
+        assert_eq!(h.canonical.as_deref(), Some("https://a.org/c"));
+        assert_eq!(h.og_url.as_deref(), Some("https://a.org/o"));
+    }
+}

@@ -1,0 +1,344 @@
+//! The normalization rules: each raw `href`/`src` goes through glued-URL repair, missing
+//! scheme, stray spaces, backslashes, tracking parameters, own-site detection, prefix
+//! rewrites and WHATWG normalization (the `url` crate); every change names its rule.
+
+use url::Url;
+
+use super::{
+    rule, HttpsUpgrade, Link, LinkKind, LinkPolicy, LinksConfig, OwnSiteStyle, PolicyError,
+};
+use crate::source::liquid;
+
+impl LinkPolicy {
+    pub fn new(config: &LinksConfig) -> Result<LinkPolicy, PolicyError> {
+        let origin = Url::parse(&config.origin)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+            .ok_or_else(|| PolicyError::Origin(config.origin.clone()))?;
+        if let Some(root) = &config.old_root {
+            Url::parse(root)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .ok_or_else(|| PolicyError::OldRoot(root.clone()))?;
+        }
+        let mut own_hosts = vec![origin.host_str().unwrap_or_default().to_string()];
+        own_hosts.extend(config.aliases.iter().map(|a| a.to_ascii_lowercase()));
+        Ok(LinkPolicy {
+            origin,
+            own_hosts,
+            config: config.clone(),
+        })
+    }
+
+    /// Whether `host` is the site's own.
+    pub fn is_own_host(&self, host: &str) -> bool {
+        self.own_hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
+    }
+
+    /// Normalizes one raw link as found in an attribute (entities already decoded).
+    pub fn normalize(&self, raw: &str) -> Link {
+        let mut rules = Vec::new();
+        let url = self.apply(raw, &mut rules);
+        let kind = self.kind_of(url.as_deref(), &rules);
+        Link {
+            original: raw.to_string(),
+            url,
+            rules,
+            kind,
+        }
+    }
+
+    /// The site's origin.
+    pub fn origin(&self) -> &Url {
+        &self.origin
+    }
+
+    /// The configuration this policy was built from.
+    pub fn config(&self) -> &LinksConfig {
+        &self.config
+    }
+
+    /// What a normalized link points at (before the URL map is consulted).
+    fn kind_of(&self, url: Option<&str>, rules: &[&str]) -> LinkKind {
+        let Some(url) = url else {
+            return if rules.contains(&rule::UNSAFE_SCHEME) {
+                LinkKind::External
+            } else {
+                LinkKind::Fragment
+            };
+        };
+        let lower = url.get(..7).unwrap_or(url).to_ascii_lowercase();
+        if lower.starts_with("mailto:") {
+            LinkKind::Email
+        } else if lower.starts_with("tel:") {
+            LinkKind::Phone
+        } else if url.starts_with('#') {
+            LinkKind::Fragment
+        } else if has_scheme(url) {
+            match Url::parse(url) {
+                Ok(u) if u.host_str().is_some_and(|h| self.is_own_host(h)) => LinkKind::OwnSite,
+                _ => LinkKind::External,
+            }
+        } else {
+            LinkKind::OwnSite
+        }
+    }
+
+    /// Whether a query parameter is a tracking parameter to remove.
+    fn is_tracking(&self, name: &str) -> bool {
+        self.config
+            .strip_params
+            .iter()
+            .any(|p| match p.strip_suffix('*') {
+                Some(prefix) => name.starts_with(prefix),
+                None => name == p,
+            })
+    }
+
+    fn apply(&self, raw: &str, rules: &mut Vec<&'static str>) -> Option<String> {
+        let trimmed = raw.trim_matches(|c: char| c.is_whitespace());
+        if trimmed.contains(liquid::OPEN) || trimmed.contains("{{") || trimmed.contains("{%") {
+            // Liquid decides this link at build time: keep it exactly.
+            return Some(raw.to_string());
+        }
+        if trimmed.is_empty() || trimmed == "#" {
+            rules.push(rule::PLACEHOLDER);
+            return None;
+        }
+        let scheme_probe: String = trimmed
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .take(16)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if scheme_probe.starts_with("javascript:") || scheme_probe.starts_with("vbscript:") {
+            rules.push(rule::UNSAFE_SCHEME);
+            return None;
+        }
+        if scheme_probe.starts_with("data:") {
+            return if is_safe_data_image(trimmed) {
+                Some(trimmed.to_string())
+            } else {
+                rules.push(rule::UNSAFE_SCHEME);
+                None
+            };
+        }
+        if let Some(rest) = strip_prefix_ci(trimmed, "mailto:") {
+            let address: String = rest.chars().filter(|c| !c.is_whitespace()).collect();
+            if address.is_empty() {
+                rules.push(rule::PLACEHOLDER);
+                return None;
+            }
+            let out = format!("mailto:{address}");
+            if out != raw {
+                rules.push(rule::MAILTO_TRIM);
+            }
+            return Some(out);
+        }
+        if let Some(rest) = strip_prefix_ci(trimmed, "tel:") {
+            let number: String = rest.chars().filter(|c| !c.is_whitespace()).collect();
+            let out = format!("tel:{number}");
+            if out != raw {
+                rules.push(rule::TEL_TRIM);
+            }
+            return Some(out);
+        }
+
+        let mut s = trimmed.to_string();
+        if let Some(glued) = glued_url(&s) {
+            s = glued.to_string();
+            rules.push(rule::GLUED_URL);
+        }
+        if s.starts_with("//") {
+            s = format!("https:{s}");
+            rules.push(rule::MISSING_SCHEME);
+        } else if !has_scheme(&s) && self.starts_with_bare_host(&s) {
+            s = format!("https://{s}");
+            rules.push(rule::MISSING_SCHEME);
+        }
+        let unspaced = remove_spaces_around_slashes(&s);
+        if unspaced != s {
+            s = unspaced;
+            rules.push(rule::STRAY_SPACE);
+        }
+        let (path_part, _) = s.split_at(s.find(['?', '#']).unwrap_or(s.len()));
+        if path_part.contains('\\') && !s.starts_with("file:") {
+            let end = path_part.len();
+            s = format!("{}{}", path_part.replace('\\', "/"), &s[end..]);
+            rules.push(rule::BACKSLASH);
+        }
+        if s.contains(' ') {
+            rules.push(rule::ENCODE_SPACE);
+        }
+
+        if has_scheme(&s) {
+            let Ok(url) = Url::parse(&s) else {
+                return Some(s.replace(' ', "%20"));
+            };
+            return Some(self.absolute(url, &s, false, rules));
+        }
+        if s.starts_with('/') {
+            return match self.origin.join(&s) {
+                Ok(url) => Some(self.absolute(url, &s, true, rules)),
+                Err(_) => Some(s.replace(' ', "%20")),
+            };
+        }
+        // Relative to the page: only spaces need care here.
+        Some(s.replace(' ', "%20"))
+    }
+
+    fn absolute(
+        &self,
+        mut url: Url,
+        before: &str,
+        was_root_relative: bool,
+        rules: &mut Vec<&'static str>,
+    ) -> String {
+        let added_before = rules.len();
+        let own = matches!(url.scheme(), "http" | "https")
+            && url.host_str().is_some_and(|h| self.is_own_host(h));
+        if url.scheme() == "http"
+            && match self.config.https_upgrade {
+                HttpsUpgrade::Own => own,
+                HttpsUpgrade::All => true,
+                HttpsUpgrade::None => false,
+            }
+        {
+            let _ = url.set_scheme("https");
+            rules.push(rule::HTTPS_UPGRADE);
+        }
+        if url.query().is_some() {
+            let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+            let kept: Vec<&(String, String)> =
+                pairs.iter().filter(|(k, _)| !self.is_tracking(k)).collect();
+            if kept.len() != pairs.len() {
+                if kept.is_empty() {
+                    url.set_query(None);
+                } else {
+                    url.query_pairs_mut().clear().extend_pairs(kept);
+                }
+                rules.push(rule::TRACKING_PARAM);
+            }
+        }
+        if own {
+            let path = url.path().to_string();
+            if let Some(rw) = self
+                .config
+                .prefix_rewrites
+                .iter()
+                .find(|rw| path.starts_with(rw.from.as_str()))
+            {
+                url.set_path(&format!("{}{}", rw.to, &path[rw.from.len()..]));
+                rules.push(rule::PREFIX_REWRITE);
+            }
+        }
+        let out = match (own, self.config.own_site) {
+            (true, OwnSiteStyle::RootRelative) => {
+                if !was_root_relative {
+                    rules.push(rule::OWN_SITE);
+                }
+                root_relative(&url)
+            }
+            (true, OwnSiteStyle::Absolute) => {
+                let _ = url.set_host(self.origin.host_str());
+                if was_root_relative {
+                    rules.push(rule::OWN_SITE);
+                }
+                url.to_string()
+            }
+            (false, _) => url.to_string(),
+        };
+        let space_only = before.replace(' ', "%20") == out;
+        if rules.len() == added_before && out != before && !space_only {
+            rules.push(rule::WHATWG);
+        }
+        out
+    }
+
+    /// `www.example.org/…` or an own host followed by `/`: a host without a scheme.
+    fn starts_with_bare_host(&self, s: &str) -> bool {
+        let host_end = s.find(['/', '?', '#']).unwrap_or(s.len());
+        let host = &s[..host_end];
+        if host.is_empty() || host.contains(' ') {
+            return false;
+        }
+        let lower = host.to_ascii_lowercase();
+        (lower.starts_with("www.") && lower.len() > 4 && lower[4..].contains('.'))
+            || self.is_own_host(&lower)
+    }
+}
+
+fn root_relative(url: &Url) -> String {
+    let mut out = url.path().to_string();
+    if let Some(q) = url.query() {
+        out.push('?');
+        out.push_str(q);
+    }
+    if let Some(f) = url.fragment() {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+/// `scheme:` at the start (RFC 3986 letters), which a relative path cannot have.
+pub(super) fn has_scheme(s: &str) -> bool {
+    match s.find(':') {
+        Some(i) if i > 0 => {
+            let scheme = &s[..i];
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        _ => false,
+    }
+}
+
+/// `/content` + `https://…`: a URL glued onto a path prefix by a CMS template.
+fn glued_url(s: &str) -> Option<&str> {
+    if !s.starts_with('/') || s.starts_with("//") {
+        return None;
+    }
+    let at = ["https://", "http://"]
+        .iter()
+        .filter_map(|p| s.to_ascii_lowercase().find(p))
+        .min()?;
+    let prefix = &s[..at];
+    (!prefix.contains(['?', '#', '=', ' '])).then(|| &s[at..])
+}
+
+/// Removes white space that touches a `/` (`/content/ city/en` → `/content/city/en`).
+fn remove_spaces_around_slashes(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_whitespace() {
+            let prev = chars[..i].iter().rev().find(|c| !c.is_whitespace());
+            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+            if prev == Some(&'/') || next == Some(&'/') {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn is_safe_data_image(s: &str) -> bool {
+    let lower = s.get(..20).unwrap_or(s).to_ascii_lowercase();
+    [
+        "data:image/png",
+        "data:image/gif",
+        "data:image/jpeg",
+        "data:image/webp",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+}
