@@ -14,15 +14,179 @@ fn pagemill() -> Command {
 }
 
 #[test]
-fn committed_output_is_what_convert_makes_of_input() {
+fn committed_output_and_redirects_are_what_convert_makes_of_input() {
     let out = tempfile::tempdir().unwrap();
+    let redirects = tempfile::tempdir().unwrap();
+    let redirects = redirects.path().join("redirects.csv");
     pagemill()
         .args(["convert", "input", "-o"])
         .arg(out.path())
+        .arg("--redirects")
+        .arg(&redirects)
         .assert()
         .success()
-        .stderr(predicate::str::contains("pagemill: 3 pages: 3 converted"));
+        .stderr(predicate::str::contains("pagemill: 3 pages: 3 converted"))
+        .stderr(predicate::str::contains("by rule: placeholder 2,"));
     common::assert_same_tree(&common::root().join("output"), out.path());
+    assert_eq!(
+        std::fs::read_to_string(common::root().join("redirects.csv")).unwrap(),
+        std::fs::read_to_string(&redirects).unwrap(),
+        "redirects.csv is not current: run the README's convert command"
+    );
+}
+
+#[test]
+fn links_between_migrated_pages_point_at_their_new_homes() {
+    let forestry =
+        std::fs::read_to_string(common::root().join("output/depts/urban-forestry.md")).unwrap();
+    assert!(forestry.contains("[lakefront parks](/depts/parks/#beach-season)"));
+    let library =
+        std::fs::read_to_string(common::root().join("output/depts/library/hours-and-branches.md"))
+            .unwrap();
+    assert!(library.contains("[Urban Forestry](/depts/urban-forestry/)"));
+}
+
+#[test]
+fn redirect_formats_follow_the_file_name_or_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    pagemill()
+        .args(["convert", "-o"])
+        .arg(&out)
+        .arg("--redirects")
+        .arg(dir.path().join("_redirects"))
+        .assert()
+        .success();
+    let netlify = std::fs::read_to_string(dir.path().join("_redirects")).unwrap();
+    assert!(
+        netlify.contains("/content/city/en/depts/parks.html /depts/parks/ 301\n"),
+        "{netlify}"
+    );
+    pagemill()
+        .args(["convert", "-o"])
+        .arg(&out)
+        .arg("--redirects")
+        .arg(dir.path().join("r.txt"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--redirects-format"));
+    pagemill()
+        .args(["convert", "-o"])
+        .arg(&out)
+        .arg("--redirects")
+        .arg(dir.path().join("r.txt"))
+        .args(["--redirects-format", "nginx"])
+        .assert()
+        .success();
+    let nginx = std::fs::read_to_string(dir.path().join("r.txt")).unwrap();
+    assert!(
+        nginx.contains("map $uri $pagemill_redirect {\n")
+            && nginx.contains("    /city/en/depts/parks/ /depts/parks/;\n"),
+        "{nginx}"
+    );
+}
+
+#[test]
+fn links_reports_every_link_as_json_with_positions() {
+    let assert = pagemill()
+        .args([
+            "links",
+            "tests/fixtures/broken-links/input",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success();
+    let records: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let records = records.as_array().unwrap();
+    assert_eq!(records.len(), 14);
+    let glued = &records[0];
+    for key in [
+        "file",
+        "line",
+        "column",
+        "element",
+        "attribute",
+        "text",
+        "original",
+        "normalized",
+        "rules",
+        "status",
+        "kind",
+    ] {
+        assert!(glued.get(key).is_some(), "{key} missing");
+    }
+    assert_eq!(glued["line"], 5);
+    assert_eq!(glued["column"], 16);
+    assert_eq!(glued["text"], "glued onto /content");
+    assert_eq!(glued["normalized"], "/city/en/depts/fin.html");
+    assert_eq!(
+        glued["rules"],
+        serde_json::json!(["glued-url", "own-site-relative"])
+    );
+    assert_eq!(glued["status"], "rewritten");
+    assert_eq!(glued["kind"], "own-site");
+    let empty = records.iter().find(|r| r["original"] == "").unwrap();
+    assert_eq!(
+        (&empty["line"], &empty["column"]),
+        (&serde_json::json!(15), &serde_json::json!(48))
+    );
+    let script = records
+        .iter()
+        .find(|r| r["original"] == "javascript:openWindow()")
+        .unwrap();
+    assert_eq!(script["normalized"], serde_json::Value::Null);
+    assert_eq!(script["status"], "dropped");
+}
+
+#[test]
+fn links_fail_on_chosen_statuses_and_kinds() {
+    pagemill()
+        .args([
+            "links",
+            "tests/fixtures/broken-links/input",
+            "--fail-on",
+            "dropped",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("dropped (3)"))
+        .stderr(predicate::str::contains("3 links match --fail-on"));
+    pagemill()
+        .args([
+            "links",
+            "tests/fixtures/broken-links/input",
+            "--fail-on",
+            "internal,own-site",
+        ])
+        .assert()
+        .code(1);
+    pagemill()
+        .args([
+            "links",
+            "tests/fixtures/broken-links/input",
+            "--fail-on",
+            "internal",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("links: 14 in 1 pages"));
+}
+
+#[test]
+fn links_over_the_whole_real_corpus_never_panic() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let assert = pagemill()
+        .arg("links")
+        .arg(&corpus)
+        .args(["--format", "json"])
+        .assert();
+    let output = assert.get_output();
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+    let records: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(records.as_array().unwrap().len() > 10_000);
 }
 
 #[test]

@@ -96,6 +96,23 @@ impl LinkPolicy {
     }
 
     fn apply(&self, raw: &str, rules: &mut Vec<&'static str>) -> Option<String> {
+        let mut out = self.apply_once(raw, rules);
+        // A repaired own-site link can reveal another glued URL
+        // (`www.x.gov/https://y/…` → `/https://y/…`): repair until none is left.
+        for _ in 0..3 {
+            match out.as_deref().and_then(glued_url) {
+                Some(glued) => {
+                    let glued = glued.to_string();
+                    rules.push(rule::GLUED_URL);
+                    out = self.apply_once(&glued, rules);
+                }
+                None => break,
+            }
+        }
+        out
+    }
+
+    fn apply_once(&self, raw: &str, rules: &mut Vec<&'static str>) -> Option<String> {
         let trimmed = raw.trim_matches(|c: char| c.is_whitespace());
         if trimmed.contains(liquid::OPEN) || trimmed.contains("{{") || trimmed.contains("{%") {
             // Liquid decides this link at build time: keep it exactly.
@@ -124,14 +141,21 @@ impl LinkPolicy {
             };
         }
         if let Some(rest) = strip_prefix_ci(trimmed, "mailto:") {
-            let address: String = rest.chars().filter(|c| !c.is_whitespace()).collect();
-            if address.is_empty() {
+            // White space in the address is a typo; in `?subject=…` it is text.
+            let (address, query) = rest.split_at(rest.find('?').unwrap_or(rest.len()));
+            let address_clean: String = address.chars().filter(|c| !c.is_whitespace()).collect();
+            let address_raw = address;
+            let address = address_clean;
+            if address.is_empty() && query.is_empty() {
                 rules.push(rule::PLACEHOLDER);
                 return None;
             }
-            let out = format!("mailto:{address}");
-            if out != raw {
+            let out = format!("mailto:{address}{}", query.replace(' ', "%20"));
+            if raw != trimmed || !raw.starts_with("mailto:") || address_raw != address {
                 rules.push(rule::MAILTO_TRIM);
+            }
+            if query.contains(' ') {
+                rules.push(rule::ENCODE_SPACE);
             }
             return Some(out);
         }
@@ -144,10 +168,30 @@ impl LinkPolicy {
             return Some(out);
         }
 
-        let mut s = trimmed.to_string();
+        // Browsers drop tabs and line breaks anywhere in a URL.
+        let mut s: String = trimmed
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .collect();
+        if s != trimmed {
+            rules.push(rule::STRAY_SPACE);
+        }
         if let Some(glued) = glued_url(&s) {
             s = glued.to_string();
             rules.push(rule::GLUED_URL);
+        }
+        let (path_part, _) = s.split_at(s.find(['?', '#']).unwrap_or(s.len()));
+        if path_part.contains('\\') && !s.starts_with("file:") {
+            let end = path_part.len();
+            s = format!("{}{}", path_part.replace('\\', "/"), &s[end..]);
+            rules.push(rule::BACKSLASH);
+        }
+        let unspaced = remove_spaces_around_slashes(&s);
+        if unspaced != s {
+            s = unspaced;
+            if !rules.contains(&rule::STRAY_SPACE) {
+                rules.push(rule::STRAY_SPACE);
+            }
         }
         if s.starts_with("//") {
             s = format!("https:{s}");
@@ -155,17 +199,6 @@ impl LinkPolicy {
         } else if !has_scheme(&s) && self.starts_with_bare_host(&s) {
             s = format!("https://{s}");
             rules.push(rule::MISSING_SCHEME);
-        }
-        let unspaced = remove_spaces_around_slashes(&s);
-        if unspaced != s {
-            s = unspaced;
-            rules.push(rule::STRAY_SPACE);
-        }
-        let (path_part, _) = s.split_at(s.find(['?', '#']).unwrap_or(s.len()));
-        if path_part.contains('\\') && !s.starts_with("file:") {
-            let end = path_part.len();
-            s = format!("{}{}", path_part.replace('\\', "/"), &s[end..]);
-            rules.push(rule::BACKSLASH);
         }
         if s.contains(' ') {
             rules.push(rule::ENCODE_SPACE);
@@ -263,6 +296,13 @@ impl LinkPolicy {
             return false;
         }
         let lower = host.to_ascii_lowercase();
+        let name = lower.split(':').next().unwrap_or_default();
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        {
+            return false;
+        }
         (lower.starts_with("www.") && lower.len() > 4 && lower[4..].contains('.'))
             || self.is_own_host(&lower)
     }

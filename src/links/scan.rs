@@ -71,6 +71,9 @@ pub fn scan(
 ) -> Vec<LinkRecord> {
     let lines: Vec<&str> = source.split('\n').collect();
     let mut out = Vec::new();
+    // How many values of each (line, attribute, value) were placed already: the next
+    // one is a later occurrence on that line.
+    let mut placed: std::collections::HashMap<(usize, &str, String), usize> = Default::default();
     for node in dom::descendants(&doc.root()) {
         let Some(tag) = dom::tag_name(&node) else {
             continue;
@@ -94,8 +97,10 @@ pub fn scan(
                     linker.link(&raw),
                 );
                 if let Some(l) = line {
+                    let nth = placed.entry((l, attribute, raw.clone())).or_insert(0);
                     rec.line = Some(l + first_line - 1);
-                    rec.column = column_of(&lines, l, attribute, &raw);
+                    rec.column = column_of(&lines, l, attribute, &raw, *nth);
+                    *nth += 1;
                 }
                 out.push(rec);
             }
@@ -134,10 +139,11 @@ fn srcset_urls(srcset: &str) -> Vec<String> {
         .collect()
 }
 
-/// The 1-based column (in characters) where `raw` starts as the value of `attribute`
+/// The 1-based column (in characters) where the `nth` value `raw` of `attribute` starts,
 /// at or after `line` (1-based within `lines`): tags may span lines.
-fn column_of(lines: &[&str], line: usize, attribute: &str, raw: &str) -> Option<usize> {
+fn column_of(lines: &[&str], line: usize, attribute: &str, raw: &str, nth: usize) -> Option<usize> {
     let probe: String = raw.chars().take(12).collect();
+    let mut skip = nth;
     for l in lines.iter().skip(line.saturating_sub(1)).take(20) {
         let lower = l.to_ascii_lowercase();
         let mut from = 0;
@@ -152,16 +158,20 @@ fn column_of(lines: &[&str], line: usize, attribute: &str, raw: &str) -> Option<
                     Some(q) => v.split(q).next().unwrap_or(v),
                     None => v.split(char::is_whitespace).next().unwrap_or(v),
                 };
-                let offset = if probe.is_empty() {
-                    Some(0)
+                let offset = if probe.trim().is_empty() {
+                    (value.trim() == probe.trim()).then_some(0)
                 } else {
                     value
                         .find(probe.trim_start())
                         .or_else(|| value.contains('&').then_some(0))
                 };
-                if let Some(offset) = offset {
-                    let byte = l.len() - v.len() + offset;
-                    return Some(l[..byte].chars().count() + 1);
+                match offset {
+                    Some(offset) if skip == 0 => {
+                        let byte = l.len() - v.len() + offset;
+                        return Some(l[..byte].chars().count() + 1);
+                    }
+                    Some(_) => skip -= 1,
+                    None => {}
                 }
             }
             from = at + attribute.len();
