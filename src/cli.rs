@@ -9,10 +9,12 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
 use pagemill::config::Settings;
+use pagemill::finding::{Finding, Severity};
 use pagemill::links::redirects::RedirectFormat;
 use pagemill::links::scan::LinkRecord;
 use pagemill::links::Linker;
 use pagemill::pipeline::{self, ConvertOptions, Status};
+use pagemill::validate::{ValidateError, ValidateOptions};
 use pagemill::{page, report};
 
 /// Exit codes: the contract CI scripts rely on.
@@ -43,6 +45,60 @@ pub enum Command {
     Extract(ExtractArgs),
     /// List every link of every page: original, normalized, rules, status and kind
     Links(LinksArgs),
+    /// Check front matter (.md) and records (.yaml) against schemas, and body links
+    Validate(ValidateArgs),
+}
+
+/// How findings are printed.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+    Sarif,
+    Junit,
+}
+
+/// The least severity that makes the exit code 1.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailLevel {
+    Error,
+    Warning,
+    Never,
+}
+
+impl FailLevel {
+    fn reached_by(self, findings: &[Finding]) -> bool {
+        match self {
+            FailLevel::Never => false,
+            FailLevel::Warning => !findings.is_empty(),
+            FailLevel::Error => findings.iter().any(|f| f.severity == Severity::Error),
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    /// Folders or files (.md front matter, .yaml/.yml records)
+    #[arg(value_name = "PATH", default_value = "output")]
+    pub paths: Vec<PathBuf>,
+    /// Check every file against this JSON Schema, whatever the configuration says
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+    /// A file no schema applies to is an error, not a warning
+    #[arg(long)]
+    pub require_schema: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit 1 when a finding is at least this severe
+    #[arg(long, value_enum, default_value_t = FailLevel::Error)]
+    pub fail_on: FailLevel,
+    /// Worker threads [default: one per core]
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
 }
 
 #[derive(Args, Debug)]
@@ -131,6 +187,12 @@ pub struct ConvertArgs {
     /// The redirect file's format, when its name does not say
     #[arg(long, value_name = "FORMAT", requires = "redirects")]
     pub redirects_format: Option<RedirectFormat>,
+    /// How page diagnostics are printed: human (stderr) or a machine format (stdout)
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit 1 also when a diagnostic is at least this severe (failed pages always do)
+    #[arg(long, value_enum, default_value_t = FailLevel::Error)]
+    pub fail_on: FailLevel,
     #[command(flatten)]
     pub settings: SettingsArgs,
 }
@@ -184,7 +246,63 @@ pub fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Md(args) => md(args),
         Command::Extract(args) => extract(args),
         Command::Links(args) => links(args),
+        Command::Validate(args) => validate(args),
     }
+}
+
+/// Colour for people at a terminal who have not asked for none.
+fn color_for(stream: &impl std::io::IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Findings in the chosen format. `files` lists every file checked (for JUnit).
+fn render_findings(format: Format, findings: &[Finding], files: &[String]) -> String {
+    match format {
+        Format::Human => report::human::render(
+            findings,
+            &|file| std::fs::read_to_string(file).ok(),
+            color_for(&std::io::stdout()),
+        ),
+        Format::Json => report::formats::json(findings),
+        Format::Github => report::formats::github(findings),
+        Format::Sarif => report::formats::sarif(findings, env!("CARGO_PKG_VERSION")),
+        Format::Junit => report::formats::junit(files, findings),
+    }
+}
+
+fn validate(args: ValidateArgs) -> Result<ExitCode, Fatal> {
+    let settings = load(&args.settings)?;
+    let options = ValidateOptions {
+        inputs: args.paths,
+        schema: args.schema,
+        require_schema: args.require_schema,
+        jobs: args.jobs.map(usize::from),
+    };
+    let report = pagemill::validate::validate(&settings, &options).map_err(|e| match e {
+        ValidateError::Pool(_) => internal(e),
+        _ => usage(e),
+    })?;
+    print!(
+        "{}",
+        render_findings(args.format, &report.findings, &report.files)
+    );
+    let errors = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    eprintln!(
+        "pagemill: validated {} files: {errors} errors, {} warnings",
+        report.files.len(),
+        report.findings.len() - errors
+    );
+    Ok(ExitCode::from(
+        if args.fail_on.reached_by(&report.findings) {
+            EXIT_FAILED
+        } else {
+            EXIT_OK
+        },
+    ))
 }
 
 fn links(args: LinksArgs) -> Result<ExitCode, Fatal> {
@@ -250,15 +368,25 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
         pipeline::BatchError::Pool { .. } => internal(e),
     })?;
     let mut stderr = String::new();
-    for page in &report.pages {
-        for line in report::page_lines(page, !args.quiet) {
-            stderr.push_str(&line);
+    let findings = report::findings_of(&report);
+    if args.format == Format::Human {
+        for page in &report.pages {
+            for line in report::page_lines(page, !args.quiet) {
+                stderr.push_str(&line);
+                stderr.push('\n');
+            }
+        }
+        for d in &report.batch {
+            stderr.push_str(&report::diagnostic_line("batch", d));
             stderr.push('\n');
         }
-    }
-    for d in &report.batch {
-        stderr.push_str(&report::diagnostic_line("batch", d));
-        stderr.push('\n');
+    } else {
+        let files: Vec<String> = report
+            .pages
+            .iter()
+            .map(|p| p.source.display().to_string())
+            .collect();
+        print!("{}", render_findings(args.format, &findings, &files));
     }
     if let Some(line) = report::link_summary(&report) {
         stderr.push_str(&line);
@@ -270,7 +398,7 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
         .batch
         .iter()
         .any(|d| d.severity == page::Severity::Error);
-    let failed = report.count(Status::Failed) > 0;
+    let failed = report.count(Status::Failed) > 0 || args.fail_on.reached_by(&findings);
     Ok(ExitCode::from(if batch_error {
         EXIT_INTERNAL
     } else if failed {

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::extract::{Profile, ProfileError};
 use crate::links::{LinkPolicy, LinksConfig, PolicyError};
-use crate::validate::{SchemaError, Validator};
+use crate::validate::{SchemaError, SchemaRule, Validator};
 
 /// The embedded default configuration: the City of Chicago sample site.
 pub const DEFAULT_CONFIG: &str = include_str!("../pagemill.yaml");
@@ -52,6 +52,9 @@ pub struct Config {
     pub exclude: Vec<String>,
     #[serde(default)]
     pub limits: Limits,
+    /// For `validate`: which schema checks which files.
+    #[serde(default)]
+    pub schemas: Vec<SchemaRule>,
 }
 
 fn default_exclude() -> Vec<String> {
@@ -108,6 +111,8 @@ pub struct Settings {
     pub policy: LinkPolicy,
     /// Where the configuration came from, for messages.
     pub origin: String,
+    /// The folder relative paths of the configuration resolve from.
+    pub base: PathBuf,
 }
 
 impl Settings {
@@ -162,7 +167,7 @@ impl Settings {
         } else {
             profile_base
         };
-        let schema_text = load_schema(&schema_name, &schema_base)?;
+        let schema_text = load_schema_text(&schema_name, &schema_base)?;
         let validator = Validator::new(&schema_text, profile.field_names()).map_err(|source| {
             ConfigError::Schema {
                 name: schema_name.clone(),
@@ -175,6 +180,7 @@ impl Settings {
             validator,
             policy,
             origin: origin.to_string(),
+            base: base.to_path_buf(),
         })
     }
 }
@@ -217,7 +223,8 @@ fn load_profile(name: &str, base: &Path) -> Result<(Profile, PathBuf), ConfigErr
     Ok((profile, parent_dir(&path)))
 }
 
-fn load_schema(name: &str, base: &Path) -> Result<String, ConfigError> {
+/// A schema's JSON by built-in name or path (relative to `base`).
+pub fn load_schema_text(name: &str, base: &Path) -> Result<String, ConfigError> {
     if let Some((_, json)) = BUILTIN_SCHEMAS.iter().find(|(n, _)| *n == name) {
         return Ok(json.to_string());
     }

@@ -14,6 +14,7 @@
 pub mod config;
 pub mod dom;
 pub mod extract;
+pub mod finding;
 pub mod links;
 pub mod markdown;
 pub mod page;

@@ -406,3 +406,32 @@ fn every_chicago_page_converts_or_fails_with_a_reason() {
         assert!(converted >= 6, "{dir}: only {converted} pages converted");
     }
 }
+
+#[test]
+fn convert_reports_in_machine_formats() {
+    let out = tempfile::tempdir().unwrap();
+    let assert = pagemill()
+        .args([
+            "convert",
+            "tests/fixtures/partial-failure/input",
+            "--format",
+            "json",
+            "-o",
+        ])
+        .arg(out.path())
+        .assert()
+        .code(1);
+    let findings: serde_json::Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    let rules: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["schema", "front-matter"]);
+    pagemill()
+        .args(["convert", "--fail-on", "warning", "-q", "-o"])
+        .arg(out.path())
+        .assert()
+        .code(1);
+}

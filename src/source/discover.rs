@@ -38,6 +38,25 @@ pub fn discover(
     exclude: &[String],
     skip: Option<&Path>,
 ) -> Result<Vec<Discovered>, DiscoverError> {
+    discover_with(inputs, exclude, skip, PAGE_EXTENSIONS)
+}
+
+/// Every file with one of `extensions` under `inputs` (files given directly are kept
+/// whatever their extension), sorted as `discover` sorts.
+pub fn discover_files(
+    inputs: &[PathBuf],
+    exclude: &[String],
+    extensions: &[&str],
+) -> Result<Vec<Discovered>, DiscoverError> {
+    discover_with(inputs, exclude, None, extensions)
+}
+
+fn discover_with(
+    inputs: &[PathBuf],
+    exclude: &[String],
+    skip: Option<&Path>,
+    extensions: &[&str],
+) -> Result<Vec<Discovered>, DiscoverError> {
     let skip = skip.and_then(|s| s.canonicalize().ok());
     let mut pages = Vec::new();
     for input in inputs {
@@ -75,7 +94,7 @@ pub fn discover(
                 path: input.clone(),
                 source,
             })?;
-            if !entry.file_type().is_file() || !is_page_name(entry.path()) {
+            if !entry.file_type().is_file() || !has_extension(entry.path(), extensions) {
                 continue;
             }
             let rel = entry.path().strip_prefix(input).unwrap_or(entry.path());
@@ -94,10 +113,10 @@ pub fn discover(
     Ok(pages)
 }
 
-fn is_page_name(path: &Path) -> bool {
+fn has_extension(path: &Path, extensions: &[&str]) -> bool {
     path.extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .is_some_and(|e| PAGE_EXTENSIONS.contains(&e.as_str()))
+        .is_some_and(|e| extensions.contains(&e.as_str()))
 }
 
 /// The output path of a page: its relative path with the extension replaced by `.md`.

@@ -1,8 +1,13 @@
-//! Rendering outcomes as text for people: one line per diagnostic and a summary line.
-//! Pure formatting; the binary decides where it goes.
+//! Rendering outcomes and findings: text for people (one line per diagnostic, summary
+//! lines, the link inventory), and the machine formats in `formats`. Pure formatting;
+//! the binary decides where it goes.
+
+pub mod formats;
+pub mod human;
 
 use std::fmt::Write;
 
+use crate::finding::Finding;
 use crate::page::{Diagnostic, Severity};
 use crate::pipeline::{BatchReport, PageOutcome, Status};
 
@@ -25,6 +30,36 @@ pub fn diagnostic_line(path: &str, d: &Diagnostic) -> String {
         let _ = write!(out, ":{line}");
     }
     let _ = write!(out, ": [{}] {}", d.code, d.message);
+    out
+}
+
+/// `path:line:col: severity rule: message`.
+pub fn finding_line(f: &Finding) -> String {
+    let mut out = f.file.clone();
+    if let Some(l) = f.line {
+        let _ = write!(out, ":{l}");
+        if let Some(c) = f.column {
+            let _ = write!(out, ":{c}");
+        }
+    }
+    let _ = write!(out, ": {} {}: {}", f.severity.as_str(), f.rule, f.message);
+    out
+}
+
+/// A `convert` run's page diagnostics as findings, for the machine formats.
+pub fn findings_of(report: &BatchReport) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for page in &report.pages {
+        let file = page.source.display().to_string();
+        for d in &page.diagnostics {
+            let mut f = Finding::new(&file, d.severity, d.code, d.message.clone());
+            f.line = d.line;
+            out.push(f);
+        }
+    }
+    for d in &report.batch {
+        out.push(Finding::new("", d.severity, d.code, d.message.clone()));
+    }
     out
 }
 

@@ -1,4 +1,4 @@
-//! JSON Schema validation of records (front matter) with the `jsonschema` crate. The
+//! JSON Schema validation of records (front matter) with the `jsonschema` crate. A
 //! schema is compiled once per run, with `format` checking turned on.
 
 use serde_json::Value as Json;
@@ -18,6 +18,10 @@ pub struct Violation {
     /// JSON pointer to the offending value (`""` for the record itself).
     pub pointer: String,
     pub message: String,
+    /// The schema keyword that failed (`type`, `required`, `pattern`, …).
+    pub keyword: String,
+    /// For `additionalProperties`: the keys that are not allowed.
+    pub unexpected: Vec<String>,
 }
 
 impl std::fmt::Display for Violation {
@@ -70,6 +74,8 @@ impl Validator {
                 return vec![Violation {
                     pointer: String::new(),
                     message,
+                    keyword: "type".to_string(),
+                    unexpected: Vec::new(),
                 }]
             }
         };
@@ -82,6 +88,13 @@ impl Validator {
             .map(|e| Violation {
                 pointer: e.instance_path().as_str().to_string(),
                 message: e.to_string(),
+                keyword: e.kind().keyword().to_string(),
+                unexpected: match e.kind() {
+                    jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => {
+                        unexpected.clone()
+                    }
+                    _ => Vec::new(),
+                },
             })
             .collect();
         out.sort_by(|a, b| (&a.pointer, &a.message).cmp(&(&b.pointer, &b.message)));
@@ -132,7 +145,7 @@ pub fn yaml_to_json(value: &Yaml) -> Result<Json, String> {
 mod tests {
     use super::*;
 
-    const SCHEMA: &str = include_str!("../schemas/department.schema.json");
+    const SCHEMA: &str = include_str!("../../schemas/department.schema.json");
 
     fn check(yaml: &str) -> Vec<String> {
         let v = Validator::new(SCHEMA, ["title", "source"]).unwrap();

@@ -1,0 +1,151 @@
+//! Links in a Markdown body, checked offline: relative links and root-relative links into
+//! the content tree must reach a file that exists; empty and placeholder links are
+//! reported. Links holding Liquid are left to the site build.
+
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{Event, Options, Parser, Tag};
+
+/// A link problem at a 1-based line and column of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkProblem {
+    pub line: usize,
+    pub column: usize,
+    pub rule: &'static str,
+    pub message: String,
+    pub error: bool,
+}
+
+/// Checks every link and image of `body`. `file` is the Markdown file, `root` the top of
+/// the content tree that root-relative links (`/depts/x/`) are resolved in.
+pub fn check(body: &str, file: &Path, root: &Path) -> Vec<LinkProblem> {
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let position = |offset: usize| {
+        let line = line_starts.partition_point(|&s| s <= offset);
+        let start = line_starts[line - 1];
+        (line, body[start..offset].chars().count() + 1)
+    };
+    let mut out = Vec::new();
+    let parser = Parser::new_ext(body, Options::all()).into_offset_iter();
+    for (event, range) in parser {
+        let dest = match &event {
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. }) => dest_url.to_string(),
+            _ => continue,
+        };
+        let (line, column) = position(range.start);
+        let mut problem = |rule: &'static str, message: String, error: bool| {
+            out.push(LinkProblem {
+                line,
+                column,
+                rule,
+                message,
+                error,
+            })
+        };
+        let dest = dest.trim();
+        if dest.is_empty() {
+            problem(
+                "link/empty",
+                "link with an empty destination".to_string(),
+                false,
+            );
+            continue;
+        }
+        if dest == "#" {
+            problem(
+                "link/placeholder",
+                "placeholder link `#`".to_string(),
+                false,
+            );
+            continue;
+        }
+        if dest.contains("{{") || dest.contains("{%") || dest.starts_with('#') {
+            continue;
+        }
+        if let Some(missing) = missing_target(dest, file, root) {
+            problem(
+                "link/broken",
+                format!("`{dest}` points at {missing}, which does not exist"),
+                true,
+            );
+        }
+    }
+    out
+}
+
+/// For a link into the content tree whose target does not exist, the path it looked for.
+fn missing_target(dest: &str, file: &Path, root: &Path) -> Option<String> {
+    let has_scheme = dest.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if has_scheme || dest.starts_with("//") {
+        return None;
+    }
+    let path = dest.split(['?', '#']).next().unwrap_or_default();
+    if path.is_empty() {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let target = if let Some(site_path) = decoded.strip_prefix('/') {
+        // Only paths whose first folder is part of the content tree are ours to check.
+        let first = site_path.split('/').next().unwrap_or_default();
+        if first.is_empty() || !root.join(first).exists() {
+            return None;
+        }
+        root.join(site_path)
+    } else {
+        file.parent()
+            .unwrap_or(Path::new("."))
+            .join(decoded.as_ref())
+    };
+    let mut candidates = Vec::new();
+    if decoded.ends_with('/') {
+        let dir = target.to_string_lossy().trim_end_matches('/').to_string();
+        candidates.push(PathBuf::from(format!("{dir}.md")));
+        candidates.push(target.join("index.md"));
+        candidates.push(target.join("index.html"));
+    } else {
+        candidates.push(target.clone());
+        if target.extension().is_none() {
+            candidates.push(target.with_extension("md"));
+            candidates.push(target.join("index.md"));
+        }
+    }
+    let found = candidates.iter().any(|c| c.is_file());
+    (!found).then(|| target.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_placeholder_and_good_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("depts/parks")).unwrap();
+        std::fs::write(root.join("depts/parks/index.md"), "x").unwrap();
+        std::fs::write(root.join("depts/forestry.md"), "x").unwrap();
+        let file = root.join("depts/forestry.md");
+        let body = "See [parks](/depts/parks/#a), [me](forestry.md), [us](/depts/forestry/).\n\n\
+                    [gone](/depts/library/) and [rel](../nowhere.md) and [ext](https://x.org/y) \
+                    and [city](/city/en/x.html) and [](#) and [t]({{ site.url }}/x)\n";
+        let found: Vec<_> = check(body, &file, root)
+            .into_iter()
+            .map(|p| (p.line, p.column, p.rule))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (3, 1, "link/broken"),
+                (3, 29, "link/broken"),
+                (3, 109, "link/placeholder")
+            ]
+        );
+    }
+}
