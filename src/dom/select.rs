@@ -73,6 +73,8 @@ struct Entry {
 /// tree changes.
 pub struct DomIndex {
     entries: Vec<Entry>,
+    /// Position of each element by node identity.
+    positions: std::collections::HashMap<usize, u32>,
 }
 
 impl DomIndex {
@@ -122,7 +124,12 @@ impl DomIndex {
                 stack.push((c.clone(), Some(idx), false));
             }
         }
-        DomIndex { entries }
+        let positions = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (std::rc::Rc::as_ptr(&e.handle) as usize, i as u32))
+            .collect();
+        DomIndex { entries, positions }
     }
 
     /// Every element matching `selector`, in document order.
@@ -164,9 +171,9 @@ impl DomIndex {
     }
 
     fn position(&self, node: &Handle) -> Option<usize> {
-        self.entries
-            .iter()
-            .position(|e| std::rc::Rc::ptr_eq(&e.handle, node))
+        self.positions
+            .get(&(std::rc::Rc::as_ptr(node) as usize))
+            .map(|&i| i as usize)
     }
 
     fn el(&self, i: usize) -> El<'_> {

@@ -62,7 +62,10 @@ impl Validator {
         let inner = jsonschema::draft202012::options()
             .should_validate_formats(true)
             .build(&schema)
-            .map_err(|e| SchemaError::Invalid(e.to_string()))?;
+            .map_err(|e| {
+                let at = e.instance_path().as_str();
+                SchemaError::Invalid(format!("{e} (at {})", if at.is_empty() { "/" } else { at }))
+            })?;
         Ok(Validator { inner })
     }
 
