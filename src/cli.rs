@@ -202,8 +202,6 @@ pub struct MdArgs {
     /// HTML file, or - for standard input
     #[arg(value_name = "FILE|-", default_value = "-")]
     pub input: String,
-    #[command(flatten)]
-    pub settings: SettingsArgs,
 }
 
 #[derive(Args, Debug)]
@@ -424,10 +422,13 @@ fn read_input(input: &str) -> Result<(String, Vec<u8>), Fatal> {
 }
 
 fn md(args: MdArgs) -> Result<ExitCode, Fatal> {
-    let settings = load(&args.settings)?;
     let (name, bytes) = read_input(&args.input)?;
     let decoded = pagemill::source::decode::decode(&bytes);
-    let rendered = page::html_to_markdown(&decoded.text, &settings);
+    let rendered = page::html_to_markdown(
+        &decoded.text,
+        &Linker::verbatim(),
+        pagemill::markdown::Options { faithful: true },
+    );
     for loss in &rendered.losses {
         eprintln!(
             "warning: {name}: [loss] <{}>: {}",

@@ -179,7 +179,12 @@ pub fn convert(
             .iter()
             .map(|w| Diagnostic::warning("front-matter", w.clone())),
     );
-    let rendered = markdown::render(&doc, &extracted.content_root, linker);
+    let rendered = markdown::render(
+        &doc,
+        &extracted.content_root,
+        linker,
+        markdown::Options::default(),
+    );
     let file_line = |line: Option<usize>| line.map(|l| l + body_line - 1);
     warnings.extend(rendered.losses.iter().map(|l| Diagnostic {
         line: file_line(l.line),
@@ -294,10 +299,14 @@ pub fn document_text(record: &Mapping, body: &str) -> Result<String, PageError> 
 }
 
 /// Any HTML to Markdown, without extraction: the body of the document as a whole.
-pub fn html_to_markdown(html: &str, settings: &Settings) -> markdown::Rendered {
+pub fn html_to_markdown(
+    html: &str,
+    linker: &Linker,
+    options: markdown::Options,
+) -> markdown::Rendered {
     let protected = liquid::protect(html);
     let doc = Document::parse(&protected.text);
-    let mut rendered = markdown::render(&doc, &doc.body(), &Linker::plain(&settings.policy));
+    let mut rendered = markdown::render(&doc, &doc.body(), linker, options);
     rendered.markdown = liquid::restore(&rendered.markdown, &protected.tags);
     rendered
 }

@@ -277,7 +277,7 @@ fn md_converts_any_html_from_stdin() {
         )
         .assert()
         .success()
-        .stdout("## Hi\n\na [b](/x)\n");
+        .stdout("## Hi\n\na [b](http://www.chicago.gov/x)\n");
 }
 
 #[test]

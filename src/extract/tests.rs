@@ -28,6 +28,7 @@ fn run(body: &str, fm: Option<&str>) -> (Mapping, String, Vec<String>) {
         &doc,
         &out.content_root,
         &crate::links::Linker::plain(&s.policy),
+        crate::markdown::Options::default(),
     )
     .markdown;
     (

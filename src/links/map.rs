@@ -198,10 +198,12 @@ fn new_url(base: &str, output_rel: &str) -> String {
     }
 }
 
-/// Normalizes links for one page: the policy's rules, then the URL map.
+/// Normalizes links for one page: the policy's rules, then the URL map; or, for plain
+/// HTML → Markdown conversion, keeps links as written and only drops script URLs.
 #[derive(Clone, Copy)]
 pub struct Linker<'a> {
-    policy: &'a LinkPolicy,
+    /// `None`: links are kept verbatim.
+    policy: Option<&'a LinkPolicy>,
     map: Option<&'a UrlMap>,
     /// The page's output path and its primary old URL (for relative links).
     page: Option<(&'a str, Option<&'a str>)>,
@@ -211,7 +213,16 @@ impl<'a> Linker<'a> {
     /// The policy alone: no URL map, no page.
     pub fn plain(policy: &'a LinkPolicy) -> Linker<'a> {
         Linker {
-            policy,
+            policy: Some(policy),
+            map: None,
+            page: None,
+        }
+    }
+
+    /// No policy: links are written as they are, except script URLs, which are dropped.
+    pub fn verbatim() -> Linker<'static> {
+        Linker {
+            policy: None,
             map: None,
             page: None,
         }
@@ -224,26 +235,25 @@ impl<'a> Linker<'a> {
             .and_then(|p| p.old_urls.first())
             .map(String::as_str);
         Linker {
-            policy,
+            policy: Some(policy),
             map: Some(map),
             page: Some((output_rel, old)),
         }
     }
 
-    pub fn policy(&self) -> &'a LinkPolicy {
-        self.policy
-    }
-
     /// Normalizes `raw`, then points it at its page's new home when it is in the batch.
     pub fn link(&self, raw: &str) -> Link {
-        let mut link = self.policy.normalize(raw);
+        let Some(policy) = self.policy else {
+            return super::normalize::verbatim(raw);
+        };
+        let mut link = policy.normalize(raw);
         let (Some(map), Some(url)) = (self.map, link.url.as_deref()) else {
             return link;
         };
         if link.kind != LinkKind::OwnSite || url.contains(['{', liquid::OPEN]) {
             return link;
         }
-        let origin = self.policy.origin();
+        let origin = policy.origin();
         let base = match self.page.and_then(|(_, old)| old) {
             Some(old) => origin.join(old).unwrap_or_else(|_| origin.clone()),
             None if url.starts_with('/') || url.contains("://") => origin.clone(),
@@ -255,7 +265,7 @@ impl<'a> Linker<'a> {
         let Some(page) = map.lookup(target.path()) else {
             return link;
         };
-        let new = match self.policy.config().internal {
+        let new = match policy.config().internal {
             InternalStyle::Url => {
                 let mut s = page.new_url.clone();
                 if let Some(q) = target.query() {

@@ -9,6 +9,42 @@ use super::{
 };
 use crate::source::liquid;
 
+/// A link kept as written: only URLs that would run script are dropped.
+pub fn verbatim(raw: &str) -> Link {
+    let probe: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let unsafe_scheme = probe.starts_with("javascript:")
+        || probe.starts_with("vbscript:")
+        || (probe.starts_with("data:") && !is_safe_data_image(raw.trim()));
+    let kind = if unsafe_scheme {
+        LinkKind::External
+    } else if probe.starts_with("mailto:") {
+        LinkKind::Email
+    } else if probe.starts_with("tel:") {
+        LinkKind::Phone
+    } else if probe.starts_with('#') || probe.is_empty() {
+        LinkKind::Fragment
+    } else if has_scheme(&probe) || probe.starts_with("//") {
+        LinkKind::External
+    } else {
+        LinkKind::OwnSite
+    };
+    Link {
+        original: raw.to_string(),
+        url: (!unsafe_scheme).then(|| raw.to_string()),
+        rules: if unsafe_scheme {
+            vec![rule::UNSAFE_SCHEME]
+        } else {
+            Vec::new()
+        },
+        kind,
+    }
+}
+
 impl LinkPolicy {
     pub fn new(config: &LinksConfig) -> Result<LinkPolicy, PolicyError> {
         let origin = Url::parse(&config.origin)

@@ -61,6 +61,14 @@ impl Inline {
         self.s.push_str(s);
     }
 
+    /// A `!` right before a link would make it an image.
+    fn escape_trailing_bang(&mut self) {
+        if self.s.ends_with('!') && !self.s.ends_with("\\!") {
+            self.s.pop();
+            self.s.push_str("\\!");
+        }
+    }
+
     fn space(&mut self) {
         if !self.ends_with_space() {
             self.s.push(' ');
@@ -197,6 +205,18 @@ impl Writer<'_> {
     ) {
         let mut child = out.child();
         self.inline_children(node, &mut child, depth);
+        // Emphasis inside emphasis with the same delimiter would read as one
+        // strong run: switch to underscores for the outer one.
+        let body = child.s.trim();
+        let starts = body.starts_with('*');
+        let ends = body.ends_with('*') && !body.ends_with("\\*");
+        let (open, close) = match open {
+            "*" if (starts && !body.starts_with("**")) || (ends && !body.ends_with("**")) => {
+                ("_", "_")
+            }
+            "**" if starts || ends => ("__", "__"),
+            _ => (open, close),
+        };
         out.wrapped(child, open, close);
     }
 
@@ -214,6 +234,10 @@ impl Writer<'_> {
         let lead = child.s.starts_with(' ');
         let trail = child.s.ends_with(' ');
         let text = child.finish();
+        if text.is_empty() && self.options.faithful {
+            let title = dom::attr(node, "title");
+            return self.write_link(out, "", &url, title.as_deref(), lead, trail);
+        }
         if text.is_empty() {
             let label = dom::attr(node, "aria-label")
                 .or_else(|| dom::attr(node, "title"))
@@ -227,9 +251,15 @@ impl Writer<'_> {
             l.text(&label);
             return self.write_link(out, &l.finish(), &url, None, lead, trail);
         }
-        let title = dom::attr(node, "title")
-            .map(|t| dom::collapse_whitespace(&t))
-            .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case(&plain(&text)));
+        let title = if self.options.faithful {
+            dom::attr(node, "title")
+        } else {
+            // A title that repeats the link text says nothing more (and screen readers
+            // read it twice): a migration drops it.
+            dom::attr(node, "title")
+                .map(|t| dom::collapse_whitespace(&t))
+                .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case(&plain(&text)))
+        };
         self.write_link(out, &text, &url, title.as_deref(), lead, trail);
     }
 
@@ -245,6 +275,7 @@ impl Writer<'_> {
         if lead {
             out.space();
         }
+        out.escape_trailing_bang();
         out.raw("[");
         out.raw(text);
         out.raw("](");
@@ -282,8 +313,8 @@ impl Writer<'_> {
         let mut a = out.child();
         a.text(&alt);
         let title = dom::attr(node, "title")
-            .map(|t| dom::collapse_whitespace(&t))
-            .filter(|t| !t.is_empty() && *t != alt);
+            .filter(|t| self.options.faithful || (!t.trim().is_empty() && t.trim() != alt));
+        out.escape_trailing_bang();
         out.raw("![");
         out.raw(&a.finish());
         out.raw("](");
@@ -376,14 +407,25 @@ fn plain(md: &str) -> String {
     out
 }
 
-/// A code span whose fence is longer than any backtick run inside.
+/// A code span whose fence is longer than any backtick run inside; white space runs
+/// collapse as a browser shows them.
 fn code_span(text: &str, out: &mut Inline) {
-    let text = dom::collapse_whitespace(&text.replace('\u{a0}', " "));
+    let mut collapsed = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = if c.is_whitespace() { ' ' } else { c };
+        if !(c == ' ' && collapsed.ends_with(' ')) {
+            collapsed.push(c);
+        }
+    }
+    let text = collapsed;
     if text.is_empty() {
         return;
     }
     let fence = "`".repeat(super::longest_run(&text, '`') + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') {
+    // CommonMark strips one space from both ends when both have one: pad such text,
+    // and text that starts or ends with a backtick.
+    let spaced = text.starts_with(' ') && text.ends_with(' ') && !text.trim().is_empty();
+    let pad = if spaced || text.starts_with('`') || text.ends_with('`') {
         " "
     } else {
         ""
@@ -399,8 +441,12 @@ fn code_span(text: &str, out: &mut Inline) {
     out.raw(&fence);
 }
 
-/// A link destination, in `<…>` form when it holds spaces or unbalanced parentheses.
+/// A link destination, in `<…>` form (with `\\`, `<` and `>` escaped) when it holds
+/// white space, angle brackets, backslashes or unbalanced parentheses.
 fn destination(url: &str) -> String {
+    if url.contains(super::super::source::liquid::OPEN) {
+        return url.to_string();
+    }
     let mut depth: i32 = 0;
     let mut balanced = true;
     for c in url.chars() {
@@ -408,27 +454,47 @@ fn destination(url: &str) -> String {
             '(' => depth += 1,
             ')' => {
                 depth -= 1;
-                if depth < 0 {
-                    balanced = false;
-                }
+                balanced &= depth >= 0;
             }
             _ => {}
         }
     }
-    let needs_angle =
-        url.is_empty() || !balanced || depth != 0 || url.contains([' ', '<', '>', '\n']);
-    if needs_angle && !url.contains(super::super::source::liquid::OPEN) {
-        format!(
-            "<{}>",
-            url.replace('<', "%3C")
-                .replace('>', "%3E")
-                .replace(' ', "%20")
-        )
-    } else {
-        url.to_string()
+    if balanced
+        && depth == 0
+        && !url.contains(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '\\'))
+    {
+        return url.to_string();
     }
+    let mut out = String::from("<");
+    for c in url.chars() {
+        match c {
+            '\\' | '<' | '>' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("%0A"),
+            '\r' => out.push_str("%0D"),
+            _ => out.push(c),
+        }
+    }
+    out.push('>');
+    out
 }
 
+/// A link title in double quotes. A blank line would end the paragraph, so runs of
+/// line breaks become one.
 fn link_title(t: &str) -> String {
-    format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\""))
+    let mut s = t.replace("\r\n", "\n");
+    while s.contains("\n\n") {
+        s = s.replace("\n\n", "\n");
+    }
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        if c == '"' || (c.is_ascii_punctuation() && c == '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
 }

@@ -35,11 +35,36 @@ pub struct Rendered {
     pub losses: Vec<Loss>,
 }
 
+/// Stands for a no-break space while a faithful rendering runs.
+const KEPT_NBSP: &str = "\u{E002}";
+
+/// How faithful the Markdown is to the HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    /// Keep what a migration drops as noise: empty headings, quotes and links, and link
+    /// titles that repeat the link text. `pagemill md` is faithful; `convert` is not.
+    pub faithful: bool,
+}
+
 /// Converts the children of `root`, an element of `doc`, to Markdown.
-pub fn render(doc: &Document, root: &Handle, linker: &Linker) -> Rendered {
+pub fn render(doc: &Document, root: &Handle, linker: &Linker, options: Options) -> Rendered {
+    if options.faithful {
+        // No-break spaces are text, not white space to collapse: hide them from the
+        // writer's white-space handling and put them back at the end.
+        for node in std::iter::once(root.clone()).chain(dom::descendants(root)) {
+            if let NodeData::Text { contents } = &node.data {
+                if contents.borrow().contains('\u{a0}') {
+                    let kept = contents.borrow().replace('\u{a0}', KEPT_NBSP);
+                    *contents.borrow_mut() = kept.into();
+                }
+            }
+        }
+    }
     let mut w = Writer {
         doc,
         linker,
+        options,
+        list_depth: 0,
         links: Vec::new(),
         losses: Vec::new(),
     };
@@ -48,6 +73,9 @@ pub fn render(doc: &Document, root: &Handle, linker: &Linker) -> Rendered {
     if markdown == "---" || markdown.starts_with("---\n") {
         // A leading `---` would read as a front matter fence.
         markdown.replace_range(..3, "***");
+    }
+    if options.faithful {
+        markdown = markdown.replace(KEPT_NBSP, "\u{a0}");
     }
     Rendered {
         markdown,
@@ -167,6 +195,9 @@ fn is_block(tag: &str) -> bool {
 struct Writer<'a> {
     doc: &'a Document,
     linker: &'a Linker<'a>,
+    options: Options,
+    /// How many lists the current block is inside.
+    list_depth: usize,
     links: Vec<FoundLink>,
     losses: Vec<Loss>,
 }
@@ -244,7 +275,9 @@ impl Writer<'_> {
                 let mut text = Inline::new(true);
                 self.inline_children(node, &mut text, depth);
                 let text = text.finish();
-                if !text.is_empty() {
+                if text.is_empty() && self.options.faithful {
+                    out.push(Block::other("#".repeat(level)));
+                } else if !text.is_empty() {
                     let text = if text.ends_with('#') {
                         format!("{}\\#", &text[..text.len() - 1])
                     } else {
@@ -253,6 +286,8 @@ impl Writer<'_> {
                     out.push(Block::other(format!("{} {}", "#".repeat(level), text)));
                 }
             }
+            // `- ---` would be a rule, not an item holding one.
+            "hr" if self.list_depth > 0 => out.push(Block::other("***".to_string())),
             "hr" => out.push(Block::other("---".to_string())),
             "ul" | "ol" | "menu" | "dir" => {
                 let ordered = tag == "ol";
@@ -269,7 +304,10 @@ impl Writer<'_> {
                         }
                     }
                 };
-                if let Some(text) = self.list(node, ordered, marker, depth) {
+                self.list_depth += 1;
+                let list = self.list(node, ordered, marker, depth);
+                self.list_depth -= 1;
+                if let Some(text) = list {
                     out.push(Block {
                         text,
                         kind: Kind::List { ordered, marker },
@@ -280,6 +318,8 @@ impl Writer<'_> {
                 let inner = self.children_blocks(node, depth);
                 if !inner.is_empty() {
                     out.push(Block::other(prefix_lines(&join_blocks(&inner), "> ", ">")));
+                } else if self.options.faithful {
+                    out.push(Block::other(">".to_string()));
                 }
             }
             "pre" => out.push(Block::other(code_block(node))),
@@ -295,12 +335,19 @@ impl Writer<'_> {
     /// A list, or `None` when it has no content.
     fn list(&mut self, node: &Handle, ordered: bool, marker: char, depth: usize) -> Option<String> {
         let mut items: Vec<Vec<Block>> = Vec::new();
+        // A list whose items wrap their text in paragraphs is loose.
+        let mut paragraphs = false;
         let mut stray = Inline::new(false);
         let children: Vec<Handle> = node.children.borrow().clone();
         for child in &children {
             match dom::tag_name(child) {
                 Some("li") => {
                     flush_stray(&mut items, &mut stray);
+                    paragraphs |= child
+                        .children
+                        .borrow()
+                        .iter()
+                        .any(|c| dom::is_element(c, "p"));
                     items.push(self.children_blocks(child, depth + 1));
                 }
                 Some(t @ ("ul" | "ol")) => {
@@ -335,11 +382,13 @@ impl Writer<'_> {
         if items.is_empty() {
             return None;
         }
-        let loose = items.iter().any(|blocks| {
-            blocks.windows(2).any(|w| {
-                !matches!(w[1].kind, Kind::List { .. }) || matches!(w[0].kind, Kind::List { .. })
-            })
-        });
+        // Two paragraphs in one item cannot be tight either.
+        let loose = paragraphs
+            || items.iter().any(|blocks| {
+                blocks
+                    .windows(2)
+                    .any(|w| w[0].kind == Kind::Para && w[1].kind == Kind::Para)
+            });
         let start: usize = if ordered {
             dom::attr(node, "start")
                 .and_then(|s| s.trim().parse().ok())
@@ -363,6 +412,12 @@ impl Writer<'_> {
                 .map(|b| b.text.as_str())
                 .collect::<Vec<_>>()
                 .join(sep);
+            // In a tight item, a block after a list must not continue the last item.
+            let body = if !loose {
+                tight_item_body(blocks)
+            } else {
+                body
+            };
             if body.is_empty() {
                 out.push_str(bullet.trim_end());
                 continue;
@@ -418,6 +473,24 @@ fn block_text(text: &str, para: &mut Inline, out: &mut Vec<Block>) {
             para.text(line);
         }
     }
+}
+
+/// An item's blocks joined tightly: one line break between blocks, except that a
+/// paragraph after a nested list needs a blank line (else it continues that list).
+fn tight_item_body(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for (i, b) in blocks.iter().enumerate() {
+        if i > 0 {
+            let after_list = matches!(blocks[i - 1].kind, Kind::List { .. });
+            out.push_str(if after_list && b.kind == Kind::Para {
+                "\n\n"
+            } else {
+                "\n"
+            });
+        }
+        out.push_str(&b.text);
+    }
+    out
 }
 
 fn next_marker(marker: char, ordered: bool) -> char {
@@ -482,6 +555,9 @@ fn code_block(pre: &Handle) -> String {
         })
         .next()
         .unwrap_or_default();
+    if code.is_empty() {
+        return format!("{fence}{lang}\n{fence}");
+    }
     format!("{fence}{lang}\n{code}\n{fence}")
 }
 

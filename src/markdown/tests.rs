@@ -8,7 +8,13 @@ fn md(html: &str) -> String {
     let policy =
         LinkPolicy::new(&serde_yaml::from_str("origin: https://www.chicago.gov").unwrap()).unwrap();
     let doc = Document::parse(html);
-    render(&doc, &doc.body(), &Linker::plain(&policy)).markdown
+    render(
+        &doc,
+        &doc.body(),
+        &Linker::plain(&policy),
+        Options::default(),
+    )
+    .markdown
 }
 
 #[test]
@@ -128,7 +134,12 @@ fn deep_nesting_is_flattened_not_overflowed() {
     let policy =
         LinkPolicy::new(&serde_yaml::from_str("origin: https://www.chicago.gov").unwrap()).unwrap();
     let doc = Document::parse(&html);
-    let out = render(&doc, &doc.body(), &Linker::plain(&policy));
+    let out = render(
+        &doc,
+        &doc.body(),
+        &Linker::plain(&policy),
+        Options::default(),
+    );
     assert_eq!(out.markdown, "deep");
     assert!(!out.losses.is_empty());
 }
