@@ -205,18 +205,48 @@ impl Writer<'_> {
     ) {
         let mut child = out.child();
         self.inline_children(node, &mut child, depth);
-        // Emphasis inside emphasis with the same delimiter would read as one
-        // strong run: switch to underscores for the outer one.
+        // A delimiter next to the same character would merge into one run: switch
+        // `*` for `_` (not inside a word, where `_` does not work), and say one level
+        // less where Markdown cannot say it (emphasis three deep, strong in strong
+        // inside a word).
         let body = child.s.trim();
-        let starts = body.starts_with('*');
-        let ends = body.ends_with('*') && !body.ends_with("\\*");
-        let (open, close) = match open {
-            "*" if (starts && !body.starts_with("**")) || (ends && !body.ends_with("**")) => {
-                ("_", "_")
-            }
-            "**" if starts || ends => ("__", "__"),
-            _ => (open, close),
+        let edge = |c: char| {
+            body.starts_with(c) || (body.ends_with(c) && !body.ends_with(&format!("\\{c}")))
         };
+        // Emphasis can wrap nothing or a strong run (`***x***`); other star runs merge.
+        let lead = body.chars().take_while(|c| *c == '*').count();
+        let trail = if body.ends_with("\\*") {
+            0
+        } else {
+            body.chars().rev().take_while(|c| *c == '*').count()
+        };
+        let single_star = !matches!(lead, 0 | 2) || !matches!(trail, 0 | 2);
+        let intraword = out.s.chars().last().is_some_and(char::is_alphanumeric);
+        // Emphasis stacked more than two deep at an edge (`***`, `_*_`, `__**`) does
+        // not reliably parse back: it is written two deep.
+        let delim = |c: &char| *c == '*' || *c == '_';
+        let lead_run = body.chars().take_while(delim).count();
+        let trail_run = if body.ends_with("\\*") || body.ends_with("\\_") {
+            0
+        } else {
+            body.chars().rev().take_while(delim).count()
+        };
+        let choice = match open {
+            _ if lead_run >= 3 || trail_run >= 3 => None,
+            "*" if body.starts_with("_*") || body.ends_with("*_") => None,
+            "*" if single_star && (intraword || edge('_')) => None,
+            "*" if single_star => Some("_"),
+            "**" if edge('*') && intraword && (body.starts_with("**") || body.ends_with("**")) => {
+                None
+            }
+            "**" if edge('*') && !intraword => Some("__"),
+            _ => Some(open),
+        };
+        let Some(delim) = choice else {
+            out.wrapped(child, "", "");
+            return;
+        };
+        let (open, close) = (delim, if delim == open { close } else { delim });
         out.wrapped(child, open, close);
     }
 
@@ -250,6 +280,18 @@ impl Writer<'_> {
             let mut l = out.child();
             l.text(&label);
             return self.write_link(out, &l.finish(), &url, None, lead, trail);
+        }
+        if let Some(auto) = autolink(&plain(&text), &url) {
+            if dom::attr(node, "title").is_none() {
+                if lead {
+                    out.space();
+                }
+                out.raw(&auto);
+                if trail {
+                    out.space();
+                }
+                return;
+            }
         }
         let title = if self.options.faithful {
             dom::attr(node, "title")
@@ -391,6 +433,27 @@ impl Writer<'_> {
                 );
             }
         }
+    }
+}
+
+/// `<https://…>` or `<name@host>` when a link's text is its own destination.
+fn autolink(text: &str, url: &str) -> Option<String> {
+    let plain_url = |u: &str| {
+        !u.is_empty()
+            && !u.contains(|c: char| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+    };
+    let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("http" | "https" | "ftp") if text == url && plain_url(url) => Some(format!("<{url}>")),
+        Some("mailto")
+            if url.get(7..) == Some(text)
+                && plain_url(text)
+                && text.contains('@')
+                && !text.contains('\\') =>
+        {
+            Some(format!("<{text}>"))
+        }
+        _ => None,
     }
 }
 

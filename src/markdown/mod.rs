@@ -382,13 +382,10 @@ impl Writer<'_> {
         if items.is_empty() {
             return None;
         }
-        // Two paragraphs in one item cannot be tight either.
         let loose = paragraphs
-            || items.iter().any(|blocks| {
-                blocks
-                    .windows(2)
-                    .any(|w| w[0].kind == Kind::Para && w[1].kind == Kind::Para)
-            });
+            || items
+                .iter()
+                .any(|blocks| blocks.windows(2).any(|w| needs_blank(&w[0], &w[1])));
         let start: usize = if ordered {
             dom::attr(node, "start")
                 .and_then(|s| s.trim().parse().ok())
@@ -412,12 +409,6 @@ impl Writer<'_> {
                 .map(|b| b.text.as_str())
                 .collect::<Vec<_>>()
                 .join(sep);
-            // In a tight item, a block after a list must not continue the last item.
-            let body = if !loose {
-                tight_item_body(blocks)
-            } else {
-                body
-            };
             if body.is_empty() {
                 out.push_str(bullet.trim_end());
                 continue;
@@ -426,6 +417,10 @@ impl Writer<'_> {
             for (n, line) in body.split('\n').enumerate() {
                 if n == 0 {
                     out.push_str(&bullet);
+                    // `- --` would read as a rule.
+                    if is_thematic_break(&format!("{bullet}{line}")) {
+                        out.push('\\');
+                    }
                     out.push_str(line);
                 } else {
                     out.push('\n');
@@ -475,22 +470,27 @@ fn block_text(text: &str, para: &mut Inline, out: &mut Vec<Block>) {
     }
 }
 
-/// An item's blocks joined tightly: one line break between blocks, except that a
-/// paragraph after a nested list needs a blank line (else it continues that list).
-fn tight_item_body(blocks: &[Block]) -> String {
-    let mut out = String::new();
-    for (i, b) in blocks.iter().enumerate() {
-        if i > 0 {
-            let after_list = matches!(blocks[i - 1].kind, Kind::List { .. });
-            out.push_str(if after_list && b.kind == Kind::Para {
-                "\n\n"
-            } else {
-                "\n"
-            });
+/// Whether, in a tight list item, `next` needs a blank line after `prev` so that
+/// CommonMark does not read it as part of `prev`: a paragraph after a nested list (it
+/// would continue the list), and a list that cannot interrupt a paragraph (one starting
+/// with an empty item, or ordered from a number other than 1). Such an item makes its
+/// list loose.
+fn needs_blank(prev: &Block, next: &Block) -> bool {
+    match (prev.kind, next.kind) {
+        (Kind::Para, Kind::Para) | (Kind::List { .. }, Kind::Para) => true,
+        (Kind::Para, Kind::List { ordered, .. }) => {
+            let first = next.text.lines().next().unwrap_or_default();
+            let marker_only = !first.trim_end().contains(' ');
+            marker_only || (ordered && !first.starts_with("1.") && !first.starts_with("1)"))
         }
-        out.push_str(&b.text);
+        _ => false,
     }
-    out
+}
+
+/// Three or more of one of `-`, `*`, `_` and nothing but spaces: a thematic break.
+fn is_thematic_break(line: &str) -> bool {
+    let t: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).collect();
+    t.len() >= 3 && matches!(t[0], '-' | '*' | '_') && t.iter().all(|c| *c == t[0])
 }
 
 fn next_marker(marker: char, ordered: bool) -> char {

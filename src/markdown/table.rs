@@ -18,7 +18,8 @@ impl Writer<'_> {
         let rows = rows_of(table);
         let cell_count: usize = rows.iter().map(|r| r.len()).sum();
         let nested = dom::descendants(table).any(|h| dom::is_element(&h, "table"));
-        if cell_count <= 1 || nested {
+        let has_header = rows.iter().flatten().any(|c| dom::is_element(c, "th"));
+        if (cell_count <= 1 && !has_header) || nested {
             // A layout table: its cells are blocks of the page.
             let mut out = Vec::new();
             for cell in rows.iter().flatten() {

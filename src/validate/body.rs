@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
 
 /// A link problem at a 1-based line and column of the body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +31,11 @@ pub fn check(body: &str, file: &Path, root: &Path) -> Vec<LinkProblem> {
     let parser = Parser::new_ext(body, Options::all()).into_offset_iter();
     for (event, range) in parser {
         let dest = match &event {
+            // `<name@host>` autolinks carry the address without `mailto:`.
+            Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                ..
+            }) => continue,
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => dest_url.to_string(),
             _ => continue,
@@ -132,7 +137,7 @@ mod tests {
         std::fs::write(root.join("depts/parks/index.md"), "x").unwrap();
         std::fs::write(root.join("depts/forestry.md"), "x").unwrap();
         let file = root.join("depts/forestry.md");
-        let body = "See [parks](/depts/parks/#a), [me](forestry.md), [us](/depts/forestry/).\n\n\
+        let body = "See [parks](/depts/parks/#a), [me](forestry.md), [us](/depts/forestry/) <a@b.org>.\n\n\
                     [gone](/depts/library/) and [rel](../nowhere.md) and [ext](https://x.org/y) \
                     and [city](/city/en/x.html) and [](#) and [t]({{ site.url }}/x)\n";
         let found: Vec<_> = check(body, &file, root)

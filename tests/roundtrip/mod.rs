@@ -5,8 +5,8 @@
 //! entities decoded, `href`/`src` percent-decoded (percent-encoding spells the same URL),
 //! an `<img>` without `alt` given an empty one, white space in text collapsed to one
 //! space outside `<pre>`, white space only between blocks dropped, text trimmed at the
-//! edges of blocks, and white space at the edges of `a`/`em`/`strong`/`del` moved
-//! outside them (it shows the same).
+//! edges of blocks, white space at the edges of `a`/`em`/`strong`/`del` moved outside
+//! them (it shows the same), and empty `<tbody>`s dropped.
 
 #![allow(dead_code)]
 
@@ -175,6 +175,10 @@ fn write_children(node: &Handle, pre: bool, out: &mut String) {
             }
             NodeData::Element { name, attrs, .. } => {
                 let tag = name.local.to_string();
+                // An empty table body is no content.
+                if tag == "tbody" && c.children.borrow().iter().all(|n| matches!(&n.data, NodeData::Text { contents } if contents.borrow().trim().is_empty())) {
+                    continue;
+                }
                 let mut attrs: Vec<(String, String)> = attrs
                     .borrow()
                     .iter()
