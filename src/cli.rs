@@ -202,6 +202,9 @@ pub struct MdArgs {
     /// HTML file, or - for standard input
     #[arg(value_name = "FILE|-", default_value = "-")]
     pub input: String,
+    /// Markdown flavour
+    #[arg(long, value_enum, default_value_t = pagemill::markdown::Flavor::Gfm)]
+    pub flavor: pagemill::markdown::Flavor,
 }
 
 #[derive(Args, Debug)]
@@ -427,7 +430,10 @@ fn md(args: MdArgs) -> Result<ExitCode, Fatal> {
     let rendered = page::html_to_markdown(
         &decoded.text,
         &Linker::verbatim(),
-        pagemill::markdown::Options { faithful: true },
+        pagemill::markdown::Options {
+            faithful: true,
+            flavor: args.flavor,
+        },
     );
     for loss in &rendered.losses {
         eprintln!(

@@ -7,6 +7,14 @@ use super::escape::escape_text;
 use super::{Writer, MAX_RENDER_DEPTH};
 use crate::dom;
 
+/// What sits at the edge of an inline run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    None,
+    Space,
+    Break,
+}
+
 /// A run of inline Markdown being built.
 pub(super) struct Inline {
     s: String,
@@ -97,24 +105,61 @@ impl Inline {
     /// Appends a child run wrapped in `open`/`close`, keeping its outer white space
     /// outside the delimiters. An empty child adds only its white space.
     fn wrapped(&mut self, child: Inline, open: &str, close: &str) {
-        let lead = child.s.starts_with(' ');
-        let trail = child.s.ends_with(' ') || child.s.ends_with('\n');
+        let edges = child.edges();
         let body = child.finish();
-        if lead {
-            self.space();
+        self.lead_edge(edges.0);
+        // A delimiter next to a (kept) no-break space would not close: keep those
+        // spaces outside.
+        let nbsp = super::KEPT_NBSP_CHAR;
+        let inner = body.trim_matches(nbsp);
+        if !inner.is_empty() && !open.is_empty() {
+            self.raw(&body[..body.len() - body.trim_start_matches(nbsp).len()]);
+            self.raw(open);
+            self.raw(inner);
+            self.raw(close);
+            self.raw(&body[body.trim_end_matches(nbsp).len()..]);
+        } else {
+            self.raw(&body);
         }
-        if body.is_empty() {
-            if trail {
-                self.space();
+        self.trail_edge(edges.1);
+    }
+
+    /// What a run starts and ends with that belongs outside its delimiters: a space or
+    /// a line break.
+    fn edges(&self) -> (Edge, Edge) {
+        let start = self.s.trim_start_matches(' ');
+        let end = self.s.trim_end_matches(' ');
+        let edge = |brk: bool, space: bool| {
+            if brk {
+                Edge::Break
+            } else if space {
+                Edge::Space
+            } else {
+                Edge::None
             }
-            return;
+        };
+        (
+            edge(
+                start.starts_with("\\\n") || start.starts_with("<br>"),
+                self.s.starts_with(' '),
+            ),
+            edge(
+                end.ends_with("\\\n") || end.ends_with("<br>"),
+                self.s.ends_with(' ') || self.s.ends_with('\n'),
+            ),
+        )
+    }
+
+    fn lead_edge(&mut self, edge: Edge) {
+        match edge {
+            Edge::Break => self.hard_break(),
+            Edge::Space => self.space(),
+            Edge::None => {}
         }
-        self.raw(open);
-        self.raw(&body);
-        self.raw(close);
-        if trail {
-            self.space();
-        }
+    }
+
+    fn trail_edge(&mut self, edge: Edge) {
+        self.lead_edge(edge)
     }
 
     /// Wraps the whole run, e.g. in `**` for a term.
@@ -168,6 +213,15 @@ impl Writer<'_> {
             "br" => out.hard_break(),
             "strong" | "b" => self.delimited(node, out, "**", "**", depth),
             "em" | "i" | "cite" | "dfn" | "var" => self.delimited(node, out, "*", "*", depth),
+            "del" | "s" | "strike" if self.options.flavor == super::Flavor::Commonmark => {
+                self.loss(
+                    node,
+                    "strikethrough written as raw <del>: CommonMark has none",
+                );
+                let mut child = out.child();
+                self.inline_children(node, &mut child, depth);
+                out.wrapped(child, "<del>", "</del>");
+            }
             "del" | "s" | "strike" => self.delimited(node, out, "~~", "~~", depth),
             "code" | "kbd" | "samp" | "tt" => code_span(&dom::raw_text(node), out),
             "a" => self.link(node, out, depth),
@@ -175,7 +229,18 @@ impl Writer<'_> {
             "iframe" | "video" | "audio" | "embed" | "object" => self.embed(node, &tag, out, depth),
             "input" => self.input(node, out),
             "select" | "svg" | "canvas" | "math" | "textarea" | "map" => {
-                let text = dom::text(node);
+                // Each text run (an option, an SVG label) quoted apart.
+                let text = std::iter::once(node.clone())
+                    .chain(dom::descendants(node))
+                    .filter_map(|n| match &n.data {
+                        NodeData::Text { contents } => {
+                            Some(dom::collapse_whitespace(&contents.borrow()))
+                        }
+                        _ => None,
+                    })
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" | ");
                 if !text.is_empty() {
                     self.loss(
                         node,
@@ -231,8 +296,10 @@ impl Writer<'_> {
         } else {
             body.chars().rev().take_while(delim).count()
         };
+        // Only (no-break) spaces: there is nothing to emphasize.
+        let blank = body.chars().all(|c| c == ' ' || c == super::KEPT_NBSP_CHAR);
         let choice = match open {
-            _ if lead_run >= 3 || trail_run >= 3 => None,
+            _ if blank || lead_run >= 3 || trail_run >= 3 => None,
             "*" if body.starts_with("_*") || body.ends_with("*_") => None,
             "*" if single_star && (intraword || edge('_')) => None,
             "*" if single_star => Some("_"),
@@ -261,8 +328,7 @@ impl Writer<'_> {
             out.wrapped(child, "", "");
             return;
         };
-        let lead = child.s.starts_with(' ');
-        let trail = child.s.ends_with(' ');
+        let (lead, trail) = child.edges();
         let text = child.finish();
         if text.is_empty() && self.options.faithful {
             let title = dom::attr(node, "title");
@@ -283,18 +349,17 @@ impl Writer<'_> {
         }
         if let Some(auto) = autolink(&plain(&text), &url) {
             if dom::attr(node, "title").is_none() {
-                if lead {
-                    out.space();
-                }
+                out.lead_edge(lead);
                 out.raw(&auto);
-                if trail {
-                    out.space();
-                }
+                out.trail_edge(trail);
                 return;
             }
         }
-        let title = if self.options.faithful {
+        let title = if self.options.faithful && !out.single_line {
             dom::attr(node, "title")
+        } else if self.options.faithful {
+            // A table cell or heading is one line.
+            dom::attr(node, "title").map(|t| dom::collapse_whitespace(&t))
         } else {
             // A title that repeats the link text says nothing more (and screen readers
             // read it twice): a migration drops it.
@@ -311,12 +376,10 @@ impl Writer<'_> {
         text: &str,
         url: &str,
         title: Option<&str>,
-        lead: bool,
-        trail: bool,
+        lead: Edge,
+        trail: Edge,
     ) {
-        if lead {
-            out.space();
-        }
+        out.lead_edge(lead);
         out.escape_trailing_bang();
         out.raw("[");
         out.raw(text);
@@ -327,9 +390,7 @@ impl Writer<'_> {
             out.raw(&link_title(t));
         }
         out.raw(")");
-        if trail {
-            out.space();
-        }
+        out.trail_edge(trail);
     }
 
     fn image(&mut self, node: &Handle, out: &mut Inline) {
@@ -402,7 +463,7 @@ impl Writer<'_> {
         let mut l = out.child();
         l.text(&label);
         out.space();
-        self.write_link(out, &l.finish(), &url, None, false, false);
+        self.write_link(out, &l.finish(), &url, None, Edge::None, Edge::None);
         out.space();
     }
 
@@ -411,6 +472,13 @@ impl Writer<'_> {
             .unwrap_or_default()
             .to_ascii_lowercase();
         match kind.as_str() {
+            "checkbox" if self.options.flavor == super::Flavor::Commonmark => {
+                out.text(if dom::attr(node, "checked").is_some() {
+                    "[x] "
+                } else {
+                    "[ ] "
+                });
+            }
             "checkbox" => out.raw(if dom::attr(node, "checked").is_some() {
                 "[x] "
             } else {

@@ -37,13 +37,26 @@ pub struct Rendered {
 
 /// Stands for a no-break space while a faithful rendering runs.
 const KEPT_NBSP: &str = "\u{E002}";
+const KEPT_NBSP_CHAR: char = '\u{E002}';
 
-/// How faithful the Markdown is to the HTML.
+/// Which Markdown is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Flavor {
+    /// GitHub Flavored Markdown: tables, strikethrough and task lists.
+    #[default]
+    Gfm,
+    /// CommonMark alone: tables and strikethrough are written as HTML (and reported),
+    /// task list boxes as text.
+    Commonmark,
+}
+
+/// How the Markdown is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Options {
     /// Keep what a migration drops as noise: empty headings, quotes and links, and link
     /// titles that repeat the link text. `pagemill md` is faithful; `convert` is not.
     pub faithful: bool,
+    pub flavor: Flavor,
 }
 
 /// Converts the children of `root`, an element of `doc`, to Markdown.

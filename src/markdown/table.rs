@@ -59,6 +59,17 @@ impl Writer<'_> {
             grid.push(cells);
         }
         let width = grid.iter().map(Vec::len).max().unwrap_or(0);
+        if grid.iter().flatten().any(|c| c.text.contains("<br>")) {
+            self.loss(
+                table,
+                "line breaks in table cells written as <br>: a pipe table cell is one line",
+            );
+        }
+        if self.options.flavor == super::Flavor::Commonmark {
+            self.loss(table, "table written as HTML: CommonMark has no tables");
+            out.push(Block::other(html_table(&grid, width)));
+            return out;
+        }
         let mut lines = Vec::new();
         for (i, row) in grid.iter().enumerate() {
             let mut line = String::from("|");
@@ -113,6 +124,31 @@ impl Writer<'_> {
         self.inline_children(cell, &mut inline, depth);
         inline.finish()
     }
+}
+
+/// A table as HTML, each cell's inline Markdown rendered by pulldown-cmark.
+fn html_table(grid: &[Vec<Cell>], width: usize) -> String {
+    let mut out = String::from("<table>\n");
+    for (i, row) in grid.iter().enumerate() {
+        let tag = if i == 0 { "th" } else { "td" };
+        out.push_str("<tr>");
+        for c in 0..width {
+            let md = row
+                .get(c)
+                .map_or("", |c| c.text.as_str())
+                .replace("\\|", "|");
+            let mut html = String::new();
+            pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&md));
+            let html = html
+                .trim()
+                .trim_start_matches("<p>")
+                .trim_end_matches("</p>");
+            out.push_str(&format!("<{tag}>{html}</{tag}>"));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>");
+    out
 }
 
 /// The rows of a table in order (head, bodies, foot), each a list of its cells.

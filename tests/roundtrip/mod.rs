@@ -265,7 +265,10 @@ pub fn to_markdown(html: &str) -> String {
     pagemill::page::html_to_markdown(
         html,
         &pagemill::links::Linker::verbatim(),
-        pagemill::markdown::Options { faithful: true },
+        pagemill::markdown::Options {
+            faithful: true,
+            ..Default::default()
+        },
     )
     .markdown
 }
