@@ -436,8 +436,9 @@ fn md(args: MdArgs) -> Result<ExitCode, Fatal> {
         },
     );
     for loss in &rendered.losses {
+        let line = loss.line.map(|l| format!(":{l}")).unwrap_or_default();
         eprintln!(
-            "warning: {name}: [loss] <{}>: {}",
+            "warning: {name}{line}: [loss] <{}>: {}",
             loss.element, loss.reason
         );
     }

@@ -35,7 +35,11 @@ pub fn verbatim(raw: &str) -> Link {
     };
     Link {
         original: raw.to_string(),
-        url: (!unsafe_scheme).then(|| raw.to_string()),
+        // URL parsing strips surrounding white space; so does a faithful copy.
+        url: (!unsafe_scheme).then(|| {
+            raw.trim_matches(|c: char| c.is_ascii_whitespace())
+                .to_string()
+        }),
         rules: if unsafe_scheme {
             vec![rule::UNSAFE_SCHEME]
         } else {

@@ -90,10 +90,10 @@ impl Inline {
         } else if self.single_line {
             self.space();
         } else {
+            // Even at the start: a run's leading break moves out of its link or
+            // emphasis (see `edges`); `finish` drops breaks at a paragraph's edges.
             self.trim_end();
-            if !self.s.is_empty() {
-                self.s.push_str("\\\n");
-            }
+            self.s.push_str("\\\n");
         }
     }
 
@@ -182,6 +182,7 @@ impl Inline {
             let t = t.strip_suffix("\\\n").unwrap_or(t);
             let t = t.strip_suffix("<br>").unwrap_or(t);
             let t = t.strip_prefix("<br>").unwrap_or(t);
+            let t = t.strip_prefix("\\\n").unwrap_or(t);
             if t.len() == s.len() {
                 break;
             }
