@@ -72,11 +72,25 @@ fn commonmark_spec_examples_round_trip() {
     assert_eq!(all.len(), 652);
     let mut by_section: Vec<(String, usize, usize)> = Vec::new();
     let mut failures = Vec::new();
+    // (words and links kept, words and links in the input)
+    let mut kept = (0usize, 0usize);
     for ex in all
         .iter()
         .filter(|e| roundtrip::needs_no_raw_html(false, &e.html))
     {
         let (ok, md, back) = roundtrip::round_trips(false, &ex.html);
+        let (w_in, l_in) = roundtrip::content(&ex.html);
+        let (w_out, l_out) = roundtrip::content(&back);
+        kept.0 += roundtrip::recall(&w_in, &w_out) + roundtrip::recall(&l_in, &l_out);
+        kept.1 += w_in.len() + l_in.len();
+        if roundtrip::recall(&w_in, &w_out) + roundtrip::recall(&l_in, &l_out)
+            < w_in.len() + l_in.len()
+        {
+            eprintln!(
+                "lost in #{}: {:?} {:?} -> {:?} {:?}",
+                ex.number, w_in, l_in, w_out, l_out
+            );
+        }
         match by_section.iter_mut().find(|(s, _, _)| *s == ex.section) {
             Some(entry) => {
                 entry.1 += ok as usize;
@@ -101,6 +115,13 @@ fn commonmark_spec_examples_round_trip() {
         "CommonMark round trip: {passed}/{total} = {:.1}% (examples needing no raw HTML)",
         rate * 100.0
     );
+    eprintln!(
+        "visible words and (href, text) pairs kept: {}/{} = {:.2}%",
+        kept.0,
+        kept.1,
+        100.0 * kept.0 as f64 / kept.1 as f64
+    );
+    assert_eq!(kept.0, kept.1, "text or links lost in the round trip");
     if let Some(dump) = std::env::var_os("PAGEMILL_ROUNDTRIP_FAILURES") {
         std::fs::write(dump, failures.join("\n\n")).unwrap();
     }

@@ -8,114 +8,8 @@
 mod common;
 mod roundtrip;
 
-use std::collections::HashMap;
-
-use html5ever::tendril::TendrilSink;
-use markup5ever_rcdom::{Handle, NodeData, RcDom};
 use pagemill::links::Linker;
 use pagemill::markdown::Options;
-
-/// Visible words (text runs joined as a browser shows them: inline elements do not
-/// split words, blocks and line breaks do) and (href, text) pairs of a document.
-fn content(html: &str) -> (Vec<String>, Vec<(String, String)>) {
-    let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(html);
-    let mut text = String::new();
-    let mut links = Vec::new();
-    // `None` marks the end of a block: a word boundary.
-    let mut stack: Vec<Option<Handle>> = vec![Some(dom.document.clone())];
-    while let Some(item) = stack.pop() {
-        let Some(n) = item else {
-            text.push(' ');
-            continue;
-        };
-        match &n.data {
-            NodeData::Text { contents } => text.push_str(&contents.borrow()),
-            NodeData::Element { name, attrs, .. } => {
-                let tag = &*name.local;
-                if matches!(
-                    tag,
-                    "head" | "script" | "style" | "noscript" | "template" | "title"
-                ) {
-                    continue;
-                }
-                let inline = matches!(
-                    tag,
-                    "a" | "abbr"
-                        | "b"
-                        | "cite"
-                        | "code"
-                        | "del"
-                        | "em"
-                        | "font"
-                        | "i"
-                        | "kbd"
-                        | "mark"
-                        | "q"
-                        | "s"
-                        | "small"
-                        | "span"
-                        | "strike"
-                        | "strong"
-                        | "sub"
-                        | "sup"
-                        | "u"
-                );
-                if !inline {
-                    text.push(' ');
-                    stack.push(None);
-                }
-                if tag == "a" {
-                    if let Some(href) = attrs.borrow().iter().find(|a| &*a.name.local == "href") {
-                        let t = text_of(&n);
-                        if !t.is_empty() {
-                            // Percent-encoding spells the same URL.
-                            let href = percent_encoding::percent_decode_str(href.value.trim())
-                                .decode_utf8_lossy()
-                                .into_owned();
-                            links.push((href, t));
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-        stack.extend(n.children.borrow().iter().rev().cloned().map(Some));
-    }
-    (text.split_whitespace().map(str::to_string).collect(), links)
-}
-
-fn text_of(n: &Handle) -> String {
-    let mut s = String::new();
-    let mut stack = vec![n.clone()];
-    while let Some(n) = stack.pop() {
-        match &n.data {
-            NodeData::Text { contents } => s.push_str(&contents.borrow()),
-            NodeData::Element { name, .. } if matches!(&*name.local, "br" | "div" | "p") => {
-                s.push(' ')
-            }
-            _ => {}
-        }
-        stack.extend(n.children.borrow().iter().rev().cloned());
-    }
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn count<T: std::hash::Hash + Eq + Clone>(items: &[T]) -> HashMap<T, usize> {
-    let mut m = HashMap::new();
-    for i in items {
-        *m.entry(i.clone()).or_insert(0) += 1;
-    }
-    m
-}
-
-/// How many of `want` (as a multiset) are in `have`.
-fn recall<T: std::hash::Hash + Eq + Clone>(want: &[T], have: &[T]) -> usize {
-    let have = count(have);
-    count(want)
-        .iter()
-        .map(|(k, n)| (*n).min(*have.get(k).unwrap_or(&0)))
-        .sum()
-}
 
 #[test]
 fn md_over_the_whole_real_corpus() {
@@ -168,8 +62,8 @@ fn md_over_the_whole_real_corpus() {
             unnamed_html.push(f.clone());
         }
         let back = roundtrip::to_html(true, &rendered.markdown);
-        let (w_in, l_in) = content(&html);
-        let (mut w_out, l_out) = content(&back);
+        let (w_in, l_in) = roundtrip::content(&html);
+        let (mut w_out, l_out) = roundtrip::content(&back);
         for loss in &rendered.losses {
             w_out.extend(
                 loss.reason
@@ -193,17 +87,17 @@ fn md_over_the_whole_real_corpus() {
             .collect();
         if let Some(dump) = std::env::var_os("PAGEMILL_CORPUS_MISSES") {
             use std::io::Write;
-            let have = count(&w_out);
+            let have = roundtrip::count(&w_out);
             let mut missing: Vec<String> = Vec::new();
-            for (k, n) in count(&w_in) {
+            for (k, n) in roundtrip::count(&w_in) {
                 let h = *have.get(&k).unwrap_or(&0);
                 if h < n {
                     missing.push(format!("{k}x{}", n - h));
                 }
             }
-            let have_l = count(&l_out);
+            let have_l = roundtrip::count(&l_out);
             let mut missing_l: Vec<String> = Vec::new();
-            for (k, n) in count(&l_in) {
+            for (k, n) in roundtrip::count(&l_in) {
                 if *have_l.get(&k).unwrap_or(&0) < n {
                     missing_l.push(format!("{k:?}"));
                 }
@@ -224,9 +118,9 @@ fn md_over_the_whole_real_corpus() {
             .unwrap();
         }
         words_in += w_in.len();
-        words_kept += recall(&w_in, &w_out);
+        words_kept += roundtrip::recall(&w_in, &w_out);
         links_in += l_in.len();
-        links_kept += recall(&l_in, &l_out);
+        links_kept += roundtrip::recall(&l_in, &l_out);
     }
     let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
     eprintln!(

@@ -21,6 +21,8 @@ pub(super) struct Inline {
     /// Inside a heading or table cell: a line break cannot be written as one.
     single_line: bool,
     in_table: bool,
+    /// The character written just before this run (in an enclosing run).
+    before: Option<char>,
 }
 
 impl Inline {
@@ -29,6 +31,7 @@ impl Inline {
             s: String::new(),
             single_line,
             in_table: false,
+            before: None,
         }
     }
 
@@ -37,6 +40,7 @@ impl Inline {
             s: String::new(),
             single_line: true,
             in_table: true,
+            before: None,
         }
     }
 
@@ -45,6 +49,7 @@ impl Inline {
             s: String::new(),
             single_line: self.single_line,
             in_table: self.in_table,
+            before: self.s.chars().last().or(self.before),
         }
     }
 
@@ -287,7 +292,12 @@ impl Writer<'_> {
             body.chars().rev().take_while(|c| *c == '*').count()
         };
         let single_star = !matches!(lead, 0 | 2) || !matches!(trail, 0 | 2);
-        let intraword = out.s.chars().last().is_some_and(char::is_alphanumeric);
+        let intraword = out
+            .s
+            .chars()
+            .last()
+            .or(out.before)
+            .is_some_and(char::is_alphanumeric);
         // Emphasis stacked more than two deep at an edge (`***`, `_*_`, `__**`) does
         // not reliably parse back: it is written two deep.
         let delim = |c: &char| *c == '*' || *c == '_';

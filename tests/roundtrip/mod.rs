@@ -10,6 +10,8 @@
 
 #![allow(dead_code)]
 
+use std::collections::HashMap;
+
 use html5ever::tendril::TendrilSink;
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
 use pagemill::config::{Settings, DEFAULT_CONFIG};
@@ -296,4 +298,106 @@ pub fn round_trips(gfm: bool, html: &str) -> (bool, String, String) {
     let md = to_markdown(html);
     let back = to_html(gfm, &md);
     (normalize(html) == normalize(&back), md, back)
+}
+
+/// Visible words (text runs joined as a browser shows them: inline elements do not
+/// split words, blocks and line breaks do) and (href, text) pairs of a document.
+pub fn content(html: &str) -> (Vec<String>, Vec<(String, String)>) {
+    let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(html);
+    let mut text = String::new();
+    let mut links = Vec::new();
+    // `None` marks the end of a block: a word boundary.
+    let mut stack: Vec<Option<Handle>> = vec![Some(dom.document.clone())];
+    while let Some(item) = stack.pop() {
+        let Some(n) = item else {
+            text.push(' ');
+            continue;
+        };
+        match &n.data {
+            NodeData::Text { contents } => text.push_str(&contents.borrow()),
+            NodeData::Element { name, attrs, .. } => {
+                let tag = &*name.local;
+                if matches!(
+                    tag,
+                    "head" | "script" | "style" | "noscript" | "template" | "title"
+                ) {
+                    continue;
+                }
+                let inline = matches!(
+                    tag,
+                    "a" | "abbr"
+                        | "b"
+                        | "cite"
+                        | "code"
+                        | "del"
+                        | "em"
+                        | "font"
+                        | "i"
+                        | "kbd"
+                        | "mark"
+                        | "q"
+                        | "s"
+                        | "small"
+                        | "span"
+                        | "strike"
+                        | "strong"
+                        | "sub"
+                        | "sup"
+                        | "u"
+                );
+                if !inline {
+                    text.push(' ');
+                    stack.push(None);
+                }
+                if tag == "a" {
+                    if let Some(href) = attrs.borrow().iter().find(|a| &*a.name.local == "href") {
+                        let t = text_of(&n);
+                        if !t.is_empty() {
+                            // Percent-encoding spells the same URL.
+                            let href = percent_encoding::percent_decode_str(href.value.trim())
+                                .decode_utf8_lossy()
+                                .into_owned();
+                            links.push((href, t));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        stack.extend(n.children.borrow().iter().rev().cloned().map(Some));
+    }
+    (text.split_whitespace().map(str::to_string).collect(), links)
+}
+
+pub fn text_of(n: &Handle) -> String {
+    let mut s = String::new();
+    let mut stack = vec![n.clone()];
+    while let Some(n) = stack.pop() {
+        match &n.data {
+            NodeData::Text { contents } => s.push_str(&contents.borrow()),
+            NodeData::Element { name, .. } if matches!(&*name.local, "br" | "div" | "p") => {
+                s.push(' ')
+            }
+            _ => {}
+        }
+        stack.extend(n.children.borrow().iter().rev().cloned());
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub fn count<T: std::hash::Hash + Eq + Clone>(items: &[T]) -> HashMap<T, usize> {
+    let mut m = HashMap::new();
+    for i in items {
+        *m.entry(i.clone()).or_insert(0) += 1;
+    }
+    m
+}
+
+/// How many of `want` (as a multiset) are in `have`.
+pub fn recall<T: std::hash::Hash + Eq + Clone>(want: &[T], have: &[T]) -> usize {
+    let have = count(have);
+    count(want)
+        .iter()
+        .map(|(k, n)| (*n).min(*have.get(k).unwrap_or(&0)))
+        .sum()
 }
