@@ -309,8 +309,11 @@ impl Writer<'_> {
         };
         // Only (no-break) spaces: there is nothing to emphasize.
         let blank = body.chars().all(|c| c == ' ' || c == super::KEPT_NBSP_CHAR);
+        // Strong around strong around nothing but punctuation does not parse back.
+        let wordless = !body.chars().any(char::is_alphanumeric);
         let choice = match open {
             _ if blank || lead_run >= 3 || trail_run >= 3 => None,
+            "**" if edge('*') && wordless => None,
             "*" if body.starts_with("_*") || body.ends_with("*_") => None,
             "*" if single_star && (intraword || edge('_')) => None,
             "*" if single_star => Some("_"),

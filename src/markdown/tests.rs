@@ -143,3 +143,39 @@ fn deep_nesting_is_flattened_not_overflowed() {
     assert_eq!(out.markdown, "deep");
     assert!(!out.losses.is_empty());
 }
+
+/// Cases the round-trip properties found: each must give Markdown that renders back to
+/// HTML whose Markdown is the same.
+#[test]
+fn fixed_point_regressions() {
+    let faithful = |html: &str| {
+        let doc = Document::parse(html);
+        render(
+            &doc,
+            &doc.body(),
+            &Linker::verbatim(),
+            Options {
+                faithful: true,
+                ..Options::default()
+            },
+        )
+        .markdown
+    };
+    for html in [
+        "<ol><li><strong><strong>*</strong> <br></strong></li><li>x<p>a</p></li></ol>",
+        "<ol><li><em><em><em><code>a</code></em></em></em></li><li>x<p>a</p></li></ol>",
+        "<ol><li><em><strong><em><code>a</code></em></strong></em></li></ol>",
+        "<ul><li><strong><em><strong>*</strong></em></strong></li></ul>",
+        "<blockquote><ul><li>--</li></ul></blockquote>",
+        "<ol><li>a</li><li>x<ol><li><br></li><li>x<p>a</p></li></ol></li></ol>",
+        "<p>foo<strong><strong><strong>bar</strong></strong></strong>***baz</p>",
+    ] {
+        let md = faithful(html);
+        let mut back = String::new();
+        pulldown_cmark::html::push_html(
+            &mut back,
+            pulldown_cmark::Parser::new_ext(&md, pulldown_cmark::Options::all()),
+        );
+        assert_eq!(faithful(&back), md, "{html}");
+    }
+}
