@@ -10,12 +10,17 @@ use predicates::prelude::*;
 
 const FIXTURE: &str = "tests/fixtures/validate";
 
+/// `pagemill validate` run from the project root.
+fn pagemill_validate() -> Command {
+    let mut cmd = Command::cargo_bin("pagemill").unwrap();
+    cmd.current_dir(common::root()).arg("validate");
+    cmd
+}
+
+/// The fixture folder with its configuration, in one format.
 fn validate(format: &str) -> assert_cmd::assert::Assert {
-    Command::cargo_bin("pagemill")
-        .unwrap()
-        .current_dir(common::root())
+    pagemill_validate()
         .args([
-            "validate",
             "tests/fixtures/validate/content",
             "-c",
             "tests/fixtures/validate/pagemill.yaml",
@@ -52,22 +57,16 @@ fn every_format_gives_exactly_the_expected_findings() {
 #[test]
 fn fail_on_chooses_the_exit_code() {
     validate("json").code(1);
-    Command::cargo_bin("pagemill")
-        .unwrap()
-        .current_dir(common::root())
+    pagemill_validate()
         .args([
-            "validate",
             "tests/fixtures/validate/content/misc",
             "-c",
             "tests/fixtures/validate/pagemill.yaml",
         ])
         .assert()
         .success();
-    Command::cargo_bin("pagemill")
-        .unwrap()
-        .current_dir(common::root())
+    pagemill_validate()
         .args([
-            "validate",
             "tests/fixtures/validate/content/misc",
             "-c",
             "tests/fixtures/validate/pagemill.yaml",
@@ -76,11 +75,8 @@ fn fail_on_chooses_the_exit_code() {
         ])
         .assert()
         .code(1);
-    Command::cargo_bin("pagemill")
-        .unwrap()
-        .current_dir(common::root())
+    pagemill_validate()
         .args([
-            "validate",
             "tests/fixtures/validate/content/misc",
             "-c",
             "tests/fixtures/validate/pagemill.yaml",
@@ -89,11 +85,8 @@ fn fail_on_chooses_the_exit_code() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("error schema/none"));
-    Command::cargo_bin("pagemill")
-        .unwrap()
-        .current_dir(common::root())
+    pagemill_validate()
         .args([
-            "validate",
             "tests/fixtures/validate/content",
             "-c",
             "tests/fixtures/validate/pagemill.yaml",
@@ -106,10 +99,8 @@ fn fail_on_chooses_the_exit_code() {
 
 #[test]
 fn the_committed_output_passes() {
-    Command::cargo_bin("pagemill")
-        .unwrap()
-        .current_dir(common::root())
-        .args(["validate", "output", "--fail-on", "warning"])
+    pagemill_validate()
+        .args(["output", "--fail-on", "warning"])
         .assert()
         .success()
         .stdout("")
@@ -127,10 +118,8 @@ fn an_invalid_schema_is_a_configuration_error_with_its_position() {
         "{\n  \"type\": \"object\",\n  \"properties\": {\n    \"title\": {\"type\": }\n  }\n}\n",
     )
     .unwrap();
-    Command::cargo_bin("pagemill")
-        .unwrap()
-        .current_dir(common::root())
-        .args(["validate", "output", "--schema"])
+    pagemill_validate()
+        .args(["output", "--schema"])
         .arg(&schema)
         .assert()
         .code(2)
@@ -139,10 +128,8 @@ fn an_invalid_schema_is_a_configuration_error_with_its_position() {
                 .and(predicate::str::contains("line 4 column")),
         );
     std::fs::write(&schema, "{\"type\": 12}").unwrap();
-    Command::cargo_bin("pagemill")
-        .unwrap()
-        .current_dir(common::root())
-        .args(["validate", "output", "--schema"])
+    pagemill_validate()
+        .args(["output", "--schema"])
         .arg(&schema)
         .assert()
         .code(2)
