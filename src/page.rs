@@ -87,10 +87,20 @@ pub struct Converted {
     /// are lines of the source file.
     pub links: Vec<FoundLink>,
     pub warnings: Vec<Diagnostic>,
+    /// The source's encoding and where it came from.
+    pub encoding: Encoding,
+}
+
+/// A page's encoding, as decided when it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Encoding {
+    pub name: &'static str,
+    pub source: decode::EncodingSource,
 }
 
 /// A source page read and parsed: the stages before extraction.
 pub struct Parsed {
+    pub encoding: Encoding,
     pub front_matter: Option<FrontMatter>,
     pub protected: liquid::Protected,
     /// File line where the body (the parsed text) starts.
@@ -110,12 +120,20 @@ pub fn parse(bytes: &[u8], rel_path: &str, settings: &Settings) -> Result<Parsed
     }
     let mut warnings = Vec::new();
     let decoded = decode::decode(bytes);
+    let encoding = Encoding {
+        name: decoded.encoding,
+        source: decoded.source,
+    };
     if let Some(line) = decoded.first_invalid_line {
         warnings.push(Diagnostic {
             line: Some(line),
             ..Diagnostic::warning(
                 "encoding",
-                "bytes that are not valid UTF-8 were replaced by U+FFFD",
+                format!(
+                    "bytes invalid in {} ({}) were replaced by U+FFFD",
+                    decoded.encoding,
+                    decoded.source.as_str()
+                ),
             )
         });
     }
@@ -139,6 +157,7 @@ pub fn parse(bytes: &[u8], rel_path: &str, settings: &Settings) -> Result<Parsed
         });
     }
     Ok(Parsed {
+        encoding,
         front_matter,
         protected,
         body_line,
@@ -157,6 +176,7 @@ pub fn convert(
     linker: &Linker,
 ) -> Result<Converted, PageError> {
     let Parsed {
+        encoding,
         front_matter,
         protected,
         body_line,
@@ -224,6 +244,7 @@ pub fn convert(
         text,
         links,
         warnings,
+        encoding,
     })
 }
 

@@ -50,6 +50,8 @@ pub struct PageOutcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Links that were changed or removed, with their rules and places.
     pub links: Vec<FoundLink>,
+    /// The source's encoding and where it came from, once the page was read.
+    pub encoding: Option<page::Encoding>,
 }
 
 /// The whole run.
@@ -250,6 +252,7 @@ fn convert_one(settings: &Settings, url_map: &UrlMap, p: &Planned, output: &Path
         status: Status::Failed,
         diagnostics: Vec::new(),
         links: Vec::new(),
+        encoding: None,
     };
     let fail =
         |outcome: &mut PageOutcome, code: &'static str, message: String, line: Option<usize>| {
@@ -301,6 +304,7 @@ fn convert_one(settings: &Settings, url_map: &UrlMap, p: &Planned, output: &Path
         }
     };
     outcome.diagnostics = converted.warnings;
+    outcome.encoding = Some(converted.encoding);
     outcome.links = converted
         .links
         .into_iter()
