@@ -148,6 +148,14 @@ pub fn parse(bytes: &[u8], rel_path: &str, settings: &Settings) -> Result<Parsed
             ..Diagnostic::warning("liquid", "a Liquid tag is never closed; it is kept as text")
         });
     }
+    // Refuse hostile nesting before html5ever spends quadratic time on it.
+    let estimate = dom::estimated_depth(&protected.text);
+    if estimate > limits.max_depth {
+        return Err(PageError::TooDeep {
+            depth: estimate,
+            limit: limits.max_depth,
+        });
+    }
     let doc = Document::parse(&protected.text);
     let depth = dom::max_depth(&doc.root());
     if depth > limits.max_depth {

@@ -222,3 +222,58 @@ mod tests {
         assert!(max_depth(&doc.root()) >= 50_000);
     }
 }
+
+/// An upper estimate of element nesting from the raw markup, in one linear pass: start
+/// tags of elements that only an end tag closes count up, end tags count down. html5ever
+/// parses deeply nested `<div>`s in quadratic time, so a page can be refused before it
+/// is parsed.
+pub fn estimated_depth(html: &str) -> usize {
+    const NESTING: &[&str] = &[
+        "div", "section", "article", "aside", "nav", "main", "header", "footer", "blockquote",
+        "span", "b", "i", "em", "strong", "font", "table", "ul", "ol", "form", "a",
+    ];
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(off) = memchr_lt(&bytes[i..]) {
+        i += off + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let len = bytes[start..]
+            .iter()
+            .take(12)
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if len == 0 {
+            continue;
+        }
+        let name = html[start..start + len].to_ascii_lowercase();
+        if !NESTING.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
+fn memchr_lt(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'<')
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::estimated_depth;
+
+    #[test]
+    fn estimates_nesting_without_parsing() {
+        assert_eq!(estimated_depth("<div><p>a<div>b</div></div><div></div>"), 2);
+        assert_eq!(estimated_depth(&"<div>".repeat(100_000)), 100_000);
+        // Implicitly closed elements do not count.
+        assert_eq!(estimated_depth(&"<p>x<li>y".repeat(5_000)), 0);
+    }
+}

@@ -122,3 +122,11 @@ fn warnings_carry_the_source_file_line_front_matter_included() {
     assert!(lines.contains(&("link", Some(6))), "{lines:?}");
     assert!(lines.contains(&("loss", Some(6))), "{lines:?}");
 }
+
+#[test]
+fn hostile_div_nesting_is_refused_before_parsing() {
+    let deep = format!("<main><h1>T</h1>{}x", "<div>".repeat(200_000));
+    // Parsing this would take html5ever minutes; the estimate refuses it first.
+    let err = conv(deep.as_bytes(), "x.html", &settings()).unwrap_err();
+    assert!(matches!(err, PageError::TooDeep { depth, .. } if depth > 200_000), "{err}");
+}
