@@ -180,6 +180,13 @@ pub struct ConvertArgs {
     /// Print only errors and the summary, not warnings
     #[arg(short, long)]
     pub quiet: bool,
+    /// Write nothing; exit 1 listing the pages whose output would change (the CI
+    /// guard that committed output is current)
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
+    /// Write nothing; list the pages whose output would change
+    #[arg(long)]
+    pub dry_run: bool,
     /// Write a redirect map (old URL → new URL) to FILE: `*.csv`, `_redirects`
     /// (Netlify/Cloudflare) or `*.conf` (nginx map)
     #[arg(long, value_name = "FILE")]
@@ -360,9 +367,10 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
     };
     let options = ConvertOptions {
         inputs: args.paths,
-        output: args.output,
+        output: args.output.clone(),
         jobs: args.jobs.map(usize::from),
         redirects,
+        dry_run: args.check || args.dry_run,
     };
     let report = pipeline::convert(&settings, &options).map_err(|e| match e {
         pipeline::BatchError::Discover(_) => usage(e),
@@ -399,7 +407,16 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
         .batch
         .iter()
         .any(|d| d.severity == page::Severity::Error);
-    let failed = report.count(Status::Failed) > 0 || args.fail_on.reached_by(&findings);
+    if args.check || args.dry_run {
+        for page in report.pages.iter().filter(|p| p.status == Status::Written) {
+            println!(
+                "would change: {}",
+                options_output(&args.output, &page.output_rel)
+            );
+        }
+    }
+    let stale = args.check && report.count(Status::Written) > 0;
+    let failed = stale || report.count(Status::Failed) > 0 || args.fail_on.reached_by(&findings);
     Ok(ExitCode::from(if batch_error {
         EXIT_INTERNAL
     } else if failed {
@@ -407,6 +424,10 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
     } else {
         EXIT_OK
     }))
+}
+
+fn options_output(dir: &std::path::Path, rel: &str) -> String {
+    dir.join(rel).display().to_string()
 }
 
 fn read_input(input: &str) -> Result<(String, Vec<u8>), Fatal> {

@@ -25,6 +25,9 @@ pub struct ConvertOptions {
     pub jobs: Option<usize>,
     /// Write a redirect map (old URL → new URL) here, in this format.
     pub redirects: Option<(PathBuf, RedirectFormat)>,
+    /// Write nothing: outcomes say what would be written (`Written`) and what is
+    /// already current (`Unchanged`).
+    pub dry_run: bool,
 }
 
 /// What happened to one page.
@@ -62,6 +65,8 @@ pub struct BatchReport {
     pub batch: Vec<Diagnostic>,
     /// Lines written to the redirect file.
     pub redirects: Option<usize>,
+    /// Nothing was written: `Written` means "would be written".
+    pub dry_run: bool,
     pub elapsed: Duration,
 }
 
@@ -108,7 +113,7 @@ pub fn convert(settings: &Settings, options: &ConvertOptions) -> Result<BatchRep
     let pages = pool.install(|| {
         planned
             .par_iter()
-            .map(|p| convert_one(settings, &url_map, p, &options.output))
+            .map(|p| convert_one(settings, &url_map, p, &options.output, options.dry_run))
             .collect()
     });
     let mut batch: Vec<Diagnostic> = url_map
@@ -122,7 +127,7 @@ pub fn convert(settings: &Settings, options: &ConvertOptions) -> Result<BatchRep
         })
         .collect();
     let mut redirect_lines = None;
-    if let Some((path, format)) = &options.redirects {
+    if let Some((path, format)) = options.redirects.as_ref().filter(|_| !options.dry_run) {
         let pairs = redirects::pairs(&url_map, &settings.policy);
         match write_atomic(path, redirects::render(*format, &pairs).as_bytes()) {
             Ok(_) => redirect_lines = Some(pairs.len()),
@@ -138,6 +143,7 @@ pub fn convert(settings: &Settings, options: &ConvertOptions) -> Result<BatchRep
         pages,
         batch,
         redirects: redirect_lines,
+        dry_run: options.dry_run,
         elapsed: started.elapsed(),
     })
 }
@@ -245,7 +251,13 @@ fn plan(found: Vec<Discovered>) -> Vec<Planned> {
     planned
 }
 
-fn convert_one(settings: &Settings, url_map: &UrlMap, p: &Planned, output: &Path) -> PageOutcome {
+fn convert_one(
+    settings: &Settings,
+    url_map: &UrlMap,
+    p: &Planned,
+    output: &Path,
+    dry_run: bool,
+) -> PageOutcome {
     let mut outcome = PageOutcome {
         source: p.found.path.clone(),
         output_rel: p.output_rel.clone(),
@@ -310,7 +322,17 @@ fn convert_one(settings: &Settings, url_map: &UrlMap, p: &Planned, output: &Path
         .into_iter()
         .filter(|l| l.link.changed())
         .collect();
-    match write_atomic(&output.join(&p.output_rel), converted.text.as_bytes()) {
+    let target = output.join(&p.output_rel);
+    if dry_run {
+        let current = std::fs::read(&target).is_ok_and(|old| old == converted.text.as_bytes());
+        outcome.status = if current {
+            Status::Unchanged
+        } else {
+            Status::Written
+        };
+        return outcome;
+    }
+    match write_atomic(&target, converted.text.as_bytes()) {
         Ok(true) => outcome.status = Status::Written,
         Ok(false) => outcome.status = Status::Unchanged,
         Err(e) => fail(

@@ -435,3 +435,45 @@ fn convert_reports_in_machine_formats() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn check_and_dry_run_write_nothing_and_say_what_would_change() {
+    // The committed output is current.
+    pagemill()
+        .args(["convert", "--check"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains("(0 would change, 3 unchanged)"));
+    // A stale copy: one page edited, one missing.
+    let out = tempfile::tempdir().unwrap();
+    pagemill()
+        .args(["convert", "-q", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    std::fs::write(out.path().join("depts/parks/index.md"), "stale\n").unwrap();
+    std::fs::remove_file(out.path().join("depts/urban-forestry.md")).unwrap();
+    let before = common::files(out.path());
+    pagemill()
+        .args(["convert", "--check", "-o"])
+        .arg(out.path())
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("would change: ")
+                .and(predicate::str::contains("depts/parks/index.md")),
+        )
+        .stdout(predicate::str::contains("depts/urban-forestry.md"));
+    pagemill()
+        .args(["convert", "--dry-run", "-o"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("(2 would change, 1 unchanged)"));
+    assert_eq!(common::files(out.path()), before, "nothing written");
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("depts/parks/index.md")).unwrap(),
+        "stale\n"
+    );
+}

@@ -21,6 +21,7 @@ fn run_case(name: &str) {
             output: out.path().to_path_buf(),
             jobs: Some(2),
             redirects: None,
+            dry_run: false,
         },
     )
     .unwrap();

@@ -229,8 +229,26 @@ mod tests {
 /// is parsed.
 pub fn estimated_depth(html: &str) -> usize {
     const NESTING: &[&str] = &[
-        "div", "section", "article", "aside", "nav", "main", "header", "footer", "blockquote",
-        "span", "b", "i", "em", "strong", "font", "table", "ul", "ol", "form", "a",
+        "div",
+        "section",
+        "article",
+        "aside",
+        "nav",
+        "main",
+        "header",
+        "footer",
+        "blockquote",
+        "span",
+        "b",
+        "i",
+        "em",
+        "strong",
+        "font",
+        "table",
+        "ul",
+        "ol",
+        "form",
+        "a",
     ];
     let bytes = html.as_bytes();
     let (mut depth, mut deepest) = (0usize, 0usize);

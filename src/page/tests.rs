@@ -128,5 +128,8 @@ fn hostile_div_nesting_is_refused_before_parsing() {
     let deep = format!("<main><h1>T</h1>{}x", "<div>".repeat(200_000));
     // Parsing this would take html5ever minutes; the estimate refuses it first.
     let err = conv(deep.as_bytes(), "x.html", &settings()).unwrap_err();
-    assert!(matches!(err, PageError::TooDeep { depth, .. } if depth > 200_000), "{err}");
+    assert!(
+        matches!(err, PageError::TooDeep { depth, .. } if depth > 200_000),
+        "{err}"
+    );
 }

@@ -69,10 +69,12 @@ pub fn summary(report: &BatchReport) -> String {
     let unchanged = report.count(Status::Unchanged);
     let failed = report.count(Status::Failed);
     let skipped = report.count(Status::Skipped);
-    let mut out = format!(
-        "pagemill: {} pages: {} converted ({written} written, {unchanged} unchanged), {failed} failed",
+    let mut out =
+        format!(
+        "pagemill: {} pages: {} converted ({written} {}, {unchanged} unchanged), {failed} failed",
         report.pages.len(),
         written + unchanged,
+        if report.dry_run { "would change" } else { "written" },
     );
     if skipped > 0 {
         let _ = write!(out, ", {skipped} skipped (Markdown, not HTML)");
