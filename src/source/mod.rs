@@ -10,19 +10,6 @@ pub use discover::{discover, DiscoverError, Discovered};
 pub use front_matter::{split_front_matter, FrontMatter, FrontMatterError};
 pub use liquid::{protect, Include, Protected};
 
-/// A page read from disk and split into its parts, ready for the HTML parser.
-#[derive(Debug)]
-pub struct SourcePage {
-    /// Path relative to its input root, with `/` separators.
-    pub rel_path: String,
-    /// The front matter, when the source has one.
-    pub front_matter: Option<FrontMatter>,
-    /// The body with every Liquid tag replaced by a placeholder.
-    pub body: Protected,
-    /// Line in the source file where the body starts (1-based).
-    pub body_line: usize,
-}
-
 /// Whether a body is HTML (rather than Markdown): its first line that is not blank, an
 /// HTML comment or only Liquid starts with a tag.
 pub fn body_is_html(body: &str) -> bool {
