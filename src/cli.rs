@@ -187,6 +187,9 @@ pub struct ConvertArgs {
     /// Write nothing; list the pages whose output would change
     #[arg(long)]
     pub dry_run: bool,
+    /// With --check or --dry-run (implied): show a unified diff of each change
+    #[arg(long)]
+    pub diff: bool,
     /// Write a redirect map (old URL → new URL) to FILE: `*.csv`, `_redirects`
     /// (Netlify/Cloudflare) or `*.conf` (nginx map)
     #[arg(long, value_name = "FILE")]
@@ -370,7 +373,8 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
         output: args.output.clone(),
         jobs: args.jobs.map(usize::from),
         redirects,
-        dry_run: args.check || args.dry_run,
+        dry_run: args.check || args.dry_run || args.diff,
+        diff: args.diff,
     };
     let report = pipeline::convert(&settings, &options).map_err(|e| match e {
         pipeline::BatchError::Discover(_) => usage(e),
@@ -407,12 +411,15 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
         .batch
         .iter()
         .any(|d| d.severity == page::Severity::Error);
-    if args.check || args.dry_run {
+    if args.check || args.dry_run || args.diff {
         for page in report.pages.iter().filter(|p| p.status == Status::Written) {
             println!(
                 "would change: {}",
                 options_output(&args.output, &page.output_rel)
             );
+            if let Some(diff) = &page.diff {
+                print!("{diff}");
+            }
         }
     }
     let stale = args.check && report.count(Status::Written) > 0;

@@ -28,6 +28,8 @@ pub struct ConvertOptions {
     /// Write nothing: outcomes say what would be written (`Written`) and what is
     /// already current (`Unchanged`).
     pub dry_run: bool,
+    /// With `dry_run`: a unified diff for every output that would change.
+    pub diff: bool,
 }
 
 /// What happened to one page.
@@ -55,6 +57,8 @@ pub struct PageOutcome {
     pub links: Vec<FoundLink>,
     /// The source's encoding and where it came from, once the page was read.
     pub encoding: Option<page::Encoding>,
+    /// In a dry run with diffs: the unified diff of the output that would change.
+    pub diff: Option<String>,
 }
 
 /// The whole run.
@@ -113,7 +117,7 @@ pub fn convert(settings: &Settings, options: &ConvertOptions) -> Result<BatchRep
     let pages = pool.install(|| {
         planned
             .par_iter()
-            .map(|p| convert_one(settings, &url_map, p, &options.output, options.dry_run))
+            .map(|p| convert_one(settings, &url_map, p, &options.output, options))
             .collect()
     });
     let mut batch: Vec<Diagnostic> = url_map
@@ -256,7 +260,7 @@ fn convert_one(
     url_map: &UrlMap,
     p: &Planned,
     output: &Path,
-    dry_run: bool,
+    options: &ConvertOptions,
 ) -> PageOutcome {
     let mut outcome = PageOutcome {
         source: p.found.path.clone(),
@@ -265,6 +269,7 @@ fn convert_one(
         diagnostics: Vec::new(),
         links: Vec::new(),
         encoding: None,
+        diff: None,
     };
     let fail =
         |outcome: &mut PageOutcome, code: &'static str, message: String, line: Option<usize>| {
@@ -323,13 +328,27 @@ fn convert_one(
         .filter(|l| l.link.changed())
         .collect();
     let target = output.join(&p.output_rel);
-    if dry_run {
-        let current = std::fs::read(&target).is_ok_and(|old| old == converted.text.as_bytes());
+    if options.dry_run {
+        let old = std::fs::read(&target).ok();
+        let current = old.as_deref() == Some(converted.text.as_bytes());
         outcome.status = if current {
             Status::Unchanged
         } else {
             Status::Written
         };
+        if options.diff && !current {
+            let old = old
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            let name = target.display().to_string();
+            outcome.diff = Some(similar::udiff::unified_diff(
+                similar::Algorithm::Myers,
+                &old,
+                &converted.text,
+                3,
+                Some((&name, &name)),
+            ));
+        }
         return outcome;
     }
     match write_atomic(&target, converted.text.as_bytes()) {

@@ -471,6 +471,16 @@ fn check_and_dry_run_write_nothing_and_say_what_would_change() {
         .assert()
         .success()
         .stderr(predicate::str::contains("(2 would change, 1 unchanged)"));
+    pagemill()
+        .args(["convert", "--diff", "-o"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("\n-stale\n")
+                .and(predicate::str::contains("\n+title: Lakefront Parks\n")),
+        )
+        .stdout(predicate::str::contains("+++ ").and(predicate::str::contains("@@ ")));
     assert_eq!(common::files(out.path()), before, "nothing written");
     assert_eq!(
         std::fs::read_to_string(out.path().join("depts/parks/index.md")).unwrap(),

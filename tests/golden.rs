@@ -22,6 +22,7 @@ fn run_case(name: &str) {
             jobs: Some(2),
             redirects: None,
             dry_run: false,
+            diff: false,
         },
     )
     .unwrap();
