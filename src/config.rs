@@ -185,6 +185,15 @@ impl Settings {
     }
 }
 
+/// The names of built-in entries, for messages.
+fn names(builtins: &[(&str, &str)]) -> String {
+    builtins
+        .iter()
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn read(path: &Path) -> Result<String, ConfigError> {
     std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
@@ -208,11 +217,7 @@ fn load_profile(name: &str, base: &Path) -> Result<(Profile, PathBuf), ConfigErr
     if !path.is_file() {
         return Err(ConfigError::UnknownProfile {
             name: name.to_string(),
-            builtins: crate::extract::profile::BUILTIN
-                .iter()
-                .map(|(n, _)| *n)
-                .collect::<Vec<_>>()
-                .join(", "),
+            builtins: names(crate::extract::profile::BUILTIN),
         });
     }
     let text = read(&path)?;
@@ -232,11 +237,7 @@ pub fn load_schema_text(name: &str, base: &Path) -> Result<String, ConfigError> 
     if !path.is_file() {
         return Err(ConfigError::UnknownSchema {
             name: name.to_string(),
-            builtins: BUILTIN_SCHEMAS
-                .iter()
-                .map(|(n, _)| *n)
-                .collect::<Vec<_>>()
-                .join(", "),
+            builtins: names(BUILTIN_SCHEMAS),
         });
     }
     read(&path)

@@ -17,21 +17,11 @@ pub fn verbatim(raw: &str) -> Link {
         .take(16)
         .collect::<String>()
         .to_ascii_lowercase();
-    let unsafe_scheme = probe.starts_with("javascript:")
-        || probe.starts_with("vbscript:")
-        || (probe.starts_with("data:") && !is_safe_data_image(raw.trim()));
+    let unsafe_scheme = runs_script(&probe, raw.trim());
     let kind = if unsafe_scheme {
         LinkKind::External
-    } else if probe.starts_with("mailto:") {
-        LinkKind::Email
-    } else if probe.starts_with("tel:") {
-        LinkKind::Phone
-    } else if probe.starts_with('#') || probe.is_empty() {
-        LinkKind::Fragment
-    } else if has_scheme(&probe) || probe.starts_with("//") {
-        LinkKind::External
     } else {
-        LinkKind::OwnSite
+        classify(&probe, |_| false)
     };
     Link {
         original: raw.to_string(),
@@ -46,6 +36,35 @@ pub fn verbatim(raw: &str) -> Link {
             Vec::new()
         },
         kind,
+    }
+}
+
+/// Whether a link runs script: `javascript:`, `vbscript:`, or `data:` other than an
+/// image. `probe` is the start of the link, lowercased, with what browsers ignore removed.
+fn runs_script(probe: &str, link: &str) -> bool {
+    probe.starts_with("javascript:")
+        || probe.starts_with("vbscript:")
+        || (probe.starts_with("data:") && !is_safe_data_image(link))
+}
+
+/// What a link that is kept points at; `own` says whether an absolute URL is the site's.
+fn classify(url: &str, own: impl Fn(&Url) -> bool) -> LinkKind {
+    let lower = url.get(..7).unwrap_or(url).to_ascii_lowercase();
+    if lower.starts_with("mailto:") {
+        LinkKind::Email
+    } else if lower.starts_with("tel:") {
+        LinkKind::Phone
+    } else if url.is_empty() || url.starts_with('#') {
+        LinkKind::Fragment
+    } else if url.starts_with("//") {
+        LinkKind::External
+    } else if has_scheme(url) {
+        match Url::parse(url) {
+            Ok(u) if own(&u) => LinkKind::OwnSite,
+            _ => LinkKind::External,
+        }
+    } else {
+        LinkKind::OwnSite
     }
 }
 
@@ -107,21 +126,7 @@ impl LinkPolicy {
                 LinkKind::Fragment
             };
         };
-        let lower = url.get(..7).unwrap_or(url).to_ascii_lowercase();
-        if lower.starts_with("mailto:") {
-            LinkKind::Email
-        } else if lower.starts_with("tel:") {
-            LinkKind::Phone
-        } else if url.starts_with('#') {
-            LinkKind::Fragment
-        } else if has_scheme(url) {
-            match Url::parse(url) {
-                Ok(u) if u.host_str().is_some_and(|h| self.is_own_host(h)) => LinkKind::OwnSite,
-                _ => LinkKind::External,
-            }
-        } else {
-            LinkKind::OwnSite
-        }
+        classify(url, |u| u.host_str().is_some_and(|h| self.is_own_host(h)))
     }
 
     /// Whether a query parameter is a tracking parameter to remove.
@@ -168,17 +173,12 @@ impl LinkPolicy {
             .take(16)
             .collect::<String>()
             .to_ascii_lowercase();
-        if scheme_probe.starts_with("javascript:") || scheme_probe.starts_with("vbscript:") {
+        if runs_script(&scheme_probe, trimmed) {
             rules.push(rule::UNSAFE_SCHEME);
             return None;
         }
         if scheme_probe.starts_with("data:") {
-            return if is_safe_data_image(trimmed) {
-                Some(trimmed.to_string())
-            } else {
-                rules.push(rule::UNSAFE_SCHEME);
-                None
-            };
+            return Some(trimmed.to_string());
         }
         if let Some(rest) = strip_prefix_ci(trimmed, "mailto:") {
             // White space in the address is a typo; in `?subject=…` it is text.
