@@ -164,6 +164,9 @@ pub struct SettingsArgs {
     /// Extraction profile: a built-in name (chicago-department) or a profile YAML file
     #[arg(long, value_name = "NAME|FILE")]
     pub profile: Option<String>,
+    /// Jekyll includes folder for `{% include %}` tags [default: the nearest `_includes` beside or above each page]
+    #[arg(long, value_name = "DIR")]
+    pub includes: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -248,7 +251,11 @@ fn internal(error: impl Into<anyhow::Error>) -> Fatal {
 }
 
 fn load(s: &SettingsArgs) -> Result<Settings, Fatal> {
-    Settings::load(s.config.as_deref(), s.profile.as_deref()).map_err(usage)
+    let mut settings = Settings::load(s.config.as_deref(), s.profile.as_deref()).map_err(usage)?;
+    if let Some(dir) = &s.includes {
+        settings.set_includes(dir).map_err(usage)?;
+    }
+    Ok(settings)
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode, Fatal> {
@@ -488,7 +495,12 @@ fn extract(args: ExtractArgs) -> Result<ExitCode, Fatal> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| name.clone());
-    match page::convert(&bytes, &rel, &settings, &Linker::plain(&settings.policy)) {
+    let includes = settings.includes_for(&args.file);
+    let origin = page::Origin {
+        rel_path: &rel,
+        includes: includes.as_ref(),
+    };
+    match page::convert(&bytes, origin, &settings, &Linker::plain(&settings.policy)) {
         Ok(converted) => {
             for w in &converted.warnings {
                 eprintln!("{}", report::diagnostic_line(&name, w));
@@ -500,11 +512,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode, Fatal> {
             Ok(ExitCode::from(EXIT_OK))
         }
         Err(e) => {
-            let line = match &e {
-                page::PageError::FrontMatter(fm) => fm.line(),
-                _ => None,
-            };
-            let location = line.map(|l| format!(":{l}")).unwrap_or_default();
+            let location = e.line().map(|l| format!(":{l}")).unwrap_or_default();
             eprintln!("error: {name}{location}: {e}");
             Ok(ExitCode::from(EXIT_FAILED))
         }

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::extract::{Profile, ProfileError};
 use crate::links::{LinkPolicy, LinksConfig, PolicyError};
+use crate::source::includes::IncludeDir;
 use crate::validate::{SchemaError, SchemaRule, Validator};
 
 /// The embedded default configuration: the City of Chicago sample site.
@@ -55,6 +56,10 @@ pub struct Config {
     /// For `validate`: which schema checks which files.
     #[serde(default)]
     pub schemas: Vec<SchemaRule>,
+    /// The Jekyll includes folder; without it, each page uses the nearest `_includes`
+    /// folder beside or above it.
+    #[serde(default)]
+    pub includes: Option<PathBuf>,
 }
 
 fn default_exclude() -> Vec<String> {
@@ -94,6 +99,12 @@ pub enum ConfigError {
     UnknownProfile { name: String, builtins: String },
     #[error("unknown schema `{name}`: not a built-in ({builtins}) and no such file")]
     UnknownSchema { name: String, builtins: String },
+    #[error("includes folder {path}: {source}")]
+    Includes {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("schema {name}: {source}")]
     Schema {
         name: String,
@@ -113,6 +124,9 @@ pub struct Settings {
     pub origin: String,
     /// The folder relative paths of the configuration resolve from.
     pub base: PathBuf,
+    /// The includes folder every page uses (`--includes` or `includes:`); `None` lets
+    /// each page find its own.
+    pub includes: Option<IncludeDir>,
 }
 
 impl Settings {
@@ -174,6 +188,10 @@ impl Settings {
                 source,
             }
         })?;
+        let includes = match &config.includes {
+            Some(dir) => Some(open_includes(&base.join(dir))?),
+            None => None,
+        };
         Ok(Settings {
             config,
             profile,
@@ -181,8 +199,35 @@ impl Settings {
             policy,
             origin: origin.to_string(),
             base: base.to_path_buf(),
+            includes,
         })
     }
+
+    /// Uses `dir` as the includes folder of every page (`--includes`).
+    pub fn set_includes(&mut self, dir: &Path) -> Result<(), ConfigError> {
+        self.includes = Some(open_includes(dir)?);
+        Ok(())
+    }
+
+    /// The includes folder of a page: the configured one, else the nearest `_includes`
+    /// beside or above the page's folder (as Jekyll finds it from the site root).
+    pub fn includes_for(&self, page: &Path) -> Option<IncludeDir> {
+        if let Some(dir) = &self.includes {
+            return Some(dir.clone());
+        }
+        let folder = match page.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        IncludeDir::find(folder)
+    }
+}
+
+fn open_includes(dir: &Path) -> Result<IncludeDir, ConfigError> {
+    IncludeDir::open(dir).map_err(|source| ConfigError::Includes {
+        path: dir.to_path_buf(),
+        source,
+    })
 }
 
 /// The names of built-in entries, for messages.

@@ -11,6 +11,7 @@ use crate::extract::{self, PageInput};
 use crate::links::scan::{self, LinkRecord};
 use crate::links::{FoundLink, Linker};
 use crate::markdown;
+use crate::source::includes::{self, IncludeDir, LineMap};
 use crate::source::{self, decode, front_matter::FrontMatterError, liquid, FrontMatter};
 use crate::validate::Violation;
 
@@ -25,10 +26,23 @@ pub enum PageError {
     FrontMatter(#[from] FrontMatterError),
     #[error("elements are nested {depth} deep, over the limit of {limit} (limits.max_depth)")]
     TooDeep { depth: usize, limit: usize },
+    #[error("{message}")]
+    Include { message: String, line: usize },
     #[error("the record breaks the schema:\n{}", list(.0))]
     Schema(Vec<Violation>),
     #[error("front matter does not survive a YAML round trip: {0}")]
     RoundTrip(String),
+}
+
+impl PageError {
+    /// The file line the error points at, where there is one.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            PageError::FrontMatter(fm) => fm.line(),
+            PageError::Include { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
 }
 
 fn list(v: &[Violation]) -> String {
@@ -103,14 +117,44 @@ pub struct Parsed {
     pub encoding: Encoding,
     pub front_matter: Option<FrontMatter>,
     pub protected: liquid::Protected,
-    /// File line where the body (the parsed text) starts.
+    /// File line where the body starts.
     pub body_line: usize,
+    /// Lines of the parsed text (includes rendered) back to lines of the body.
+    pub lines: LineMap,
+    /// The includes rendered into the body, with their parameters.
+    pub rendered: Vec<source::Include>,
     pub doc: Document,
     pub warnings: Vec<Diagnostic>,
 }
 
+impl Parsed {
+    /// The file line of a line of the parsed text.
+    pub fn file_line(&self, line: usize) -> usize {
+        self.lines.source_line(line) + self.body_line - 1
+    }
+}
+
+/// Where a page comes from: its path relative to its input root, and the includes
+/// folder its `{% include %}` tags resolve in.
+#[derive(Clone, Copy)]
+pub struct Origin<'a> {
+    pub rel_path: &'a str,
+    pub includes: Option<&'a IncludeDir>,
+}
+
+impl<'a> Origin<'a> {
+    /// A page with no includes folder.
+    pub fn path(rel_path: &'a str) -> Origin<'a> {
+        Origin {
+            rel_path,
+            includes: None,
+        }
+    }
+}
+
 /// Decodes, splits and parses one source page, enforcing the size and depth limits.
-pub fn parse(bytes: &[u8], rel_path: &str, settings: &Settings) -> Result<Parsed, PageError> {
+pub fn parse(bytes: &[u8], origin: Origin, settings: &Settings) -> Result<Parsed, PageError> {
+    let rel_path = origin.rel_path;
     let limits = settings.config.limits;
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(PageError::TooLarge {
@@ -141,10 +185,24 @@ pub fn parse(bytes: &[u8], rel_path: &str, settings: &Settings) -> Result<Parsed
     if rel_path.to_ascii_lowercase().ends_with(".md") && !source::body_is_html(body) {
         return Err(PageError::NotHtml);
     }
-    let protected = liquid::protect(body);
+    let expanded = includes::expand(body, origin.includes);
+    for (line, problem) in expanded.problems {
+        let line = line + body_line - 1;
+        if problem.is_refusal() {
+            return Err(PageError::Include {
+                message: problem.to_string(),
+                line,
+            });
+        }
+        warnings.push(Diagnostic {
+            line: Some(line),
+            ..Diagnostic::warning("include", problem.to_string())
+        });
+    }
+    let protected = liquid::protect(&expanded.text);
     if let Some(line) = protected.unterminated {
         warnings.push(Diagnostic {
-            line: Some(body_line + line - 1),
+            line: Some(expanded.lines.source_line(line) + body_line - 1),
             ..Diagnostic::warning("liquid", "a Liquid tag is never closed; it is kept as text")
         });
     }
@@ -169,36 +227,33 @@ pub fn parse(bytes: &[u8], rel_path: &str, settings: &Settings) -> Result<Parsed
         front_matter,
         protected,
         body_line,
+        lines: expanded.lines,
+        rendered: expanded.rendered,
         doc,
         warnings,
     })
 }
 
-/// Converts one source page. `rel_path` is its path relative to the input root.
+/// Converts one source page.
 /// `linker` points links at their new homes (the batch's URL map), or applies the
 /// policy alone.
 pub fn convert(
     bytes: &[u8],
-    rel_path: &str,
+    origin: Origin,
     settings: &Settings,
     linker: &Linker,
 ) -> Result<Converted, PageError> {
-    let Parsed {
-        encoding,
-        front_matter,
-        protected,
-        body_line,
-        doc,
-        mut warnings,
-    } = parse(bytes, rel_path, settings)?;
+    let mut parsed = parse(bytes, origin, settings)?;
+    let mut warnings = std::mem::take(&mut parsed.warnings);
     let extracted = extract::extract(
         &settings.profile,
         linker,
         &PageInput {
-            doc: &doc,
-            front_matter: front_matter.as_ref().map(|f| &f.fields),
-            tags: &protected.tags,
-            rel_path,
+            doc: &parsed.doc,
+            front_matter: parsed.front_matter.as_ref().map(|f| &f.fields),
+            tags: &parsed.protected.tags,
+            rendered: &parsed.rendered,
+            rel_path: origin.rel_path,
         },
     );
     warnings.extend(
@@ -208,17 +263,17 @@ pub fn convert(
             .map(|w| Diagnostic::warning("front-matter", w.clone())),
     );
     let rendered = markdown::render(
-        &doc,
+        &parsed.doc,
         &extracted.content_root,
         linker,
         markdown::Options::default(),
     );
-    let file_line = |line: Option<usize>| line.map(|l| l + body_line - 1);
+    let file_line = |line: Option<usize>| line.map(|l| parsed.file_line(l));
     warnings.extend(rendered.losses.iter().map(|l| Diagnostic {
         line: file_line(l.line),
         ..Diagnostic::warning("loss", format!("<{}>: {}", l.element, l.reason))
     }));
-    let body = liquid::restore(&rendered.markdown, &protected.tags);
+    let body = liquid::restore(&rendered.markdown, &parsed.protected.tags);
     let mut links = extracted.links;
     links.extend(rendered.links.into_iter().map(|mut l| {
         l.line = file_line(l.line);
@@ -240,7 +295,8 @@ pub fn convert(
         }
     }
     let record = extracted.record;
-    drop(doc);
+    let encoding = parsed.encoding;
+    drop(parsed);
 
     let violations = settings.validator.check(&Value::Mapping(record.clone()));
     if !violations.is_empty() {
@@ -260,20 +316,15 @@ pub fn convert(
 /// and column, then the front matter's URL fields. `file` names the page in records.
 pub fn links(
     bytes: &[u8],
-    rel_path: &str,
+    origin: Origin,
     file: &str,
     settings: &Settings,
     linker: &Linker,
 ) -> Result<Vec<LinkRecord>, PageError> {
-    let parsed = parse(bytes, rel_path, settings)?;
-    let mut records = scan::scan(
-        &parsed.doc,
-        &parsed.protected.text,
-        parsed.body_line,
-        file,
-        linker,
-    );
+    let parsed = parse(bytes, origin, settings)?;
+    let mut records = scan::scan(&parsed.doc, &parsed.protected.text, 1, file, linker);
     for r in &mut records {
+        r.line = r.line.map(|l| parsed.file_line(l));
         if let Some(n) = &r.normalized {
             r.normalized = Some(liquid::restore(n, &parsed.protected.tags));
         }
@@ -286,7 +337,8 @@ pub fn links(
             doc: &parsed.doc,
             front_matter: parsed.front_matter.as_ref().map(|f| &f.fields),
             tags: &parsed.protected.tags,
-            rel_path,
+            rendered: &parsed.rendered,
+            rel_path: origin.rel_path,
         },
     );
     records.extend(extracted.links.into_iter().map(|found| {

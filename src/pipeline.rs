@@ -15,6 +15,7 @@ use crate::links::scan::LinkRecord;
 use crate::links::{FoundLink, Linker};
 use crate::page::{self, Diagnostic, PageError, Severity};
 use crate::source::discover::{discover, output_rel_path, DiscoverError, Discovered};
+use crate::source::includes::IncludeDir;
 
 /// What a `convert` run is asked to do.
 #[derive(Debug, Clone)]
@@ -101,6 +102,8 @@ struct Planned {
     found: Discovered,
     output_rel: String,
     collision: Option<String>,
+    /// The includes folder of the page.
+    includes: Option<IncludeDir>,
 }
 
 /// Converts every page under the inputs into the output folder.
@@ -111,7 +114,7 @@ pub fn convert(settings: &Settings, options: &ConvertOptions) -> Result<BatchRep
         &settings.config.exclude,
         Some(&options.output),
     )?;
-    let planned = plan(found);
+    let planned = plan(settings, found);
     let pool = pool(options.jobs)?;
     let url_map = pool.install(|| build_map(settings, &planned));
     let pages = pool.install(|| {
@@ -168,7 +171,7 @@ pub fn inventory(
     jobs: Option<usize>,
 ) -> Result<Inventory, BatchError> {
     let found = discover(inputs, &settings.config.exclude, None)?;
-    let planned = plan(found);
+    let planned = plan(settings, found);
     let pool = pool(jobs)?;
     let url_map = pool.install(|| build_map(settings, &planned));
     let results: Vec<Result<Vec<LinkRecord>, (PathBuf, String)>> = pool.install(|| {
@@ -179,7 +182,7 @@ pub fn inventory(
                 let bytes = std::fs::read(&p.found.path)
                     .map_err(|e| (p.found.path.clone(), format!("cannot read: {e}")))?;
                 let linker = Linker::for_page(&settings.policy, &url_map, &p.output_rel);
-                match page::links(&bytes, &p.found.rel_path, &file, settings, &linker) {
+                match page::links(&bytes, p.origin(), &file, settings, &linker) {
                     Ok(records) => Ok(records),
                     Err(PageError::NotHtml) => Ok(Vec::new()),
                     Err(e) => Err((p.found.path.clone(), e.to_string())),
@@ -227,13 +230,22 @@ fn build_map(settings: &Settings, planned: &[Planned]) -> UrlMap {
 
 /// Pass 1: every page's output path; pages that would share one (also by case alone,
 /// which is one file on case-insensitive file systems) are marked.
-fn plan(found: Vec<Discovered>) -> Vec<Planned> {
+fn plan(settings: &Settings, found: Vec<Discovered>) -> Vec<Planned> {
+    let mut folders: std::collections::HashMap<PathBuf, Option<IncludeDir>> = Default::default();
     let mut planned: Vec<Planned> = found
         .into_iter()
-        .map(|f| Planned {
-            output_rel: output_rel_path(&f.rel_path),
-            found: f,
-            collision: None,
+        .map(|f| {
+            let folder = f.path.parent().map(Path::to_path_buf).unwrap_or_default();
+            let includes = folders
+                .entry(folder)
+                .or_insert_with(|| settings.includes_for(&f.path))
+                .clone();
+            Planned {
+                output_rel: output_rel_path(&f.rel_path),
+                found: f,
+                collision: None,
+                includes,
+            }
         })
         .collect();
     let mut keys: Vec<(String, usize)> = planned
@@ -253,6 +265,15 @@ fn plan(found: Vec<Discovered>) -> Vec<Planned> {
         }
     }
     planned
+}
+
+impl Planned {
+    fn origin(&self) -> page::Origin<'_> {
+        page::Origin {
+            rel_path: &self.found.rel_path,
+            includes: self.includes.as_ref(),
+        }
+    }
 }
 
 fn convert_one(
@@ -300,20 +321,18 @@ fn convert_one(
         }
     };
     let linker = Linker::for_page(&settings.policy, url_map, &p.output_rel);
-    let converted = match page::convert(&bytes, &p.found.rel_path, settings, &linker) {
+    let converted = match page::convert(&bytes, p.origin(), settings, &linker) {
         Ok(c) => c,
         Err(PageError::NotHtml) => {
             outcome.status = Status::Skipped;
             return outcome;
         }
         Err(e) => {
-            let line = match &e {
-                PageError::FrontMatter(fm) => fm.line(),
-                _ => None,
-            };
+            let line = e.line();
             let code = match &e {
                 PageError::Schema(_) => "schema",
                 PageError::FrontMatter(_) => "front-matter",
+                PageError::Include { .. } => "include",
                 _ => "page",
             };
             fail(&mut outcome, code, e.to_string(), line);
@@ -412,7 +431,14 @@ mod tests {
             root: PathBuf::new(),
             rel_path: rel.to_string(),
         };
-        let planned = plan(vec![d("a.htm"), d("A.html"), d("b.html")]);
+        let settings = Settings::from_yaml(
+            crate::config::DEFAULT_CONFIG,
+            "default",
+            Path::new("."),
+            None,
+        )
+        .unwrap();
+        let planned = plan(&settings, vec![d("a.htm"), d("A.html"), d("b.html")]);
         assert!(planned[0].collision.as_deref() == Some("A.html"));
         assert!(planned[1].collision.as_deref() == Some("a.htm"));
         assert!(planned[2].collision.is_none());

@@ -26,7 +26,7 @@ fn committed_output_and_redirects_are_what_convert_makes_of_input() {
         .assert()
         .success()
         .stderr(predicate::str::contains("pagemill: 3 pages: 3 converted"))
-        .stderr(predicate::str::contains("by rule: placeholder 2,"));
+        .stderr(predicate::str::contains("by rule: placeholder 3,"));
     common::assert_same_tree(&common::root().join("output"), out.path());
     assert_eq!(
         std::fs::read_to_string(common::root().join("redirects.csv")).unwrap(),
@@ -346,13 +346,46 @@ fn the_reference_page_converts_with_its_fields() {
     assert!(cards
         .iter()
         .all(|c| c["image"].as_str().is_some() && c["image_alt"].as_str().is_some()));
+    // The sidebar includes are rendered from _includes beside the page: their
+    // content became fields, and no include is left unresolved.
+    assert!(record.get("includes").is_none(), "{record:?}");
+    let contact = &record["contact"];
+    assert_eq!(contact["name"], "Innovation and Technology");
+    assert_eq!(contact["phone"], "312.744.5844");
     assert_eq!(
-        record["includes"],
+        contact["address"],
         serde_yaml::from_str::<serde_yaml::Value>(
-            "[relatedInfo.md, deptInformation.md, iwantTo.md]"
+            "[333 S. State Street, Suite 420, 'Chicago, IL 60604']"
         )
         .unwrap()
     );
+    assert!(contact["directions_url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://www.google.com/maps/dir/333+S.+State+Street"));
+    let groups = record["link_groups"].as_sequence().unwrap();
+    let titles: Vec<&str> = groups
+        .iter()
+        .map(|g| g["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "What We Do",
+            "Supporting Information",
+            "Department Facts",
+            "Apply For",
+            "Check Status Of"
+        ]
+    );
+    let facts = groups[2]["links"].as_sequence().unwrap();
+    assert_eq!(facts[0]["title"], "Mission");
+    assert_eq!(
+        facts[0]["url"],
+        "/city/en/depts/doit/auto_generated/doit_mission.html"
+    );
+    // Sidebar cards are not repeated in the body.
+    assert!(!body.contains("Department Main Office") && !body.contains("Apply For"));
     assert_eq!(record["source"]["path"], "department_page.md");
 
     let first = body
@@ -373,7 +406,7 @@ fn the_reference_page_converts_with_its_fields() {
             "{repeated} went into front matter and is not repeated"
         );
     }
-    assert!(body.contains("{% include relatedInfo.md %}"));
+    assert!(!body.contains("{% include"), "every include was rendered");
 }
 
 #[test]

@@ -139,6 +139,79 @@ pub fn text(node: &Handle) -> String {
     collapse_whitespace(&out)
 }
 
+/// Elements that start a new line of text.
+const LINE_BREAKING: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
+];
+
+/// The lines of `node`'s visible text: a new line at `<br>` and at block elements,
+/// white space collapsed, empty lines dropped. Elements for which `skip` says yes are
+/// left out with their content.
+pub fn text_lines(node: &Handle, skip: &dyn Fn(&Handle) -> bool) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    let flush = |current: &mut String, lines: &mut Vec<String>| {
+        let line = collapse_whitespace(current);
+        if !line.is_empty() {
+            lines.push(line);
+        }
+        current.clear();
+    };
+    // `None` marks the end of a line-breaking element.
+    let mut stack = vec![Some(node.clone())];
+    while let Some(entry) = stack.pop() {
+        let Some(n) = entry else {
+            flush(&mut current, &mut lines);
+            continue;
+        };
+        match &n.data {
+            NodeData::Text { contents } => current.push_str(&contents.borrow()),
+            NodeData::Element { name, .. } => {
+                if matches!(&*name.local, "script" | "style" | "template" | "noscript")
+                    || (!std::rc::Rc::ptr_eq(&n, node) && skip(&n))
+                {
+                    continue;
+                }
+                if LINE_BREAKING.contains(&&*name.local) {
+                    flush(&mut current, &mut lines);
+                    stack.push(None);
+                }
+                stack.extend(n.children.borrow().iter().rev().cloned().map(Some));
+            }
+            _ => stack.extend(n.children.borrow().iter().rev().cloned().map(Some)),
+        }
+    }
+    flush(&mut current, &mut lines);
+    lines
+}
+
 /// Collapses runs of white space (including no-break spaces) to one space and trims.
 pub fn collapse_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -232,8 +232,7 @@ impl precomputed_hash::PrecomputedHash for CssStr {
     }
 }
 
-/// Pseudo-classes and pseudo-elements that depend on user state are not supported:
-/// these types have no values.
+/// Pseudo-elements are not supported: this type has no values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NoPseudo {}
 
@@ -243,12 +242,33 @@ impl ToCss for NoPseudo {
     }
 }
 
-impl selectors::parser::NonTSPseudoClass for NoPseudo {
+/// The one non-standard pseudo-class: `:contains("text")` matches elements whose text
+/// contains `text`, compared case-insensitively with white space collapsed (profiles
+/// use it to find a card by its heading). Pseudo-classes of user state are unsupported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pseudo {
+    /// The needle, lowercased, white space collapsed.
+    Contains(String),
+}
+
+impl ToCss for Pseudo {
+    fn to_css<W: fmt::Write>(&self, dest: &mut W) -> fmt::Result {
+        match self {
+            Pseudo::Contains(text) => {
+                dest.write_str(":contains(")?;
+                cssparser::serialize_string(text, dest)?;
+                dest.write_str(")")
+            }
+        }
+    }
+}
+
+impl selectors::parser::NonTSPseudoClass for Pseudo {
     fn is_active_or_hover(&self) -> bool {
-        match *self {}
+        false
     }
     fn is_user_action_state(&self) -> bool {
-        match *self {}
+        false
     }
 }
 
@@ -266,7 +286,7 @@ impl selectors::parser::SelectorImpl for Simple {
     type NamespacePrefix = CssStr;
     type BorrowedNamespaceUrl = str;
     type BorrowedLocalName = str;
-    type NonTSPseudoClass = NoPseudo;
+    type NonTSPseudoClass = Pseudo;
     type PseudoElement = NoPseudo;
 }
 
@@ -284,6 +304,22 @@ impl<'i> selectors::parser::Parser<'i> for SelectorParser {
     }
     fn parse_nth_child_of(&self) -> bool {
         true
+    }
+    fn parse_non_ts_functional_pseudo_class(
+        &self,
+        name: &str,
+        parser: &mut cssparser::Parser<'i>,
+        _after_part: bool,
+    ) -> Result<Pseudo, cssparser::ParseError<SelectorParseErrorKind>> {
+        if name.eq_ignore_ascii_case("contains") {
+            let needle = parser.expect_ident_or_string()?.as_ref().to_owned();
+            return Ok(Pseudo::Contains(
+                crate::dom::collapse_whitespace(&needle).to_lowercase(),
+            ));
+        }
+        Err(cssparser::ParseError::custom(
+            SelectorParseErrorKind::UnsupportedPseudoClassOrElement,
+        ))
     }
 }
 
@@ -383,10 +419,16 @@ impl selectors::Element for El<'_> {
     }
     fn match_non_ts_pseudo_class(
         &self,
-        pc: &NoPseudo,
+        pc: &Pseudo,
         _context: &mut MatchingContext<Simple>,
     ) -> bool {
-        match *pc {}
+        match pc {
+            Pseudo::Contains(needle) => {
+                crate::dom::collapse_whitespace(&crate::dom::text(&self.entry().handle))
+                    .to_lowercase()
+                    .contains(needle.as_str())
+            }
+        }
     }
     fn match_pseudo_element(&self, pe: &NoPseudo, _context: &mut MatchingContext<Simple>) -> bool {
         match *pe {}
@@ -476,6 +518,8 @@ mod tests {
         assert_eq!(texts(html, "LI:nth-child(2) A"), ["b"]);
         assert_eq!(texts(html, "li:last-child"), ["c"]);
         assert_eq!(texts(html, "li:not(:has(a))"), ["c"]);
+        assert_eq!(texts(html, "li:contains('  B ')"), ["b"]);
+        assert!(Selector::parse("li:hover").is_err());
         assert_eq!(texts(html, "li:first-child, li:last-child"), ["a", "c"]);
     }
 

@@ -18,6 +18,8 @@ pub struct PageInput<'a> {
     pub doc: &'a Document,
     pub front_matter: Option<&'a Mapping>,
     pub tags: &'a [Tag],
+    /// Includes rendered into the page, with their parameters.
+    pub rendered: &'a [liquid::Include],
     pub rel_path: &'a str,
 }
 
@@ -119,22 +121,41 @@ impl Run<'_> {
                 Some(s) => self.index.select_within(each, s),
                 None => self.index.select(each),
             };
-            let values: Vec<Value> = items
-                .iter()
-                .filter_map(|item| {
-                    if field.fields.is_empty() {
-                        self.first_value(field, Some(item))
-                    } else {
-                        self.object(&field.fields, Some(item))
+            let mut values = Vec::new();
+            for item in &items {
+                let value = if field.fields.is_empty() {
+                    self.first_value(field, Some(item))
+                } else {
+                    self.object(&field.fields, Some(item))
+                };
+                if let Some(v) = value {
+                    values.push(v);
+                    if field.consume {
+                        self.consumed_nodes.push(item.clone());
                     }
-                })
-                .collect();
+                }
+            }
             return (!values.is_empty()).then_some(Value::Sequence(values));
         }
-        if !field.fields.is_empty() {
-            return self.object(&field.fields, scope);
+        let within;
+        let scope = match &field.within {
+            Some(sel) => {
+                within = self.index.first(sel, scope)?;
+                Some(&within)
+            }
+            None => scope,
+        };
+        let value = if field.fields.is_empty() {
+            self.first_value(field, scope)
+        } else {
+            self.object(&field.fields, scope)
+        };
+        if let (true, Some(_), Some(node)) =
+            (field.consume && field.within.is_some(), &value, scope)
+        {
+            self.consumed_nodes.push(node.clone());
         }
-        self.first_value(field, scope)
+        value
     }
 
     fn object(&mut self, fields: &[Field], scope: Option<&Handle>) -> Option<Value> {
@@ -187,6 +208,7 @@ impl Run<'_> {
                 .tags
                 .iter()
                 .filter_map(|t| t.include.as_ref())
+                .chain(self.page.rendered)
                 .find(|i| i.name == *name)?
                 .param(param)?
                 .to_string();
@@ -196,15 +218,48 @@ impl Run<'_> {
             Some(sel) => self.index.first(sel, scope)?,
             None => scope?.clone(),
         };
-        let raw = match &spec.attr {
-            Some(a) => dom::attr(&element, a)?,
-            None => dom::text(&element),
+        if spec.lines {
+            let skip = self.skip_set(source, &element);
+            let lines: Vec<Value> = dom::text_lines(&element, &|n| skip.contains(&node_id(n)))
+                .into_iter()
+                .filter_map(|line| matched(source, &line))
+                .filter_map(|line| self.clean(field, &line))
+                .collect();
+            if lines.is_empty() {
+                return None;
+            }
+            if spec.consume {
+                self.consumed_nodes.push(element);
+            }
+            return Some(Value::Sequence(lines));
+        }
+        let raw = match (&spec.attr, &source.skip) {
+            (Some(a), _) => dom::attr(&element, a)?,
+            (None, None) => dom::text(&element),
+            (None, Some(_)) => {
+                let skip = self.skip_set(source, &element);
+                dom::text_lines(&element, &|n| skip.contains(&node_id(n))).join(" ")
+            }
         };
+        let raw = matched(source, &raw)?;
         let value = self.clean(field, &raw)?;
         if spec.consume {
             self.consumed_nodes.push(element);
         }
         Some(value)
+    }
+
+    /// The elements a source's `skip` selector leaves out of `element`'s text.
+    fn skip_set(&self, source: &Source, element: &Handle) -> Vec<usize> {
+        match &source.skip {
+            Some(sel) => self
+                .index
+                .select_within(sel, element)
+                .iter()
+                .map(node_id)
+                .collect(),
+            None => Vec::new(),
+        }
     }
 
     /// Cleans a raw string by the field's type; `None` when nothing is left.
@@ -248,6 +303,21 @@ fn sources<'a>(
         stack.extend(f.fields.iter());
     }
     names
+}
+
+fn node_id(node: &Handle) -> usize {
+    std::rc::Rc::as_ptr(node) as usize
+}
+
+/// A source's value through its pattern: the first group, or the whole match; the
+/// value itself when there is no pattern.
+fn matched(source: &Source, value: &str) -> Option<String> {
+    let Some(re) = &source.pattern else {
+        return Some(value.to_string());
+    };
+    let caps = re.captures(value)?;
+    let m = caps.get(1).or_else(|| caps.get(0))?;
+    Some(m.as_str().to_string())
 }
 
 /// Include parameters are HTML source text: decode their entities.

@@ -24,6 +24,12 @@ pub enum ProfileError {
     },
     #[error("profile field `{field}`: {message}")]
     Field { field: String, message: String },
+    #[error("profile field `{field}`: invalid pattern: {source}")]
+    Pattern {
+        field: String,
+        #[source]
+        source: regex::Error,
+    },
     #[error("profile: {0}")]
     Selectors(#[from] SelectError),
 }
@@ -45,6 +51,14 @@ pub struct SourceSpec {
     pub select: Option<String>,
     /// Read this attribute instead of the element's text.
     pub attr: Option<String>,
+    /// Descendants matching this selector are left out of the text (e.g. `a`).
+    pub skip: Option<String>,
+    /// The value is a list of the text's lines (split at `<br>` and block elements).
+    #[serde(default)]
+    pub lines: bool,
+    /// A regular expression the value must match; its first group (or the whole
+    /// match) is the value. Without a match the next alternative is tried.
+    pub pattern: Option<String>,
     /// Remove the element the value came from, so the body does not repeat it.
     #[serde(default)]
     pub consume: bool,
@@ -82,6 +96,12 @@ pub struct FieldSpec {
     pub from: Vec<SourceSpec>,
     /// A selector: the field is a list with one entry per match.
     pub each: Option<String>,
+    /// A selector: the field's sources and sub-fields read inside its first match.
+    pub within: Option<String>,
+    /// Remove what `each` or `within` matched from the body (its content went into the
+    /// front matter).
+    #[serde(default)]
+    pub consume: bool,
     /// Sub-fields: the field (or each list entry) is a mapping.
     #[serde(default)]
     pub fields: Vec<FieldSpec>,
@@ -104,11 +124,13 @@ pub struct ProfileSpec {
     pub fields: Vec<FieldSpec>,
 }
 
-/// A source with its selector compiled.
+/// A source with its selectors and pattern compiled.
 #[derive(Debug, Clone)]
 pub struct Source {
     pub spec: SourceSpec,
     pub selector: Option<Selector>,
+    pub skip: Option<Selector>,
+    pub pattern: Option<regex::Regex>,
 }
 
 /// A field with its selectors compiled.
@@ -118,6 +140,8 @@ pub struct Field {
     pub kind: FieldType,
     pub from: Vec<Source>,
     pub each: Option<Selector>,
+    pub within: Option<Selector>,
+    pub consume: bool,
     pub fields: Vec<Field>,
 }
 
@@ -175,7 +199,23 @@ fn compile_field(spec: &FieldSpec, in_item: bool) -> Result<Field, ProfileError>
     if spec.from.is_empty() && spec.fields.is_empty() {
         return Err(err("needs `from` (where the value comes from) or `fields`"));
     }
-    let in_item = in_item || spec.each.is_some();
+    let in_item = in_item || spec.each.is_some() || spec.within.is_some();
+    if spec.each.is_some() && spec.within.is_some() {
+        return Err(err("a field takes `each` or `within`, not both"));
+    }
+    if spec.consume && spec.each.is_none() && spec.within.is_none() {
+        return Err(err("`consume` needs `each` or `within`"));
+    }
+    let selector = |sel: &Option<String>| -> Result<Option<Selector>, ProfileError> {
+        sel.as_deref()
+            .map(|sel| {
+                Selector::parse(sel).map_err(|source| ProfileError::Selector {
+                    field: spec.name.clone(),
+                    source,
+                })
+            })
+            .transpose()
+    };
     let mut from = Vec::new();
     for s in &spec.from {
         let kinds = [
@@ -200,34 +240,33 @@ fn compile_field(spec: &FieldSpec, in_item: bool) -> Result<Field, ProfileError>
         if s.include.is_some() != s.param.is_some() {
             return Err(err("`include` and `param` go together"));
         }
-        let selector = match &s.select {
-            Some(sel) => Some(
-                Selector::parse(sel).map_err(|source| ProfileError::Selector {
+        if s.lines && spec.kind == FieldType::Url {
+            return Err(err("`lines` makes a list of text, not a url"));
+        }
+        let pattern = s
+            .pattern
+            .as_deref()
+            .map(|p| {
+                regex::Regex::new(p).map_err(|source| ProfileError::Pattern {
                     field: spec.name.clone(),
                     source,
-                })?,
-            ),
-            None => None,
-        };
+                })
+            })
+            .transpose()?;
         from.push(Source {
             spec: s.clone(),
-            selector,
+            selector: selector(&s.select)?,
+            skip: selector(&s.skip)?,
+            pattern,
         });
     }
-    let each = match &spec.each {
-        Some(sel) => Some(
-            Selector::parse(sel).map_err(|source| ProfileError::Selector {
-                field: spec.name.clone(),
-                source,
-            })?,
-        ),
-        None => None,
-    };
     Ok(Field {
         name: spec.name.clone(),
         kind: spec.kind,
         from,
-        each,
+        each: selector(&spec.each)?,
+        within: selector(&spec.within)?,
+        consume: spec.consume,
         fields: spec
             .fields
             .iter()

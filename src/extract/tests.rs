@@ -21,6 +21,7 @@ fn run(body: &str, fm: Option<&str>) -> (Mapping, String, Vec<String>) {
             doc: &doc,
             front_matter: fm.as_ref(),
             tags: &protected.tags,
+            rendered: &[],
             rel_path: "depts/doit.html",
         },
     );

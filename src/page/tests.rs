@@ -5,7 +5,7 @@ use crate::config::DEFAULT_CONFIG;
 use std::path::Path;
 
 fn conv(bytes: &[u8], rel: &str, s: &Settings) -> Result<Converted, PageError> {
-    convert(bytes, rel, s, &Linker::plain(&s.policy))
+    convert(bytes, Origin::path(rel), s, &Linker::plain(&s.policy))
 }
 
 fn settings() -> Settings {

@@ -13,6 +13,8 @@ pub const CLOSE: char = '\u{E001}';
 pub struct Include {
     pub name: String,
     pub params: Vec<(String, String)>,
+    /// Keys whose value was written without quotes: a variable (`k=page.title`).
+    pub unquoted: Vec<String>,
 }
 
 impl Include {
@@ -138,7 +140,7 @@ pub fn placeholders_in(text: &str) -> Vec<usize> {
 }
 
 /// Parses `{% include NAME k="v" k2='v' k3=var %}` (with optional `-` trim markers).
-fn parse_include(raw: &str) -> Option<Include> {
+pub(crate) fn parse_include(raw: &str) -> Option<Include> {
     let inner = raw.strip_prefix("{%")?.strip_suffix("%}")?;
     let inner = inner.trim_start_matches('-').trim_end_matches('-').trim();
     let rest = inner.strip_prefix("include")?;
@@ -149,6 +151,7 @@ fn parse_include(raw: &str) -> Option<Include> {
     let name_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
     let name = rest[..name_end].to_string();
     let mut params = Vec::new();
+    let mut unquoted = Vec::new();
     let mut s = rest[name_end..].trim_start();
     while !s.is_empty() {
         let Some(eq) = s.find('=') else { break };
@@ -161,13 +164,18 @@ fn parse_include(raw: &str) -> Option<Include> {
             },
             _ => {
                 let end = v.find(char::is_whitespace).unwrap_or(v.len());
+                unquoted.push(key.clone());
                 (v[..end].to_string(), &v[end..])
             }
         };
         params.push((key, value));
         s = next.trim_start();
     }
-    Some(Include { name, params })
+    Some(Include {
+        name,
+        params,
+        unquoted,
+    })
 }
 
 #[cfg(test)]
