@@ -200,6 +200,10 @@ pub struct ConvertArgs {
     /// The redirect file's format, when its name does not say
     #[arg(long, value_name = "FORMAT", requires = "redirects")]
     pub redirects_format: Option<RedirectFormat>,
+    /// Write a review report: `*.json` (per page status, fields, losses, removed
+    /// blocks, link rewrites, encoding, timing)
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     /// How page diagnostics are printed: human (stderr) or a machine format (stdout)
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -382,7 +386,19 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
         redirects,
         dry_run: args.check || args.dry_run || args.diff,
         diff: args.diff,
+        details: args.report.is_some(),
     };
+    if let Some(path) = &args.report {
+        if !path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            return Err(usage(anyhow::anyhow!(
+                "{}: the report's name must end in .json",
+                path.display()
+            )));
+        }
+    }
     let report = pipeline::convert(&settings, &options).map_err(|e| match e {
         pipeline::BatchError::Discover(_) => usage(e),
         pipeline::BatchError::Pool { .. } => internal(e),
@@ -414,6 +430,11 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
     }
     stderr.push_str(&report::summary(&report));
     eprintln!("{stderr}");
+    if let Some(path) = &args.report {
+        pipeline::write_atomic(path, report::review::json(&report).as_bytes())
+            .with_context(|| format!("{}: cannot write the report", path.display()))
+            .map_err(internal)?;
+    }
     let batch_error = report
         .batch
         .iter()
@@ -496,11 +517,12 @@ fn extract(args: ExtractArgs) -> Result<ExitCode, Fatal> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| name.clone());
     let includes = settings.includes_for(&args.file);
-    let origin = page::Origin {
+    let ctx = page::Context {
         rel_path: &rel,
         includes: includes.as_ref(),
+        boilerplate: None,
     };
-    match page::convert(&bytes, origin, &settings, &Linker::plain(&settings.policy)) {
+    match page::convert(&bytes, ctx, &settings, &Linker::plain(&settings.policy)) {
         Ok(converted) => {
             for w in &converted.warnings {
                 eprintln!("{}", report::diagnostic_line(&name, w));

@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::extract::boilerplate::BoilerplateConfig;
 use crate::extract::{Profile, ProfileError};
 use crate::links::{LinkPolicy, LinksConfig, PolicyError};
 use crate::source::includes::IncludeDir;
 use crate::validate::{SchemaError, SchemaRule, Validator};
+use serde_yaml::Mapping;
 
 /// The embedded default configuration: the City of Chicago sample site.
 pub const DEFAULT_CONFIG: &str = include_str!("../pagemill.yaml");
@@ -38,12 +40,33 @@ impl Default for Limits {
     }
 }
 
+/// A `profiles:` entry: pages whose path (relative to their input root) matches the
+/// glob use this profile.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileRule {
+    #[serde(rename = "match")]
+    pub pattern: String,
+    pub profile: String,
+}
+
+/// The profile name that recognizes each page's template.
+pub const AUTO: &str = "auto";
+
 /// The configuration file as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    /// A built-in profile name or a path to a profile YAML file.
+    /// The profile of pages no `profiles:` rule matches: `auto` (recognize the
+    /// template), a built-in name or a path to a profile YAML file.
+    #[serde(default = "auto")]
     pub profile: String,
+    /// Profiles by path, first match wins.
+    #[serde(default)]
+    pub profiles: Vec<ProfileRule>,
+    /// Corpus-level boilerplate detection (profiles with `boilerplate: true`).
+    #[serde(default)]
+    pub boilerplate: BoilerplateConfig,
     /// Overrides the profile's schema: a built-in name or a path.
     #[serde(default)]
     pub schema: Option<String>,
@@ -60,6 +83,10 @@ pub struct Config {
     /// folder beside or above it.
     #[serde(default)]
     pub includes: Option<PathBuf>,
+}
+
+fn auto() -> String {
+    AUTO.to_string()
 }
 
 fn default_exclude() -> Vec<String> {
@@ -105,6 +132,8 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
+    #[error("profiles: invalid glob `{pattern}`: {message}")]
+    Glob { pattern: String, message: String },
     #[error("schema {name}: {source}")]
     Schema {
         name: String,
@@ -113,12 +142,29 @@ pub enum ConfigError {
     },
 }
 
+/// A profile with its schema's validator, compiled once.
+#[derive(Debug)]
+pub struct Compiled {
+    pub profile: Profile,
+    pub validator: Validator,
+}
+
+/// How pages no path rule matches get their profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fallback {
+    Fixed(usize),
+    /// The first profile whose detection matches, else `generic`.
+    Auto,
+}
+
 /// Everything a run needs, compiled once and shared by every worker.
 #[derive(Debug)]
 pub struct Settings {
     pub config: Config,
-    pub profile: Profile,
-    pub validator: Validator,
+    /// Every profile the run may use.
+    pub profiles: Vec<Compiled>,
+    rules: Vec<(globset::GlobMatcher, usize)>,
+    fallback: Fallback,
     pub policy: LinkPolicy,
     /// Where the configuration came from, for messages.
     pub origin: String,
@@ -168,39 +214,95 @@ impl Settings {
             origin: origin.to_string(),
             source,
         })?;
-        let (profile, profile_base) = match profile_override {
-            Some(p) => load_profile(p, Path::new("."))?,
-            None => load_profile(&config.profile, base)?,
-        };
-        let schema_name = config
-            .schema
-            .clone()
-            .unwrap_or_else(|| profile.schema.clone());
-        let schema_base = if config.schema.is_some() {
-            base.to_path_buf()
-        } else {
-            profile_base
-        };
-        let schema_text = load_schema_text(&schema_name, &schema_base)?;
-        let validator = Validator::new(&schema_text, profile.field_names()).map_err(|source| {
-            ConfigError::Schema {
-                name: schema_name.clone(),
-                source,
+        let mut profiles = Vec::new();
+        let mut rules = Vec::new();
+        let fallback = match profile_override {
+            Some(p) => Fallback::Fixed(add_profile(&mut profiles, &config, p, Path::new("."))?),
+            None => {
+                for rule in &config.profiles {
+                    let glob = globset::GlobBuilder::new(&rule.pattern)
+                        .literal_separator(true)
+                        .build()
+                        .map_err(|e| ConfigError::Glob {
+                            pattern: rule.pattern.clone(),
+                            message: e.to_string(),
+                        })?
+                        .compile_matcher();
+                    let i = add_profile(&mut profiles, &config, &rule.profile, base)?;
+                    rules.push((glob, i));
+                }
+                if config.profile == AUTO {
+                    for (name, _) in crate::extract::profile::BUILTIN {
+                        add_profile(&mut profiles, &config, name, base)?;
+                    }
+                    Fallback::Auto
+                } else {
+                    Fallback::Fixed(add_profile(&mut profiles, &config, &config.profile, base)?)
+                }
             }
-        })?;
+        };
         let includes = match &config.includes {
             Some(dir) => Some(open_includes(&base.join(dir))?),
             None => None,
         };
         Ok(Settings {
             config,
-            profile,
-            validator,
+            profiles,
+            rules,
+            fallback,
             policy,
             origin: origin.to_string(),
             base: base.to_path_buf(),
             includes,
         })
+    }
+
+    /// The profile of a page: the first `profiles:` rule its path matches, else the
+    /// configured profile, else (`auto`) the first built-in whose detection matches,
+    /// else `generic`. `doc` is the parsed page.
+    pub fn choose(
+        &self,
+        rel_path: &str,
+        front_matter: Option<&Mapping>,
+        doc: &crate::dom::Document,
+    ) -> &Compiled {
+        if let Some((_, i)) = self.rules.iter().find(|(g, _)| g.is_match(rel_path)) {
+            return &self.profiles[*i];
+        }
+        match self.fallback {
+            Fallback::Fixed(i) => &self.profiles[i],
+            Fallback::Auto => {
+                let index = crate::dom::DomIndex::new(&doc.root());
+                self.profiles
+                    .iter()
+                    .filter(|c| !c.profile.detect.is_empty())
+                    .find(|c| crate::extract::root::detects(&c.profile, &index, front_matter))
+                    .or_else(|| self.profiles.iter().find(|c| c.profile.name == "generic"))
+                    .unwrap_or(&self.profiles[0])
+            }
+        }
+    }
+
+    /// The profile every page uses when there is only one choice (`--profile`, or a
+    /// single configured profile with no rules); `None` when pages differ.
+    pub fn single_profile(&self) -> Option<&Compiled> {
+        match self.fallback {
+            Fallback::Fixed(i) if self.rules.is_empty() => Some(&self.profiles[i]),
+            _ => None,
+        }
+    }
+
+    /// Every field name any profile of the run writes (keys `validate` accepts).
+    pub fn field_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for c in &self.profiles {
+            for n in c.profile.field_names() {
+                if !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+        }
+        names
     }
 
     /// Uses `dir` as the includes folder of every page (`--includes`).
@@ -253,6 +355,37 @@ fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
+/// Loads a profile (once per name) with its schema; returns its position.
+fn add_profile(
+    profiles: &mut Vec<Compiled>,
+    config: &Config,
+    name: &str,
+    base: &Path,
+) -> Result<usize, ConfigError> {
+    let (profile, profile_base) = load_profile(name, base)?;
+    if let Some(i) = profiles.iter().position(|c| c.profile.name == profile.name) {
+        return Ok(i);
+    }
+    let schema_name = config
+        .schema
+        .clone()
+        .unwrap_or_else(|| profile.schema.clone());
+    let schema_base = if config.schema.is_some() {
+        base.to_path_buf()
+    } else {
+        profile_base
+    };
+    let schema_text = load_schema_text(&schema_name, &schema_base)?;
+    let validator = Validator::new(&schema_text, profile.field_names()).map_err(|source| {
+        ConfigError::Schema {
+            name: schema_name.clone(),
+            source,
+        }
+    })?;
+    profiles.push(Compiled { profile, validator });
+    Ok(profiles.len() - 1)
+}
+
 /// A profile by built-in name or path; also returns the folder its paths resolve from.
 fn load_profile(name: &str, base: &Path) -> Result<(Profile, PathBuf), ConfigError> {
     if let Some(p) = Profile::builtin(name) {
@@ -295,7 +428,8 @@ mod tests {
     #[test]
     fn embedded_default_loads() {
         let s = Settings::from_yaml(DEFAULT_CONFIG, "default", Path::new("."), None).unwrap();
-        assert_eq!(s.profile.name, "chicago-department");
+        let names: Vec<&str> = s.profiles.iter().map(|c| c.profile.name.as_str()).collect();
+        assert_eq!(names, ["chicago-department", "chicago-aem", "generic"]);
         assert!(s.policy.is_own_host("www.cityofchicago.org"));
     }
 

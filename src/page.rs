@@ -7,7 +7,8 @@ use serde_yaml::{Mapping, Value};
 
 use crate::config::Settings;
 use crate::dom::{self, Document};
-use crate::extract::{self, PageInput};
+use crate::extract::boilerplate::Boilerplate;
+use crate::extract::{self, PageInput, Removal};
 use crate::links::scan::{self, LinkRecord};
 use crate::links::{FoundLink, Linker};
 use crate::markdown;
@@ -28,6 +29,8 @@ pub enum PageError {
     TooDeep { depth: usize, limit: usize },
     #[error("{message}")]
     Include { message: String, line: usize },
+    #[error("no content: the content root <{root}> holds no text to convert")]
+    NoContent { root: String },
     #[error("the record breaks the schema:\n{}", list(.0))]
     Schema(Vec<Violation>),
     #[error("front matter does not survive a YAML round trip: {0}")]
@@ -103,6 +106,11 @@ pub struct Converted {
     pub warnings: Vec<Diagnostic>,
     /// The source's encoding and where it came from.
     pub encoding: Encoding,
+    /// The profile that converted the page.
+    pub profile: String,
+    /// The loss report: blocks cut from the content root and elements the Markdown
+    /// could not carry (file lines), with their text and the reason.
+    pub losses: Vec<Removal>,
 }
 
 /// A page's encoding, as decided when it was read.
@@ -134,27 +142,30 @@ impl Parsed {
     }
 }
 
-/// Where a page comes from: its path relative to its input root, and the includes
-/// folder its `{% include %}` tags resolve in.
+/// What the batch knows about a page: its path relative to its input root, the
+/// includes folder its `{% include %}` tags resolve in, and the boilerplate learned
+/// from the batch.
 #[derive(Clone, Copy)]
-pub struct Origin<'a> {
+pub struct Context<'a> {
     pub rel_path: &'a str,
     pub includes: Option<&'a IncludeDir>,
+    pub boilerplate: Option<&'a Boilerplate>,
 }
 
-impl<'a> Origin<'a> {
-    /// A page with no includes folder.
-    pub fn path(rel_path: &'a str) -> Origin<'a> {
-        Origin {
+impl<'a> Context<'a> {
+    /// A page on its own: no includes folder, no batch.
+    pub fn path(rel_path: &'a str) -> Context<'a> {
+        Context {
             rel_path,
             includes: None,
+            boilerplate: None,
         }
     }
 }
 
 /// Decodes, splits and parses one source page, enforcing the size and depth limits.
-pub fn parse(bytes: &[u8], origin: Origin, settings: &Settings) -> Result<Parsed, PageError> {
-    let rel_path = origin.rel_path;
+pub fn parse(bytes: &[u8], ctx: Context, settings: &Settings) -> Result<Parsed, PageError> {
+    let rel_path = ctx.rel_path;
     let limits = settings.config.limits;
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(PageError::TooLarge {
@@ -185,7 +196,7 @@ pub fn parse(bytes: &[u8], origin: Origin, settings: &Settings) -> Result<Parsed
     if rel_path.to_ascii_lowercase().ends_with(".md") && !source::body_is_html(body) {
         return Err(PageError::NotHtml);
     }
-    let expanded = includes::expand(body, origin.includes);
+    let expanded = includes::expand(body, ctx.includes);
     for (line, problem) in expanded.problems {
         let line = line + body_line - 1;
         if problem.is_refusal() {
@@ -239,23 +250,38 @@ pub fn parse(bytes: &[u8], origin: Origin, settings: &Settings) -> Result<Parsed
 /// policy alone.
 pub fn convert(
     bytes: &[u8],
-    origin: Origin,
+    ctx: Context,
     settings: &Settings,
     linker: &Linker,
 ) -> Result<Converted, PageError> {
-    let mut parsed = parse(bytes, origin, settings)?;
+    let mut parsed = parse(bytes, ctx, settings)?;
     let mut warnings = std::mem::take(&mut parsed.warnings);
-    let extracted = extract::extract(
-        &settings.profile,
+    let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
+    let compiled = settings.choose(ctx.rel_path, front_matter, &parsed.doc);
+    let mut extracted = extract::extract(
+        &compiled.profile,
         linker,
         &PageInput {
             doc: &parsed.doc,
-            front_matter: parsed.front_matter.as_ref().map(|f| &f.fields),
+            front_matter,
             tags: &parsed.protected.tags,
             rendered: &parsed.rendered,
-            rel_path: origin.rel_path,
+            rel_path: ctx.rel_path,
         },
     );
+    if let (true, Some(bp)) = (compiled.profile.boilerplate, ctx.boilerplate) {
+        let blocks = bp.find(&extracted.content_root);
+        let mut cut = extract::root::remove_all(&parsed.doc, &extracted.content_root, blocks);
+        extracted.removed.append(&mut cut);
+    }
+    let mut losses: Vec<Removal> = extracted
+        .removed
+        .into_iter()
+        .map(|mut r| {
+            r.line = r.line.map(|l| parsed.file_line(l));
+            r
+        })
+        .collect();
     warnings.extend(
         extracted
             .warnings
@@ -273,6 +299,17 @@ pub fn convert(
         line: file_line(l.line),
         ..Diagnostic::warning("loss", format!("<{}>: {}", l.element, l.reason))
     }));
+    losses.extend(rendered.losses.iter().map(|l| Removal {
+        element: l.element.clone(),
+        line: file_line(l.line),
+        reason: l.reason.clone(),
+        text: l.text.clone(),
+    }));
+    if rendered.markdown.trim().is_empty() {
+        return Err(PageError::NoContent {
+            root: extract::root::describe(&extracted.content_root),
+        });
+    }
     let body = liquid::restore(&rendered.markdown, &parsed.protected.tags);
     let mut links = extracted.links;
     links.extend(rendered.links.into_iter().map(|mut l| {
@@ -298,7 +335,7 @@ pub fn convert(
     let encoding = parsed.encoding;
     drop(parsed);
 
-    let violations = settings.validator.check(&Value::Mapping(record.clone()));
+    let violations = compiled.validator.check(&Value::Mapping(record.clone()));
     if !violations.is_empty() {
         return Err(PageError::Schema(violations));
     }
@@ -309,6 +346,8 @@ pub fn convert(
         links,
         warnings,
         encoding,
+        profile: compiled.profile.name.clone(),
+        losses,
     })
 }
 
@@ -316,12 +355,12 @@ pub fn convert(
 /// and column, then the front matter's URL fields. `file` names the page in records.
 pub fn links(
     bytes: &[u8],
-    origin: Origin,
+    ctx: Context,
     file: &str,
     settings: &Settings,
     linker: &Linker,
 ) -> Result<Vec<LinkRecord>, PageError> {
-    let parsed = parse(bytes, origin, settings)?;
+    let parsed = parse(bytes, ctx, settings)?;
     let mut records = scan::scan(&parsed.doc, &parsed.protected.text, 1, file, linker);
     for r in &mut records {
         r.line = r.line.map(|l| parsed.file_line(l));
@@ -330,15 +369,17 @@ pub fn links(
         }
         r.original = liquid::restore(&r.original, &parsed.protected.tags);
     }
+    let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
+    let compiled = settings.choose(ctx.rel_path, front_matter, &parsed.doc);
     let extracted = extract::extract(
-        &settings.profile,
+        &compiled.profile,
         linker,
         &PageInput {
             doc: &parsed.doc,
-            front_matter: parsed.front_matter.as_ref().map(|f| &f.fields),
+            front_matter,
             tags: &parsed.protected.tags,
             rendered: &parsed.rendered,
-            rel_path: origin.rel_path,
+            rel_path: ctx.rel_path,
         },
     );
     records.extend(extracted.links.into_iter().map(|found| {

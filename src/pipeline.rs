@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::Settings;
+use crate::extract::boilerplate::{self, Boilerplate, Fingerprint, Learner};
+use crate::extract::Removal;
 use crate::links::map::{self, UrlMap};
 use crate::links::redirects::{self, RedirectFormat};
 use crate::links::scan::LinkRecord;
@@ -31,6 +33,9 @@ pub struct ConvertOptions {
     pub dry_run: bool,
     /// With `dry_run`: a unified diff for every output that would change.
     pub diff: bool,
+    /// Keep each page's record and the text of removed blocks in its outcome (for a
+    /// review report); without it outcomes stay small.
+    pub details: bool,
 }
 
 /// What happened to one page.
@@ -58,6 +63,15 @@ pub struct PageOutcome {
     pub links: Vec<FoundLink>,
     /// The source's encoding and where it came from, once the page was read.
     pub encoding: Option<page::Encoding>,
+    /// The profile that converted the page.
+    pub profile: Option<String>,
+    /// The loss report: blocks cut from the content root and elements the Markdown
+    /// could not carry, with the reason (their text only with `details`).
+    pub losses: Vec<Removal>,
+    /// The front matter record (only with `details`).
+    pub record: Option<serde_yaml::Mapping>,
+    /// Time spent converting the page.
+    pub elapsed: Duration,
     /// In a dry run with diffs: the unified diff of the output that would change.
     pub diff: Option<String>,
 }
@@ -116,11 +130,11 @@ pub fn convert(settings: &Settings, options: &ConvertOptions) -> Result<BatchRep
     )?;
     let planned = plan(settings, found);
     let pool = pool(options.jobs)?;
-    let url_map = pool.install(|| build_map(settings, &planned));
+    let (url_map, boilerplate) = pool.install(|| build_map(settings, &planned, true));
     let pages = pool.install(|| {
         planned
             .par_iter()
-            .map(|p| convert_one(settings, &url_map, p, &options.output, options))
+            .map(|p| convert_one(settings, &url_map, &boilerplate, p, options))
             .collect()
     });
     let mut batch: Vec<Diagnostic> = url_map
@@ -173,7 +187,7 @@ pub fn inventory(
     let found = discover(inputs, &settings.config.exclude, None)?;
     let planned = plan(settings, found);
     let pool = pool(jobs)?;
-    let url_map = pool.install(|| build_map(settings, &planned));
+    let (url_map, _) = pool.install(|| build_map(settings, &planned, false));
     let results: Vec<Result<Vec<LinkRecord>, (PathBuf, String)>> = pool.install(|| {
         planned
             .par_iter()
@@ -182,7 +196,7 @@ pub fn inventory(
                 let bytes = std::fs::read(&p.found.path)
                     .map_err(|e| (p.found.path.clone(), format!("cannot read: {e}")))?;
                 let linker = Linker::for_page(&settings.policy, &url_map, &p.output_rel);
-                match page::links(&bytes, p.origin(), &file, settings, &linker) {
+                match page::links(&bytes, p.context(None), &file, settings, &linker) {
                     Ok(records) => Ok(records),
                     Err(PageError::NotHtml) => Ok(Vec::new()),
                     Err(e) => Err((p.found.path.clone(), e.to_string())),
@@ -212,20 +226,61 @@ fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, BatchError> {
         })
 }
 
-/// Pass 1 (continued): every page's old URLs, read from its path, front matter and head.
-fn build_map(settings: &Settings, planned: &[Planned]) -> UrlMap {
-    let entries: Vec<(String, String, map::UrlHints)> = planned
+/// Pass 1 (continued): every page's old URLs, read from its path, front matter and
+/// head; with `learn`, the boilerplate of an even sample of the pages whose profile
+/// asks for it.
+fn build_map(settings: &Settings, planned: &[Planned], learn: bool) -> (UrlMap, Boilerplate) {
+    let config = settings.config.boilerplate;
+    let learn = learn && settings.profiles.iter().any(|c| c.profile.boilerplate);
+    let step = planned.len().div_ceil(config.sample.max(1)).max(1);
+    type Entry = (String, String, map::UrlHints, Option<Vec<Fingerprint>>);
+    let entries: Vec<Entry> = planned
         .par_iter()
-        .map(|p| {
-            let hints = std::fs::read(&p.found.path)
+        .enumerate()
+        .map(|(i, p)| {
+            let bytes = std::fs::read(&p.found.path)
                 .ok()
-                .filter(|b| b.len() as u64 <= settings.config.limits.max_file_bytes)
-                .map(|b| map::hints(&crate::source::decode::decode(&b).text))
+                .filter(|b| b.len() as u64 <= settings.config.limits.max_file_bytes);
+            let hints = bytes
+                .as_ref()
+                .map(|b| map::hints(&crate::source::decode::decode(b).text))
                 .unwrap_or_default();
-            (p.output_rel.clone(), p.found.rel_path.clone(), hints)
+            let prints = bytes
+                .filter(|_| learn && i % step == 0 && p.collision.is_none())
+                .and_then(|b| sample(settings, p, &b));
+            (
+                p.output_rel.clone(),
+                p.found.rel_path.clone(),
+                hints,
+                prints,
+            )
         })
         .collect();
-    UrlMap::build(&settings.policy, &entries)
+    let mut learner = Learner::default();
+    let mut hints = Vec::with_capacity(entries.len());
+    for (out, rel, h, prints) in entries {
+        if let Some(prints) = prints {
+            learner.add_page(prints);
+        }
+        hints.push((out, rel, h));
+    }
+    (
+        UrlMap::build(&settings.policy, &hints),
+        learner.finish(&config),
+    )
+}
+
+/// The block fingerprints of a sampled page, when its profile removes boilerplate.
+fn sample(settings: &Settings, p: &Planned, bytes: &[u8]) -> Option<Vec<Fingerprint>> {
+    let parsed = page::parse(bytes, p.context(None), settings).ok()?;
+    let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
+    let compiled = settings.choose(&p.found.rel_path, front_matter, &parsed.doc);
+    compiled.profile.boilerplate.then(|| {
+        boilerplate::fingerprints(&parsed.doc.root())
+            .into_iter()
+            .map(|(_, print)| print)
+            .collect()
+    })
 }
 
 /// Pass 1: every page's output path; pages that would share one (also by case alone,
@@ -268,10 +323,11 @@ fn plan(settings: &Settings, found: Vec<Discovered>) -> Vec<Planned> {
 }
 
 impl Planned {
-    fn origin(&self) -> page::Origin<'_> {
-        page::Origin {
+    fn context<'a>(&'a self, boilerplate: Option<&'a Boilerplate>) -> page::Context<'a> {
+        page::Context {
             rel_path: &self.found.rel_path,
             includes: self.includes.as_ref(),
+            boilerplate,
         }
     }
 }
@@ -279,19 +335,38 @@ impl Planned {
 fn convert_one(
     settings: &Settings,
     url_map: &UrlMap,
+    boilerplate: &Boilerplate,
     p: &Planned,
-    output: &Path,
     options: &ConvertOptions,
 ) -> PageOutcome {
-    let mut outcome = PageOutcome {
+    let outcome = PageOutcome {
         source: p.found.path.clone(),
         output_rel: p.output_rel.clone(),
         status: Status::Failed,
         diagnostics: Vec::new(),
         links: Vec::new(),
         encoding: None,
+        profile: None,
+        losses: Vec::new(),
+        record: None,
+        elapsed: Duration::ZERO,
         diff: None,
     };
+    let started = Instant::now();
+    let mut outcome = convert_page(settings, url_map, boilerplate, p, options, outcome);
+    outcome.elapsed = started.elapsed();
+    outcome
+}
+
+fn convert_page(
+    settings: &Settings,
+    url_map: &UrlMap,
+    boilerplate: &Boilerplate,
+    p: &Planned,
+    options: &ConvertOptions,
+    mut outcome: PageOutcome,
+) -> PageOutcome {
+    let output = &options.output;
     let fail =
         |outcome: &mut PageOutcome, code: &'static str, message: String, line: Option<usize>| {
             outcome.diagnostics.push(Diagnostic {
@@ -321,7 +396,7 @@ fn convert_one(
         }
     };
     let linker = Linker::for_page(&settings.policy, url_map, &p.output_rel);
-    let converted = match page::convert(&bytes, p.origin(), settings, &linker) {
+    let converted = match page::convert(&bytes, p.context(Some(boilerplate)), settings, &linker) {
         Ok(c) => c,
         Err(PageError::NotHtml) => {
             outcome.status = Status::Skipped;
@@ -341,6 +416,15 @@ fn convert_one(
     };
     outcome.diagnostics = converted.warnings;
     outcome.encoding = Some(converted.encoding);
+    outcome.profile = Some(converted.profile);
+    outcome.losses = converted.losses;
+    if options.details {
+        outcome.record = Some(converted.record);
+    } else {
+        for r in &mut outcome.losses {
+            r.text = String::new();
+        }
+    }
     outcome.links = converted
         .links
         .into_iter()

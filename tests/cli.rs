@@ -26,7 +26,7 @@ fn committed_output_and_redirects_are_what_convert_makes_of_input() {
         .assert()
         .success()
         .stderr(predicate::str::contains("pagemill: 3 pages: 3 converted"))
-        .stderr(predicate::str::contains("by rule: placeholder 3,"));
+        .stderr(predicate::str::contains("by rule: placeholder 2,"));
     common::assert_same_tree(&common::root().join("output"), out.path());
     assert_eq!(
         std::fs::read_to_string(common::root().join("redirects.csv")).unwrap(),

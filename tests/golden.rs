@@ -23,6 +23,7 @@ fn run_case(name: &str) {
             redirects: None,
             dry_run: false,
             diff: false,
+            details: false,
         },
     )
     .unwrap();
@@ -49,10 +50,16 @@ fn run_case(name: &str) {
         lines.push(format!("{rel} -> {} [{:?}]", page.output_rel, page.status));
         for d in &page.diagnostics {
             let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
-            lines.push(format!(
-                "  {:?}{line} [{}] {}",
-                d.severity, d.code, d.message
-            ));
+            // Messages may name folders of this checkout.
+            let message = d.message.replace(&case.display().to_string(), "<case>");
+            lines.push(format!("  {:?}{line} [{}] {message}", d.severity, d.code));
+        }
+        if let Some(profile) = &page.profile {
+            lines.push(format!("  profile {profile}"));
+        }
+        for r in &page.losses {
+            let line = r.line.map(|l| format!(":{l}")).unwrap_or_default();
+            lines.push(format!("  lost{line} <{}> {}", r.element, r.reason));
         }
         for l in &page.links {
             let line = l.line.map(|l| format!(":{l}")).unwrap_or_default();
@@ -82,4 +89,14 @@ fn partial_failure() {
 #[test]
 fn liquid() {
     run_case("liquid");
+}
+
+#[test]
+fn includes() {
+    run_case("includes");
+}
+
+#[test]
+fn site_chrome() {
+    run_case("site-chrome");
 }

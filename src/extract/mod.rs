@@ -2,9 +2,12 @@
 //! the page's record (front matter fields, in the profile's order), the content root
 //! whose children become the body, and the boilerplate removed from it.
 
+pub mod boilerplate;
 pub mod profile;
+pub mod root;
 
 pub use profile::{Builtin, Field, FieldType, Profile, ProfileError, Source};
+pub use root::Removal;
 
 use markup5ever_rcdom::{Handle, NodeData};
 use serde_yaml::{Mapping, Value};
@@ -32,6 +35,8 @@ pub struct Extracted {
     pub links: Vec<FoundLink>,
     /// Numbers of the Liquid tags whose data went into fields (removed from the body).
     pub consumed_tags: Vec<usize>,
+    /// Blocks cut from the content root by the profile (rules and consumed fields).
+    pub removed: Vec<Removal>,
     pub warnings: Vec<String>,
 }
 
@@ -40,7 +45,8 @@ struct Run<'a> {
     linker: &'a Linker<'a>,
     index: DomIndex,
     consumed_tags: Vec<usize>,
-    consumed_nodes: Vec<Handle>,
+    /// Elements whose content went into a field, with the field's name.
+    consumed_nodes: Vec<(Handle, String)>,
     links: Vec<FoundLink>,
 }
 
@@ -74,22 +80,21 @@ pub fn extract(profile: &Profile, linker: &Linker, page: &PageInput) -> Extracte
             record.insert(Value::String(field.name.clone()), v);
         }
     }
-    let content_root = profile
-        .content_root
-        .iter()
-        .find_map(|s| run.index.first(s, None))
-        .unwrap_or_else(|| page.doc.body());
-    let mut remove: Vec<Handle> = profile
-        .remove
-        .iter()
-        .flat_map(|s| run.index.select(s))
+    let content_root = root::choose(profile, &run.index, page.doc);
+    let mut remove: Vec<(Handle, String)> = std::mem::take(&mut run.consumed_nodes)
+        .into_iter()
+        .map(|(node, field)| (node, format!("its content went into the field `{field}`")))
         .collect();
-    remove.append(&mut run.consumed_nodes);
-    for node in &remove {
-        if !std::rc::Rc::ptr_eq(node, &content_root) {
-            dom::detach(node);
-        }
+    for sel in &profile.remove {
+        let reason = format!("removed by the profile rule `{}`", sel.as_str());
+        remove.extend(
+            run.index
+                .select(sel)
+                .into_iter()
+                .map(|n| (n, reason.clone())),
+        );
     }
+    let removed = root::remove_all(page.doc, &content_root, remove);
     strip_placeholders(&page.doc.root(), &run.consumed_tags);
 
     let mut warnings = Vec::new();
@@ -110,6 +115,7 @@ pub fn extract(profile: &Profile, linker: &Linker, page: &PageInput) -> Extracte
         content_root,
         links: run.links,
         consumed_tags: run.consumed_tags,
+        removed,
         warnings,
     }
 }
@@ -131,7 +137,7 @@ impl Run<'_> {
                 if let Some(v) = value {
                     values.push(v);
                     if field.consume {
-                        self.consumed_nodes.push(item.clone());
+                        self.consumed_nodes.push((item.clone(), field.name.clone()));
                     }
                 }
             }
@@ -153,7 +159,7 @@ impl Run<'_> {
         if let (true, Some(_), Some(node)) =
             (field.consume && field.within.is_some(), &value, scope)
         {
-            self.consumed_nodes.push(node.clone());
+            self.consumed_nodes.push((node.clone(), field.name.clone()));
         }
         value
     }
@@ -161,8 +167,12 @@ impl Run<'_> {
     fn object(&mut self, fields: &[Field], scope: Option<&Handle>) -> Option<Value> {
         let mut map = Mapping::new();
         for f in fields {
-            if let Some(v) = self.field(f, scope) {
-                map.insert(Value::String(f.name.clone()), v);
+            match self.field(f, scope) {
+                Some(v) => {
+                    map.insert(Value::String(f.name.clone()), v);
+                }
+                None if f.required => return None,
+                None => {}
             }
         }
         (!map.is_empty()).then_some(Value::Mapping(map))
@@ -229,7 +239,7 @@ impl Run<'_> {
                 return None;
             }
             if spec.consume {
-                self.consumed_nodes.push(element);
+                self.consumed_nodes.push((element, field.name.clone()));
             }
             return Some(Value::Sequence(lines));
         }
@@ -244,7 +254,7 @@ impl Run<'_> {
         let raw = matched(source, &raw)?;
         let value = self.clean(field, &raw)?;
         if spec.consume {
-            self.consumed_nodes.push(element);
+            self.consumed_nodes.push((element, field.name.clone()));
         }
         Some(value)
     }

@@ -6,11 +6,22 @@ use serde::Deserialize;
 
 use crate::dom::{SelectError, Selector};
 
-/// Built-in profiles: (name, YAML).
-pub const BUILTIN: &[(&str, &str)] = &[(
-    "chicago-department",
-    include_str!("../../profiles/chicago-department.yaml"),
-)];
+/// Built-in profiles: (name, YAML). With `profile: auto`, the first whose `detect`
+/// matches a page converts it, and `generic` converts the rest.
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "chicago-department",
+        include_str!("../../profiles/chicago-department.yaml"),
+    ),
+    (
+        "chicago-aem",
+        include_str!("../../profiles/chicago-aem.yaml"),
+    ),
+    ("generic", include_str!("../../profiles/generic.yaml")),
+];
+
+/// The content root candidate that picks the block with the most paragraph text.
+pub const DENSEST: &str = "densest";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
@@ -102,6 +113,9 @@ pub struct FieldSpec {
     /// front matter).
     #[serde(default)]
     pub consume: bool,
+    /// A sub-field without which its mapping (a list entry) is left out.
+    #[serde(default)]
+    pub required: bool,
     /// Sub-fields: the field (or each list entry) is a mapping.
     #[serde(default)]
     pub fields: Vec<FieldSpec>,
@@ -116,12 +130,45 @@ pub struct ProfileSpec {
     pub description: String,
     /// The content type's schema: a built-in name or a path.
     pub schema: String,
-    /// Candidates for the element whose content becomes the body; the first found wins.
+    /// Candidates for the element whose content becomes the body; the first found
+    /// wins. `densest` stands for the block holding the most paragraph text.
     pub content_root: Vec<String>,
+    /// How to recognize pages of this profile (for `profile: auto`): any one matches.
+    #[serde(default)]
+    pub detect: Vec<DetectSpec>,
+    /// Remove blocks repeated across a large share of the batch's pages (site chrome).
+    #[serde(default)]
+    pub boilerplate: bool,
     /// Boilerplate removed before the body is written.
     #[serde(default)]
     pub remove: Vec<String>,
     pub fields: Vec<FieldSpec>,
+}
+
+/// One detection rule: a selector that matches, or a front matter key with one of
+/// the given values.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetectSpec {
+    pub select: Option<String>,
+    pub front_matter: Option<String>,
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+/// A compiled detection rule.
+#[derive(Debug, Clone)]
+pub enum Detect {
+    Select(Selector),
+    FrontMatter { key: String, values: Vec<String> },
+}
+
+/// A content root candidate.
+#[derive(Debug, Clone)]
+pub enum Root {
+    Select(Selector),
+    /// The block with the most paragraph text.
+    Densest,
 }
 
 /// A source with its selectors and pattern compiled.
@@ -142,6 +189,7 @@ pub struct Field {
     pub each: Option<Selector>,
     pub within: Option<Selector>,
     pub consume: bool,
+    pub required: bool,
     pub fields: Vec<Field>,
 }
 
@@ -150,7 +198,9 @@ pub struct Field {
 pub struct Profile {
     pub name: String,
     pub schema: String,
-    pub content_root: Vec<Selector>,
+    pub content_root: Vec<Root>,
+    pub detect: Vec<Detect>,
+    pub boilerplate: bool,
     pub remove: Vec<Selector>,
     pub fields: Vec<Field>,
 }
@@ -175,7 +225,35 @@ impl Profile {
         Ok(Profile {
             name: spec.name,
             schema: spec.schema,
-            content_root: compile_all(&spec.content_root)?,
+            content_root: spec
+                .content_root
+                .iter()
+                .map(|s| {
+                    if s == DENSEST {
+                        Ok(Root::Densest)
+                    } else {
+                        Selector::parse(s).map(Root::Select)
+                    }
+                })
+                .collect::<Result<_, _>>()?,
+            detect: spec
+                .detect
+                .iter()
+                .map(|d| match (&d.select, &d.front_matter) {
+                    (Some(sel), None) => Ok(Detect::Select(Selector::parse(sel)?)),
+                    (None, Some(key)) if !d.values.is_empty() => Ok(Detect::FrontMatter {
+                        key: key.clone(),
+                        values: d.values.clone(),
+                    }),
+                    _ => Err(ProfileError::Field {
+                        field: "detect".to_string(),
+                        message:
+                            "each rule is `select: SELECTOR` or `front_matter: KEY` with `values`"
+                                .to_string(),
+                    }),
+                })
+                .collect::<Result<_, _>>()?,
+            boilerplate: spec.boilerplate,
             remove: compile_all(&spec.remove)?,
             fields: spec
                 .fields
@@ -267,6 +345,7 @@ fn compile_field(spec: &FieldSpec, in_item: bool) -> Result<Field, ProfileError>
         each: selector(&spec.each)?,
         within: selector(&spec.within)?,
         consume: spec.consume,
+        required: spec.required,
         fields: spec
             .fields
             .iter()

@@ -15,7 +15,7 @@ fn run(body: &str, fm: Option<&str>) -> (Mapping, String, Vec<String>) {
     let doc = Document::parse(&protected.text);
     let fm: Option<Mapping> = fm.map(|f| serde_yaml::from_str(f).unwrap());
     let out = extract(
-        &s.profile,
+        &s.profiles[0].profile,
         &crate::links::Linker::plain(&s.policy),
         &PageInput {
             doc: &doc,

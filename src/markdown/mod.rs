@@ -25,6 +25,8 @@ pub struct Loss {
     pub reason: String,
     /// Line of the element in the parsed text.
     pub line: Option<usize>,
+    /// Its visible text, white space collapsed.
+    pub text: String,
 }
 
 /// The Markdown of one content root.
@@ -221,6 +223,7 @@ impl Writer<'_> {
             element: dom::tag_name(node).unwrap_or("#text").to_string(),
             reason: reason.into(),
             line: self.doc.line_of(node),
+            text: dom::text(node),
         });
     }
 

@@ -20,8 +20,16 @@ impl Writer<'_> {
         let nested = dom::descendants(table).any(|h| dom::is_element(&h, "table"));
         let has_header = rows.iter().flatten().any(|c| dom::is_element(c, "th"));
         if (cell_count <= 1 && !has_header) || nested {
-            // A layout table: its cells are blocks of the page.
+            // A layout table: its caption and cells are blocks of the page.
             let mut out = Vec::new();
+            for caption in table
+                .children
+                .borrow()
+                .iter()
+                .filter(|c| dom::is_element(c, "caption"))
+            {
+                out.extend(self.children_blocks(caption, depth + 1));
+            }
             for cell in rows.iter().flatten() {
                 out.extend(self.children_blocks(cell, depth + 1));
             }

@@ -5,7 +5,7 @@ use crate::config::DEFAULT_CONFIG;
 use std::path::Path;
 
 fn conv(bytes: &[u8], rel: &str, s: &Settings) -> Result<Converted, PageError> {
-    convert(bytes, Origin::path(rel), s, &Linker::plain(&s.policy))
+    convert(bytes, Context::path(rel), s, &Linker::plain(&s.policy))
 }
 
 fn settings() -> Settings {
@@ -68,7 +68,7 @@ fn field_values_that_look_like_yaml_syntax_round_trip() {
         "@at",
         "{% raw %}",
     ] {
-        let html = format!("<h1>{}</h1>", title.replace('<', "&lt;"));
+        let html = format!("<h1>{}</h1><p>Body.</p>", title.replace('<', "&lt;"));
         let c = conv(html.as_bytes(), "p.html", &settings()).unwrap();
         let (fm, _, _) = crate::source::split_front_matter(&c.text).unwrap();
         assert_eq!(

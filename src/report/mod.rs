@@ -4,6 +4,7 @@
 
 pub mod formats;
 pub mod human;
+pub mod review;
 
 use std::fmt::Write;
 

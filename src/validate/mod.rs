@@ -74,8 +74,7 @@ impl Catalog<'_> {
             load_schema_text(name, &self.settings.base)
                 .map_err(|e| e.to_string())
                 .and_then(|text| {
-                    Validator::new(&text, self.settings.profile.field_names())
-                        .map_err(|e| e.to_string())
+                    Validator::new(&text, self.settings.field_names()).map_err(|e| e.to_string())
                 }),
         );
         self.compiled

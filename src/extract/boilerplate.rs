@@ -1,0 +1,278 @@
+//! Corpus-level boilerplate: blocks whose structure and text repeat on a large share of
+//! a batch's pages — site chrome, footers, mega-menus — are learned from a sample of
+//! the batch in pass 1 and cut from every page's content root in pass 2, each cut
+//! reported with the reason. A block is known by a fingerprint of its element names and
+//! text (attributes, which carry generated ids, are left out).
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use markup5ever_rcdom::{Handle, NodeData};
+use serde::Deserialize;
+
+use crate::dom;
+
+/// A block's fingerprint.
+pub type Fingerprint = [u8; 16];
+
+/// Elements that can be boilerplate blocks.
+const BLOCKS: &[&str] = &[
+    "address",
+    "aside",
+    "blockquote",
+    "div",
+    "dl",
+    "footer",
+    "form",
+    "header",
+    "nav",
+    "ol",
+    "p",
+    "section",
+    "table",
+    "ul",
+];
+
+/// Blocks with less text than this are never boilerplate (a repeated "Agenda" heading
+/// is content).
+const MIN_TEXT: usize = 30;
+
+/// `boilerplate:` in the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BoilerplateConfig {
+    /// A block is boilerplate when it appears on at least this share of the sampled
+    /// pages…
+    pub min_share: f64,
+    /// …and on at least this many of them.
+    pub min_pages: usize,
+    /// Pages sampled in pass 1 (evenly spread over the batch).
+    pub sample: usize,
+}
+
+impl Default for BoilerplateConfig {
+    fn default() -> Self {
+        BoilerplateConfig {
+            min_share: 0.1,
+            min_pages: 3,
+            sample: 400,
+        }
+    }
+}
+
+/// Every candidate block under `root` (itself excluded) with its fingerprint, in
+/// post-order.
+pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
+    let mut found = Vec::new();
+    // (node, children done); results: one (fingerprint, text length) per node finished.
+    let mut stack = vec![(root.clone(), false)];
+    let mut results: Vec<(Fingerprint, usize)> = Vec::new();
+    while let Some((node, done)) = stack.pop() {
+        match &node.data {
+            NodeData::Text { contents } => {
+                let text = dom::collapse_whitespace(&contents.borrow());
+                let mut h = blake3::Hasher::new();
+                h.update(b"t");
+                h.update(text.as_bytes());
+                results.push((truncate(h), text.chars().count()));
+            }
+            NodeData::Element { .. } | NodeData::Document => {
+                let tag = match &node.data {
+                    NodeData::Element { name, .. } => &*name.local,
+                    _ => "#document",
+                };
+                let opaque = matches!(tag, "script" | "style" | "noscript" | "template");
+                if !done && !opaque {
+                    stack.push((node.clone(), true));
+                    for child in node.children.borrow().iter().rev() {
+                        stack.push((child.clone(), false));
+                    }
+                    continue;
+                }
+                let n = if opaque {
+                    0
+                } else {
+                    node.children.borrow().len()
+                };
+                let children = results.split_off(results.len() - n);
+                let mut h = blake3::Hasher::new();
+                h.update(b"e");
+                h.update(tag.as_bytes());
+                let mut len = 0;
+                for (print, l) in &children {
+                    if *l > 0 {
+                        h.update(print);
+                        len += l;
+                    }
+                }
+                h.update(b"/");
+                let print = truncate(h);
+                if len >= MIN_TEXT && BLOCKS.contains(&tag) && !Rc::ptr_eq(&node, root) {
+                    found.push((node.clone(), print));
+                }
+                results.push((print, len));
+            }
+            _ => results.push(([0; 16], 0)),
+        }
+    }
+    found
+}
+
+fn truncate(h: blake3::Hasher) -> Fingerprint {
+    let mut out = [0; 16];
+    out.copy_from_slice(&h.finalize().as_bytes()[..16]);
+    out
+}
+
+/// Counts fingerprints over sampled pages.
+#[derive(Debug, Default)]
+pub struct Learner {
+    counts: HashMap<Fingerprint, usize>,
+    pages: usize,
+}
+
+impl Learner {
+    /// Adds one page's fingerprints (each counts once per page).
+    pub fn add_page(&mut self, prints: impl IntoIterator<Item = Fingerprint>) {
+        let unique: HashSet<Fingerprint> = prints.into_iter().collect();
+        for p in unique {
+            *self.counts.entry(p).or_default() += 1;
+        }
+        self.pages += 1;
+    }
+
+    /// The blocks repeated often enough to be boilerplate.
+    pub fn finish(self, config: &BoilerplateConfig) -> Boilerplate {
+        let threshold = config
+            .min_pages
+            .max((config.min_share * self.pages as f64).ceil() as usize)
+            .max(2);
+        Boilerplate {
+            repeated: self
+                .counts
+                .into_iter()
+                .filter(|(_, c)| *c >= threshold)
+                .collect(),
+            pages: self.pages,
+        }
+    }
+}
+
+/// The boilerplate learned from a batch.
+#[derive(Debug, Default)]
+pub struct Boilerplate {
+    repeated: HashMap<Fingerprint, usize>,
+    pages: usize,
+}
+
+impl Boilerplate {
+    /// How many distinct blocks were learned.
+    pub fn len(&self) -> usize {
+        self.repeated.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.repeated.is_empty()
+    }
+
+    /// The outermost boilerplate blocks inside `root`, with the reason for each.
+    pub fn find(&self, root: &Handle) -> Vec<(Handle, String)> {
+        if self.repeated.is_empty() {
+            return Vec::new();
+        }
+        let hits: Vec<(Handle, usize)> = fingerprints(root)
+            .into_iter()
+            .filter_map(|(node, print)| self.repeated.get(&print).map(|c| (node, *c)))
+            .collect();
+        let ids: HashSet<usize> = hits.iter().map(|(n, _)| Rc::as_ptr(n) as usize).collect();
+        hits.into_iter()
+            .filter(|(node, _)| !has_ancestor_in(node, root, &ids))
+            .map(|(node, count)| {
+                let reason = format!(
+                    "boilerplate: the same block is on {count} of {} sampled pages of the batch",
+                    self.pages
+                );
+                (node, reason)
+            })
+            .collect()
+    }
+}
+
+fn has_ancestor_in(node: &Handle, root: &Handle, ids: &HashSet<usize>) -> bool {
+    let mut current = parent(node);
+    while let Some(n) = current {
+        if Rc::ptr_eq(&n, root) {
+            return false;
+        }
+        if ids.contains(&(Rc::as_ptr(&n) as usize)) {
+            return true;
+        }
+        current = parent(&n);
+    }
+    false
+}
+
+fn parent(node: &Handle) -> Option<Handle> {
+    let weak = node.parent.take()?;
+    let up = weak.upgrade();
+    node.parent.set(Some(weak));
+    up
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dom::Document;
+
+    const MENU: &str = "<ul class=menu><li><a href=/a>Residents and visitors</a></li><li><a href=/b>Business and permits</a></li></ul>";
+
+    fn page(body: &str) -> Document {
+        Document::parse(&format!("<main>{MENU}<p>{body}</p></main>"))
+    }
+
+    #[test]
+    fn blocks_repeated_across_pages_are_learned_and_found_once() {
+        let mut learner = Learner::default();
+        for i in 0..5 {
+            let doc = page(&format!("Page {i} has its own text, long enough to count."));
+            learner.add_page(fingerprints(&doc.root()).into_iter().map(|(_, p)| p));
+        }
+        let bp = learner.finish(&BoilerplateConfig::default());
+        let doc = page("Another page entirely, with different words in it.");
+        let main = crate::dom::descendants(&doc.root())
+            .find(|n| crate::dom::is_element(n, "main"))
+            .unwrap();
+        let found = bp.find(&main);
+        assert_eq!(found.len(), 1, "only the menu, once");
+        assert!(crate::dom::is_element(&found[0].0, "ul"));
+        assert!(found[0].1.contains("5 of 5"));
+    }
+
+    #[test]
+    fn ids_do_not_change_a_fingerprint_but_text_does() {
+        let a = Document::parse("<div id=m-1><p>Same words in a footer block here</p></div>");
+        let b = Document::parse("<div id=m-2><p>Same words in a footer block here</p></div>");
+        let c = Document::parse("<div id=m-1><p>Other words in a footer block here</p></div>");
+        let print = |d: &Document| fingerprints(&d.root()).last().unwrap().1;
+        assert_eq!(print(&a), print(&b));
+        assert_ne!(print(&a), print(&c));
+    }
+
+    #[test]
+    fn rare_blocks_are_not_boilerplate() {
+        let mut learner = Learner::default();
+        for i in 0..20 {
+            let doc = if i < 2 {
+                page("Shared by only two pages of twenty, so it is content.")
+            } else {
+                page(&format!(
+                    "Unique text number {i} for this page, long enough."
+                ))
+            };
+            learner.add_page(fingerprints(&doc.root()).into_iter().map(|(_, p)| p));
+        }
+        let bp = learner.finish(&BoilerplateConfig::default());
+        // The menu (20 of 20) is learned; the paragraph shared by 2 is not.
+        assert_eq!(bp.len(), 1);
+    }
+}
