@@ -520,3 +520,64 @@ fn check_and_dry_run_write_nothing_and_say_what_would_change() {
         "stale\n"
     );
 }
+
+#[test]
+fn profiles_follow_path_rules_and_includes_come_from_the_given_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("site/depts")).unwrap();
+    std::fs::create_dir_all(d.join("site/news")).unwrap();
+    std::fs::create_dir_all(d.join("partials")).unwrap();
+    std::fs::write(
+        d.join("pagemill.yaml"),
+        "profile: generic\nprofiles:\n  - { match: \"depts/**\", profile: chicago-department }\nlinks: { origin: \"https://example.org\" }\n",
+    )
+    .unwrap();
+    let page = "<html><head><title>Water | Town</title></head><body><main><h1>Water</h1>\
+                <p>Rates and outages.</p>{% include note.md text=\"Boil water notice lifted.\" %}</main></body></html>";
+    std::fs::write(d.join("site/depts/water.html"), page).unwrap();
+    std::fs::write(d.join("site/news/water.html"), page).unwrap();
+    std::fs::write(
+        d.join("partials/note.md"),
+        "<p class=note>{{ include.text }}</p>",
+    )
+    .unwrap();
+    pagemill()
+        .current_dir(d)
+        .args(["convert", "site", "-o", "out", "--includes", "partials"])
+        .args(["--report", "report.json"])
+        .assert()
+        .success();
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("report.json")).unwrap()).unwrap();
+    let profiles: Vec<(&str, &str)> = report["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["output"].as_str().unwrap(),
+                p["profile"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        profiles,
+        [
+            ("depts/water.md", "chicago-department"),
+            ("news/water.md", "generic")
+        ]
+    );
+    let news = std::fs::read_to_string(d.join("out/news/water.md")).unwrap();
+    assert!(news.contains("Boil water notice lifted."), "{news}");
+    assert!(
+        news.contains("title: Water\n"),
+        "the site suffix is removed: {news}"
+    );
+    pagemill()
+        .current_dir(d)
+        .args(["convert", "site", "-o", "out", "--includes", "nowhere"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nowhere"));
+}
