@@ -1,7 +1,7 @@
 //! The command line: clap definitions and the commands that call the library, render
 //! its results on stdout/stderr and choose the exit code.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -204,6 +204,15 @@ pub struct ConvertArgs {
     /// blocks, link rewrites, encoding, timing)
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Overwrite outputs edited by hand since pagemill wrote them
+    #[arg(long)]
+    pub force: bool,
+    /// Remove outputs whose source is gone
+    #[arg(long)]
+    pub prune: bool,
+    /// No progress bar (there is none either when stderr is not a terminal)
+    #[arg(long)]
+    pub no_progress: bool,
     /// How page diagnostics are printed: human (stderr) or a machine format (stdout)
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -387,6 +396,8 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
         dry_run: args.check || args.dry_run || args.diff,
         diff: args.diff,
         details: args.report.is_some(),
+        force: args.force,
+        prune: args.prune,
     };
     if let Some(path) = &args.report {
         if !path
@@ -399,7 +410,29 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
             )));
         }
     }
-    let report = pipeline::convert(&settings, &options).map_err(|e| match e {
+    let bar = (!args.no_progress && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} pages, {per_sec}, ETA {eta}",
+            )
+            .expect("the progress template is valid"),
+        );
+        bar
+    });
+    let progress = |n: Option<usize>| {
+        if let Some(bar) = &bar {
+            match n {
+                Some(total) => bar.set_length(total as u64),
+                None => bar.inc(1),
+            }
+        }
+    };
+    let report = pipeline::convert_with_progress(&settings, &options, &progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let report = report.map_err(|e| match e {
         pipeline::BatchError::Discover(_) => usage(e),
         pipeline::BatchError::Pool { .. } => internal(e),
     })?;
@@ -423,6 +456,10 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
             .map(|p| p.source.display().to_string())
             .collect();
         print!("{}", render_findings(args.format, &findings, &files));
+    }
+    for line in report::orphan_lines(&report) {
+        stderr.push_str(&line);
+        stderr.push('\n');
     }
     if let Some(line) = report::link_summary(&report) {
         stderr.push_str(&line);

@@ -173,6 +173,9 @@ pub struct Settings {
     /// The includes folder every page uses (`--includes` or `includes:`); `None` lets
     /// each page find its own.
     pub includes: Option<IncludeDir>,
+    /// Hash of the tool version, configuration, profiles and schemas: what decides a
+    /// page's output besides its source, its includes and the batch.
+    pub fingerprint: String,
 }
 
 impl Settings {
@@ -216,8 +219,21 @@ impl Settings {
         })?;
         let mut profiles = Vec::new();
         let mut rules = Vec::new();
+        // Everything that decides a page's output besides its own source.
+        let mut fingerprint = blake3::Hasher::new();
+        fingerprint.update(env!("CARGO_PKG_VERSION").as_bytes());
+        fingerprint.update(b"\0");
+        fingerprint.update(text.as_bytes());
+        fingerprint.update(b"\0");
+        fingerprint.update(profile_override.unwrap_or_default().as_bytes());
         let fallback = match profile_override {
-            Some(p) => Fallback::Fixed(add_profile(&mut profiles, &config, p, Path::new("."))?),
+            Some(p) => Fallback::Fixed(add_profile(
+                &mut profiles,
+                &mut fingerprint,
+                &config,
+                p,
+                Path::new("."),
+            )?),
             None => {
                 for rule in &config.profiles {
                     let glob = globset::GlobBuilder::new(&rule.pattern)
@@ -228,16 +244,28 @@ impl Settings {
                             message: e.to_string(),
                         })?
                         .compile_matcher();
-                    let i = add_profile(&mut profiles, &config, &rule.profile, base)?;
+                    let i = add_profile(
+                        &mut profiles,
+                        &mut fingerprint,
+                        &config,
+                        &rule.profile,
+                        base,
+                    )?;
                     rules.push((glob, i));
                 }
                 if config.profile == AUTO {
                     for (name, _) in crate::extract::profile::BUILTIN {
-                        add_profile(&mut profiles, &config, name, base)?;
+                        add_profile(&mut profiles, &mut fingerprint, &config, name, base)?;
                     }
                     Fallback::Auto
                 } else {
-                    Fallback::Fixed(add_profile(&mut profiles, &config, &config.profile, base)?)
+                    Fallback::Fixed(add_profile(
+                        &mut profiles,
+                        &mut fingerprint,
+                        &config,
+                        &config.profile,
+                        base,
+                    )?)
                 }
             }
         };
@@ -246,6 +274,7 @@ impl Settings {
             None => None,
         };
         Ok(Settings {
+            fingerprint: fingerprint.finalize().to_hex().to_string(),
             config,
             profiles,
             rules,
@@ -358,11 +387,12 @@ fn parent_dir(path: &Path) -> PathBuf {
 /// Loads a profile (once per name) with its schema; returns its position.
 fn add_profile(
     profiles: &mut Vec<Compiled>,
+    fingerprint: &mut blake3::Hasher,
     config: &Config,
     name: &str,
     base: &Path,
 ) -> Result<usize, ConfigError> {
-    let (profile, profile_base) = load_profile(name, base)?;
+    let (profile, profile_base, profile_text) = load_profile(name, base)?;
     if let Some(i) = profiles.iter().position(|c| c.profile.name == profile.name) {
         return Ok(i);
     }
@@ -382,14 +412,22 @@ fn add_profile(
             source,
         }
     })?;
+    for part in [profile_text.as_str(), schema_text.as_str()] {
+        fingerprint.update(&(part.len() as u64).to_le_bytes());
+        fingerprint.update(part.as_bytes());
+    }
     profiles.push(Compiled { profile, validator });
     Ok(profiles.len() - 1)
 }
 
 /// A profile by built-in name or path; also returns the folder its paths resolve from.
-fn load_profile(name: &str, base: &Path) -> Result<(Profile, PathBuf), ConfigError> {
-    if let Some(p) = Profile::builtin(name) {
-        return Ok((p, base.to_path_buf()));
+fn load_profile(name: &str, base: &Path) -> Result<(Profile, PathBuf, String), ConfigError> {
+    if let Some((_, yaml)) = crate::extract::profile::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+    {
+        let p = Profile::from_yaml(yaml).expect("built-in profiles are valid");
+        return Ok((p, base.to_path_buf(), yaml.to_string()));
     }
     let path = base.join(name);
     if !path.is_file() {
@@ -403,7 +441,7 @@ fn load_profile(name: &str, base: &Path) -> Result<(Profile, PathBuf), ConfigErr
         name: path.display().to_string(),
         source,
     })?;
-    Ok((profile, parent_dir(&path)))
+    Ok((profile, parent_dir(&path), text))
 }
 
 /// A schema's JSON by built-in name or path (relative to `base`).

@@ -224,7 +224,7 @@ fn a_failing_page_names_its_file_and_the_batch_goes_on() {
         ))
         .stderr(predicate::str::contains("5 pages: 2 converted"))
         .stderr(predicate::str::contains("2 failed, 1 skipped"));
-    assert_eq!(common::files(out.path()), ["a-good.md", "d-good.md"]);
+    assert_eq!(common::pages(out.path()), ["a-good.md", "d-good.md"]);
 }
 
 #[test]
@@ -478,13 +478,15 @@ fn check_and_dry_run_write_nothing_and_say_what_would_change() {
         .success()
         .stdout("")
         .stderr(predicate::str::contains("(0 would change, 3 unchanged)"));
-    // A stale copy: one page edited, one missing.
+    // A stale copy without a manifest (written by hand, or before pagemill kept
+    // one): one page changed, one missing.
     let out = tempfile::tempdir().unwrap();
     pagemill()
         .args(["convert", "-q", "-o"])
         .arg(out.path())
         .assert()
         .success();
+    std::fs::remove_dir_all(out.path().join(".pagemill")).unwrap();
     std::fs::write(out.path().join("depts/parks/index.md"), "stale\n").unwrap();
     std::fs::remove_file(out.path().join("depts/urban-forestry.md")).unwrap();
     let before = common::files(out.path());
@@ -580,4 +582,161 @@ fn profiles_follow_path_rules_and_includes_come_from_the_given_folder() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("nowhere"));
+}
+
+/// A copy of the sample input in a temporary folder, converted once.
+fn converted_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in common::files(&common::root().join("input")) {
+        let dest = dir.path().join("input").join(&f);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(common::root().join("input").join(&f), dest).unwrap();
+    }
+    pagemill()
+        .current_dir(dir.path())
+        .args(["convert", "-q"])
+        .assert()
+        .success();
+    dir
+}
+
+#[test]
+fn hand_edits_are_kept_until_forced() {
+    let dir = converted_copy();
+    let page = dir.path().join("output/depts/parks/index.md");
+    let edited = std::fs::read_to_string(&page).unwrap() + "\nA note added by an editor.\n";
+    std::fs::write(&page, &edited).unwrap();
+    // Unchanged source: the edit is reported and kept.
+    pagemill()
+        .current_dir(dir.path())
+        .args(["convert"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("[hand-edited]"))
+        .stderr(predicate::str::contains("1 hand-edited (kept)"));
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), edited);
+    // A changed source does not overwrite it either.
+    let source = dir.path().join("input/depts/parks/index.html");
+    let html = std::fs::read_to_string(&source).unwrap();
+    std::fs::write(&source, html.replace("</main>", "<p>New hours.</p></main>")).unwrap();
+    pagemill()
+        .current_dir(dir.path())
+        .args(["convert", "-q"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("1 hand-edited (kept)"));
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), edited);
+    // --force overwrites it.
+    pagemill()
+        .current_dir(dir.path())
+        .args(["convert", "-q", "--force"])
+        .assert()
+        .success();
+    let now = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        now.contains("New hours.") && !now.contains("editor"),
+        "{now}"
+    );
+}
+
+#[test]
+fn outputs_of_deleted_sources_are_reported_and_pruned() {
+    let dir = converted_copy();
+    std::fs::remove_file(
+        dir.path()
+            .join("input/depts/library/hours-and-branches.html"),
+    )
+    .unwrap();
+    let output = dir
+        .path()
+        .join("output/depts/library/hours-and-branches.md");
+    pagemill()
+        .current_dir(dir.path())
+        .args(["convert", "-q"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "depts/library/hours-and-branches.md: its source input/depts/library/hours-and-branches.html is gone",
+        ));
+    assert!(output.exists(), "reported, not removed");
+    pagemill()
+        .current_dir(dir.path())
+        .args(["convert", "-q", "--prune"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "removed: depts/library/hours-and-branches.md",
+        ));
+    assert!(!output.exists());
+    let manifest =
+        std::fs::read_to_string(dir.path().join("output/.pagemill/manifest.json")).unwrap();
+    assert!(!manifest.contains("hours-and-branches"), "{manifest}");
+}
+
+#[test]
+fn reruns_skip_unchanged_pages_and_redo_what_changed() {
+    let dir = converted_copy();
+    let report = |args: &[&str]| -> serde_json::Value {
+        pagemill()
+            .current_dir(dir.path())
+            .args(["convert", "-q", "--report", "r.json"])
+            .args(args)
+            .assert()
+            .success();
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap()
+    };
+    let statuses = |r: &serde_json::Value| -> Vec<String> {
+        r["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {}",
+                    p["output"].as_str().unwrap(),
+                    p["status"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    // A no-op rerun converts nothing: no page has a profile (none was run).
+    let r = report(&[]);
+    assert!(r["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["profile"].is_null() && p["status"] == "unchanged"));
+    // A changed source re-converts that page; the others stay skipped.
+    let source = dir.path().join("input/depts/parks/index.html");
+    let html = std::fs::read_to_string(&source).unwrap();
+    std::fs::write(&source, html.replace("</main>", "<p>New hours.</p></main>")).unwrap();
+    let r = report(&[]);
+    assert_eq!(
+        statuses(&r),
+        [
+            "depts/library/hours-and-branches.md unchanged",
+            "depts/parks/index.md written",
+            "depts/urban-forestry.md unchanged"
+        ]
+    );
+    let converted: Vec<&str> = r["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| !p["profile"].is_null())
+        .map(|p| p["output"].as_str().unwrap())
+        .collect();
+    assert_eq!(converted, ["depts/parks/index.md"]);
+    // Changed settings re-convert every page.
+    std::fs::write(
+        dir.path().join("pagemill.yaml"),
+        pagemill::config::DEFAULT_CONFIG.replace("utm_*", "utm_*, ref"),
+    )
+    .unwrap();
+    let r = report(&[]);
+    assert!(r["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| !p["profile"].is_null()));
 }

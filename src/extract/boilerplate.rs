@@ -166,6 +166,36 @@ pub struct Boilerplate {
 }
 
 impl Boilerplate {
+    /// Boilerplate as stored: the sampled page count and the repeated blocks (hex
+    /// fingerprints with their counts), sorted.
+    pub fn to_parts(&self) -> (usize, Vec<(String, usize)>) {
+        let mut blocks: Vec<(String, usize)> = self
+            .repeated
+            .iter()
+            .map(|(p, c)| (p.iter().map(|b| format!("{b:02x}")).collect(), *c))
+            .collect();
+        blocks.sort();
+        (self.pages, blocks)
+    }
+
+    /// Boilerplate from its stored parts; malformed fingerprints are ignored.
+    pub fn from_parts(pages: usize, blocks: &[(String, usize)]) -> Boilerplate {
+        let repeated = blocks
+            .iter()
+            .filter_map(|(hex, count)| {
+                let mut print = [0u8; 16];
+                if hex.len() != 32 {
+                    return None;
+                }
+                for (i, b) in print.iter_mut().enumerate() {
+                    *b = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+                }
+                Some((print, *count))
+            })
+            .collect();
+        Boilerplate { repeated, pages }
+    }
+
     /// How many distinct blocks were learned.
     pub fn len(&self) -> usize {
         self.repeated.len()

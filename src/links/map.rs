@@ -30,7 +30,7 @@ pub struct UrlMap {
 }
 
 /// What pass 1 reads from a page's source besides its path.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UrlHints {
     pub permalink: Option<String>,
     pub canonical: Option<String>,

@@ -77,16 +77,58 @@ pub fn summary(report: &BatchReport) -> String {
         written + unchanged,
         if report.dry_run { "would change" } else { "written" },
     );
+    let edited = report.count(Status::Edited);
+    if edited > 0 {
+        let _ = write!(out, ", {edited} hand-edited (kept)");
+    }
     if skipped > 0 {
         let _ = write!(out, ", {skipped} skipped (Markdown, not HTML)");
     }
-    let _ = write!(
-        out,
-        "; {} warnings; {:.2}s",
-        report.warnings(),
-        report.elapsed.as_secs_f64()
-    );
+    let orphans = report.orphans.len();
+    if orphans > 0 {
+        let removed = report.orphans.iter().filter(|o| o.removed).count();
+        let _ = write!(out, ", {orphans} without source ({removed} removed)");
+    }
+    let _ = write!(out, "; {} warnings", report.warnings());
+    let kinds = warning_kinds(report);
+    if !kinds.is_empty() {
+        let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let _ = write!(out, " ({})", list.join(", "));
+    }
+    let _ = write!(out, "; {:.2}s", report.elapsed.as_secs_f64());
     out
+}
+
+/// Warnings counted by kind, in name order.
+pub fn warning_kinds(report: &BatchReport) -> Vec<(&'static str, usize)> {
+    let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
+    for d in report.pages.iter().flat_map(|p| &p.diagnostics) {
+        if d.severity == Severity::Warning {
+            *counts.entry(d.code).or_default() += 1;
+        }
+    }
+    counts.into_iter().collect()
+}
+
+/// One line per output whose source is gone.
+pub fn orphan_lines(report: &BatchReport) -> Vec<String> {
+    report
+        .orphans
+        .iter()
+        .map(|o| {
+            if o.removed {
+                format!(
+                    "removed: {} (its source {} is gone)",
+                    o.output_rel, o.source
+                )
+            } else {
+                format!(
+                    "warning: {}: its source {} is gone (--prune removes it)",
+                    o.output_rel, o.source
+                )
+            }
+        })
+        .collect()
 }
 
 /// Counts of links by rule, as `rule N` pairs in rule order; rules that never applied

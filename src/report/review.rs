@@ -11,6 +11,7 @@ pub fn status_name(status: Status) -> &'static str {
     match status {
         Status::Written => "written",
         Status::Unchanged => "unchanged",
+        Status::Edited => "hand-edited",
         Status::Skipped => "skipped",
         Status::Failed => "failed",
     }

@@ -24,12 +24,22 @@ pub fn corpus() -> Option<PathBuf> {
     }
 }
 
-/// Every file under `dir`, as sorted relative paths.
+/// The converted pages under `dir` (the manifest folder left out), sorted.
+pub fn pages(dir: &Path) -> Vec<String> {
+    files(dir)
+        .into_iter()
+        .filter(|f| !f.starts_with(".pagemill/"))
+        .collect()
+}
+
+/// Every file under `dir`, as sorted relative paths; the machine-local hash cache
+/// (`.pagemill/cache.json`) is left out.
 pub fn files(dir: &Path) -> Vec<String> {
     let mut out: Vec<String> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
+        .filter(|e| !e.path().ends_with(".pagemill/cache.json"))
         .map(|e| {
             e.path()
                 .strip_prefix(dir)

@@ -1,0 +1,453 @@
+//! Batch orchestration: discover pages, plan every output path (collisions are caught
+//! before anything is written), read the batch (pass 1), convert pages in parallel on a
+//! rayon pool (pass 2) — skipping pages the manifest shows are up to date and keeping
+//! outputs edited by hand — write each output atomically, then the manifest, and return
+//! one outcome per page in input order.
+
+mod pass1;
+mod run;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Settings;
+use crate::extract::Removal;
+use crate::links::redirects::{self, RedirectFormat};
+use crate::links::scan::LinkRecord;
+use crate::links::{FoundLink, Linker};
+use crate::manifest::{HashCache, Manifest};
+use crate::page::{self, Diagnostic, PageError, Severity};
+use crate::source::discover::{discover, DiscoverError};
+
+pub(crate) use pass1::Planned;
+
+/// What a `convert` run is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct ConvertOptions {
+    pub inputs: Vec<PathBuf>,
+    pub output: PathBuf,
+    /// Worker threads; `None` uses one per core.
+    pub jobs: Option<usize>,
+    /// Write a redirect map (old URL → new URL) here, in this format.
+    pub redirects: Option<(PathBuf, RedirectFormat)>,
+    /// Write nothing: outcomes say what would be written (`Written`) and what is
+    /// already current (`Unchanged`).
+    pub dry_run: bool,
+    /// With `dry_run`: a unified diff for every output that would change.
+    pub diff: bool,
+    /// Keep each page's record and the text of removed blocks in its outcome (for a
+    /// review report); without it outcomes stay small.
+    pub details: bool,
+    /// Overwrite outputs edited by hand (and, with `prune`, remove them).
+    pub force: bool,
+    /// Remove outputs whose source is gone.
+    pub prune: bool,
+}
+
+/// What happened to one page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Written (new or changed).
+    Written,
+    /// The output is current: its inputs are unchanged, or it already had exactly
+    /// these bytes.
+    Unchanged,
+    /// The output was edited by hand (or not written by pagemill): kept, not
+    /// overwritten.
+    Edited,
+    /// Not an HTML page (a Markdown `.md` source): left alone.
+    Skipped,
+    Failed,
+}
+
+/// One page's result. A page's failure is its outcome, never the batch's.
+#[derive(Debug)]
+pub struct PageOutcome {
+    /// The source file.
+    pub source: PathBuf,
+    /// The output file, relative to the output folder.
+    pub output_rel: String,
+    pub status: Status,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Links that were changed or removed, with their rules and places.
+    pub links: Vec<FoundLink>,
+    /// The source's encoding and where it came from, once the page was read.
+    pub encoding: Option<page::Encoding>,
+    /// The profile that converted the page.
+    pub profile: Option<String>,
+    /// The loss report: blocks cut from the content root and elements the Markdown
+    /// could not carry, with the reason (their text only with `details`).
+    pub losses: Vec<Removal>,
+    /// The front matter record (only with `details`).
+    pub record: Option<serde_yaml::Mapping>,
+    /// Time spent on the page.
+    pub elapsed: Duration,
+    /// In a dry run with diffs: the unified diff of the output that would change.
+    pub diff: Option<String>,
+}
+
+/// An output whose source is gone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Orphan {
+    pub output_rel: String,
+    pub source: String,
+    /// Removed by `--prune`.
+    pub removed: bool,
+}
+
+/// The whole run.
+#[derive(Debug)]
+pub struct BatchReport {
+    pub pages: Vec<PageOutcome>,
+    /// Problems of the batch as a whole (URL map conflicts, the redirect file, the
+    /// manifest).
+    pub batch: Vec<Diagnostic>,
+    /// Outputs whose source disappeared.
+    pub orphans: Vec<Orphan>,
+    /// Lines written to the redirect file.
+    pub redirects: Option<usize>,
+    /// Nothing was written: `Written` means "would be written".
+    pub dry_run: bool,
+    pub elapsed: Duration,
+}
+
+impl BatchReport {
+    pub fn count(&self, status: Status) -> usize {
+        self.pages.iter().filter(|p| p.status == status).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.pages
+            .iter()
+            .flat_map(|p| &p.diagnostics)
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+}
+
+/// Errors that stop the whole run before any page is converted.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+    #[error("cannot start {jobs} worker threads: {message}")]
+    Pool { jobs: usize, message: String },
+}
+
+/// Converts every page under the inputs into the output folder.
+pub fn convert(settings: &Settings, options: &ConvertOptions) -> Result<BatchReport, BatchError> {
+    convert_with_progress(settings, options, &|_| {})
+}
+
+/// `convert`, telling `progress` the number of pages once they are planned (`Some`)
+/// and each time a page is done (`None`).
+pub fn convert_with_progress(
+    settings: &Settings,
+    options: &ConvertOptions,
+    progress: &(dyn Fn(Option<usize>) + Sync),
+) -> Result<BatchReport, BatchError> {
+    let started = Instant::now();
+    let found = discover(
+        &options.inputs,
+        &settings.config.exclude,
+        Some(&options.output),
+    )?;
+    let planned = pass1::plan(settings, found);
+    progress(Some(planned.len()));
+    let mut batch: Vec<Diagnostic> = Vec::new();
+    let previous = match Manifest::load(&options.output) {
+        Ok(m) => m,
+        Err(e) => {
+            batch.push(Diagnostic::warning("manifest", e.to_string()));
+            None
+        }
+    };
+    let cache = HashCache::load(&options.output);
+    let pool = pool(options.jobs)?;
+    let first = pool.install(|| pass1::read(settings, &planned, previous.as_ref(), &cache, true));
+    let same_batch = previous
+        .as_ref()
+        .is_some_and(|m| m.settings == settings.fingerprint && m.batch == first.batch_hash);
+    let context = run::Batch {
+        settings,
+        first: &first,
+        previous: previous.as_ref(),
+        same_batch,
+        cache: &cache,
+        options,
+    };
+    let results: Vec<(PageOutcome, run::Learned)> = pool.install(|| {
+        planned
+            .par_iter()
+            .zip(&first.sources)
+            .map(|(p, s)| {
+                let r = run::convert_one(&context, p, s);
+                progress(None);
+                r
+            })
+            .collect()
+    });
+    batch.extend(first.url_map.conflicts.iter().map(|(url, kept, other)| {
+        Diagnostic::warning(
+            "url-map",
+            format!("old URL {url} belongs to {kept}; {other} also claims it"),
+        )
+    }));
+
+    // The new manifest: this run's entries over the previous ones.
+    let mut manifest = previous.clone().unwrap_or_default();
+    manifest.settings = settings.fingerprint.clone();
+    manifest.batch = first.batch_hash.clone();
+    manifest.boilerplate = first.learned.clone();
+    let mut cache = cache;
+    let mut pages = Vec::with_capacity(results.len());
+    for (outcome, learned) in results {
+        if let Some(entry) = learned.entry {
+            manifest.pages.insert(outcome.output_rel.clone(), entry);
+        }
+        for (path, stamp, hash) in learned.hashes {
+            cache.insert(&path, stamp, hash);
+        }
+        pages.push(outcome);
+    }
+    let orphans = orphans(&mut manifest, &planned, options, &mut batch);
+
+    let mut redirect_lines = None;
+    if !options.dry_run {
+        let mut files: Vec<(PathBuf, String)> = Vec::new();
+        if let Some((path, format)) = &options.redirects {
+            let pairs = redirects::pairs(&first.url_map, &settings.policy);
+            files.push((path.clone(), redirects::render(*format, &pairs)));
+            redirect_lines = Some(pairs.len());
+        }
+        files.push((Manifest::path(&options.output), manifest.to_json()));
+        files.extend(cache.files_to_write(&options.output));
+        for (path, text) in files {
+            if let Err(e) = write_atomic(&path, text.as_bytes()) {
+                batch.push(Diagnostic {
+                    severity: Severity::Error,
+                    code: "io",
+                    message: format!("cannot write {}: {e}", path.display()),
+                    line: None,
+                });
+            }
+        }
+    }
+    Ok(BatchReport {
+        pages,
+        batch,
+        orphans,
+        redirects: redirect_lines,
+        dry_run: options.dry_run,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Manifest entries whose source lies under this run's inputs but is gone. With
+/// `prune` their outputs are removed (an output edited by hand only with `force`).
+fn orphans(
+    manifest: &mut Manifest,
+    planned: &[Planned],
+    options: &ConvertOptions,
+    batch: &mut Vec<Diagnostic>,
+) -> Vec<Orphan> {
+    let current: std::collections::HashSet<&str> =
+        planned.iter().map(|p| p.output_rel.as_str()).collect();
+    let mut found = Vec::new();
+    for (output_rel, entry) in &manifest.pages {
+        let source = Path::new(&entry.source);
+        let ours = options.inputs.iter().any(|i| source.starts_with(i));
+        if current.contains(output_rel.as_str()) || !ours || source.exists() {
+            continue;
+        }
+        let target = options.output.join(output_rel);
+        let mut removed = false;
+        if options.prune && !options.dry_run {
+            let intact = std::fs::read(&target)
+                .map(|b| crate::manifest::hash(&b) == entry.output_hash)
+                .unwrap_or(true);
+            if intact || options.force {
+                match std::fs::remove_file(&target) {
+                    Ok(()) => removed = true,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => removed = true,
+                    Err(e) => batch.push(Diagnostic::warning(
+                        "prune",
+                        format!("cannot remove {}: {e}", target.display()),
+                    )),
+                }
+            } else {
+                batch.push(Diagnostic::warning(
+                    "prune",
+                    format!(
+                        "{} was edited by hand; it is kept (--force removes it)",
+                        target.display()
+                    ),
+                ));
+            }
+        }
+        found.push(Orphan {
+            output_rel: output_rel.clone(),
+            source: entry.source.clone(),
+            removed,
+        });
+    }
+    for o in &found {
+        if o.removed {
+            manifest.pages.remove(&o.output_rel);
+        }
+    }
+    found
+}
+
+/// The result of `inventory`.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    /// Every link, by file then position.
+    pub records: Vec<LinkRecord>,
+    /// Pages that could not be read, with the reason.
+    pub failures: Vec<(PathBuf, String)>,
+}
+
+/// Every link of every page under `inputs`, for `pagemill links`.
+pub fn inventory(
+    settings: &Settings,
+    inputs: &[PathBuf],
+    jobs: Option<usize>,
+) -> Result<Inventory, BatchError> {
+    let found = discover(inputs, &settings.config.exclude, None)?;
+    let planned = pass1::plan(settings, found);
+    let pool = pool(jobs)?;
+    let first =
+        pool.install(|| pass1::read(settings, &planned, None, &HashCache::default(), false));
+    let url_map = &first.url_map;
+    let results: Vec<Result<Vec<LinkRecord>, (PathBuf, String)>> = pool.install(|| {
+        planned
+            .par_iter()
+            .map(|p| {
+                let file = p.found.path.display().to_string();
+                let bytes = std::fs::read(&p.found.path)
+                    .map_err(|e| (p.found.path.clone(), format!("cannot read: {e}")))?;
+                let linker = Linker::for_page(&settings.policy, url_map, &p.output_rel);
+                match page::links(&bytes, p.context(None), &file, settings, &linker) {
+                    Ok(records) => Ok(records),
+                    Err(PageError::NotHtml) => Ok(Vec::new()),
+                    Err(e) => Err((p.found.path.clone(), e.to_string())),
+                }
+            })
+            .collect()
+    });
+    let mut inventory = Inventory::default();
+    for r in results {
+        match r {
+            Ok(mut page) => inventory.records.append(&mut page),
+            Err(f) => inventory.failures.push(f),
+        }
+    }
+    Ok(inventory)
+}
+
+fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, BatchError> {
+    let jobs = jobs.unwrap_or(0);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .stack_size(16 << 20)
+        .build()
+        .map_err(|e| BatchError::Pool {
+            jobs,
+            message: e.to_string(),
+        })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
+/// the file is either its old content or its new content, never a part. Returns whether
+/// anything changed.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    if std::fs::read(path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".pagemill-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_data()?;
+    // A temporary file is private; the output gets the old file's permissions, or the
+    // usual ones for a new file.
+    let permissions = match std::fs::metadata(path) {
+        Ok(meta) => meta.permissions(),
+        Err(_) => default_permissions(tmp.as_file())?,
+    };
+    tmp.as_file().set_permissions(permissions)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(true)
+}
+
+#[cfg(unix)]
+fn default_permissions(_file: &std::fs::File) -> std::io::Result<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Ok(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions(file: &std::fs::File) -> std::io::Result<std::fs::Permissions> {
+    Ok(file.metadata()?.permissions())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::discover::Discovered;
+
+    #[test]
+    fn atomic_write_reports_changes_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b.md");
+        assert!(write_atomic(&path, b"one\n").unwrap());
+        assert!(!write_atomic(&path, b"one\n").unwrap());
+        assert!(write_atomic(&path, b"two\n").unwrap());
+        assert_eq!(std::fs::read(&path).unwrap(), b"two\n");
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("a"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, [std::ffi::OsString::from("b.md")]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(
+                mode & 0o777,
+                0o644,
+                "outputs are readable by the web server"
+            );
+        }
+    }
+
+    #[test]
+    fn colliding_outputs_are_marked_on_both_sides() {
+        let d = |rel: &str| Discovered {
+            path: PathBuf::from(rel),
+            root: PathBuf::new(),
+            rel_path: rel.to_string(),
+        };
+        let settings = Settings::from_yaml(
+            crate::config::DEFAULT_CONFIG,
+            "default",
+            Path::new("."),
+            None,
+        )
+        .unwrap();
+        let planned = pass1::plan(&settings, vec![d("a.htm"), d("A.html"), d("b.html")]);
+        assert!(planned[0].collision.as_deref() == Some("A.html"));
+        assert!(planned[1].collision.as_deref() == Some("a.htm"));
+        assert!(planned[2].collision.is_none());
+    }
+}

@@ -1,0 +1,250 @@
+//! Pass 1: plan every page's output (collisions marked, includes folder found), read
+//! what the URL map needs from each source (reusing the manifest for unchanged files),
+//! and learn the batch's boilerplate from an even sample of its pages (reusing the
+//! manifest's when the sample is unchanged).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Settings;
+use crate::extract::boilerplate::{self, Boilerplate, Fingerprint, Learner};
+use crate::links::map::{self, UrlHints, UrlMap};
+use crate::manifest::{self, HashCache, LearnedBoilerplate, Manifest, Stamp};
+use crate::page;
+use crate::source::discover::{output_rel_path, Discovered};
+use crate::source::includes::IncludeDir;
+
+/// One page of the batch, planned.
+pub(crate) struct Planned {
+    pub found: Discovered,
+    pub output_rel: String,
+    /// Other sources with the same output path (also by case alone).
+    pub collision: Option<String>,
+    /// The includes folder of the page and the hash of its files.
+    pub includes: Option<(IncludeDir, String)>,
+}
+
+impl Planned {
+    pub fn context<'a>(&'a self, boilerplate: Option<&'a Boilerplate>) -> page::Context<'a> {
+        page::Context {
+            rel_path: &self.found.rel_path,
+            includes: self.includes.as_ref().map(|(d, _)| d),
+            boilerplate,
+        }
+    }
+
+    pub fn source_key(&self) -> String {
+        self.found.path.to_string_lossy().into_owned()
+    }
+}
+
+/// Every page's output path and includes folder; pages that would share an output
+/// (also by case alone, one file on case-insensitive file systems) are marked.
+pub(crate) fn plan(settings: &Settings, found: Vec<Discovered>) -> Vec<Planned> {
+    let mut folders: HashMap<PathBuf, Option<(IncludeDir, String)>> = HashMap::new();
+    let mut hashes: HashMap<PathBuf, String> = HashMap::new();
+    let mut planned: Vec<Planned> = found
+        .into_iter()
+        .map(|f| {
+            let folder = f.path.parent().map(Path::to_path_buf).unwrap_or_default();
+            let includes = folders
+                .entry(folder)
+                .or_insert_with(|| {
+                    settings.includes_for(&f.path).map(|dir| {
+                        let hash = hashes
+                            .entry(dir.path().to_path_buf())
+                            .or_insert_with(|| manifest::folder_hash(dir.path()))
+                            .clone();
+                        (dir, hash)
+                    })
+                })
+                .clone();
+            Planned {
+                output_rel: output_rel_path(&f.rel_path),
+                found: f,
+                collision: None,
+                includes,
+            }
+        })
+        .collect();
+    let mut keys: Vec<(String, usize)> = planned
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.output_rel.to_lowercase(), i))
+        .collect();
+    keys.sort();
+    for group in keys.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        for &(_, i) in group {
+            let others: Vec<String> = group
+                .iter()
+                .filter(|(_, j)| *j != i)
+                .map(|(_, j)| planned[*j].found.path.display().to_string())
+                .collect();
+            planned[i].collision = Some(others.join(", "));
+        }
+    }
+    planned
+}
+
+/// What pass 1 knows of one source.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SourceInfo {
+    /// Content hash; `None` when the file could not be read (pass 2 reports it).
+    pub hash: Option<String>,
+    pub stamp: Option<Stamp>,
+    pub hints: UrlHints,
+}
+
+/// The batch as pass 1 sees it.
+pub(crate) struct FirstPass {
+    pub sources: Vec<SourceInfo>,
+    pub url_map: UrlMap,
+    pub boilerplate: Boilerplate,
+    pub learned: Option<LearnedBoilerplate>,
+    /// Hash of the URL map and the boilerplate: what every page depends on.
+    pub batch_hash: String,
+}
+
+/// Reads the batch: hashes and URL hints of every source (from the manifest when the
+/// file is unchanged), the URL map, and, with `learn`, the boilerplate.
+pub(crate) fn read(
+    settings: &Settings,
+    planned: &[Planned],
+    previous: Option<&Manifest>,
+    cache: &HashCache,
+    learn: bool,
+) -> FirstPass {
+    let limit = settings.config.limits.max_file_bytes;
+    let sources: Vec<SourceInfo> = planned
+        .par_iter()
+        .map(|p| {
+            let stamp = Stamp::of(&p.found.path);
+            let known = previous
+                .and_then(|m| m.pages.get(&p.output_rel))
+                .filter(|e| e.source == p.source_key());
+            if let (Some(entry), Some(hash)) = (known, cache.lookup(&p.found.path, stamp)) {
+                if entry.source_hash == hash {
+                    return SourceInfo {
+                        hash: Some(hash.to_string()),
+                        stamp,
+                        hints: entry.hints.clone(),
+                    };
+                }
+            }
+            let Ok(bytes) = std::fs::read(&p.found.path) else {
+                return SourceInfo::default();
+            };
+            let hints = if bytes.len() as u64 <= limit {
+                map::hints(&crate::source::decode::decode(&bytes).text)
+            } else {
+                UrlHints::default()
+            };
+            SourceInfo {
+                hash: Some(manifest::hash(&bytes)),
+                stamp,
+                hints,
+            }
+        })
+        .collect();
+    let entries: Vec<(String, String, UrlHints)> = planned
+        .iter()
+        .zip(&sources)
+        .map(|(p, s)| {
+            (
+                p.output_rel.clone(),
+                p.found.rel_path.clone(),
+                s.hints.clone(),
+            )
+        })
+        .collect();
+    let url_map = UrlMap::build(&settings.policy, &entries);
+    let (boilerplate, learned) = if learn {
+        learn_boilerplate(settings, planned, &sources, previous)
+    } else {
+        (Boilerplate::default(), None)
+    };
+    let mut h = blake3::Hasher::new();
+    for (out, rel, hints) in &entries {
+        let line = serde_json::to_string(&(out, rel, hints)).expect("hints serialize");
+        h.update(line.as_bytes());
+        h.update(b"\n");
+    }
+    let (pages, blocks) = boilerplate.to_parts();
+    h.update(serde_json::to_string(&(pages, blocks)).unwrap().as_bytes());
+    FirstPass {
+        sources,
+        url_map,
+        boilerplate,
+        learned,
+        batch_hash: h.finalize().to_hex().to_string(),
+    }
+}
+
+/// The boilerplate of an even sample of the pages whose profile asks for it; the
+/// manifest's when the same sample of the same sources was learned with the same
+/// settings.
+fn learn_boilerplate(
+    settings: &Settings,
+    planned: &[Planned],
+    sources: &[SourceInfo],
+    previous: Option<&Manifest>,
+) -> (Boilerplate, Option<LearnedBoilerplate>) {
+    if !settings.profiles.iter().any(|c| c.profile.boilerplate) {
+        return (Boilerplate::default(), None);
+    }
+    let config = settings.config.boilerplate;
+    let step = planned.len().div_ceil(config.sample.max(1)).max(1);
+    let sample: Vec<usize> = (0..planned.len())
+        .step_by(step)
+        .filter(|&i| planned[i].collision.is_none() && sources[i].hash.is_some())
+        .collect();
+    let mut key = blake3::Hasher::new();
+    key.update(settings.fingerprint.as_bytes());
+    for &i in &sample {
+        key.update(planned[i].output_rel.as_bytes());
+        key.update(b"\0");
+        key.update(sources[i].hash.as_deref().unwrap_or_default().as_bytes());
+        key.update(b"\n");
+    }
+    let key = key.finalize().to_hex().to_string();
+    if let Some(learned) = previous
+        .and_then(|m| m.boilerplate.as_ref())
+        .filter(|l| l.sample == key)
+    {
+        let bp = Boilerplate::from_parts(learned.pages, &learned.blocks);
+        return (bp, Some(learned.clone()));
+    }
+    let prints: Vec<Option<Vec<Fingerprint>>> = sample
+        .par_iter()
+        .map(|&i| {
+            let p = &planned[i];
+            let bytes = std::fs::read(&p.found.path).ok()?;
+            if bytes.len() as u64 > settings.config.limits.max_file_bytes {
+                return None;
+            }
+            let parsed = page::parse(&bytes, p.context(None), settings).ok()?;
+            let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
+            let compiled = settings.choose(&p.found.rel_path, front_matter, &parsed.doc);
+            compiled.profile.boilerplate.then(|| {
+                boilerplate::fingerprints(&parsed.doc.root())
+                    .into_iter()
+                    .map(|(_, print)| print)
+                    .collect()
+            })
+        })
+        .collect();
+    let mut learner = Learner::default();
+    for page in prints.into_iter().flatten() {
+        learner.add_page(page);
+    }
+    let bp = learner.finish(&config);
+    let (pages, blocks) = bp.to_parts();
+    let learned = LearnedBoilerplate {
+        sample: key,
+        pages,
+        blocks,
+    };
+    (bp, Some(learned))
+}
