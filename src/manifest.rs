@@ -150,7 +150,10 @@ impl HashCache {
                 output.join(DIR).join(CACHE),
                 serde_json::to_string(self).expect("the cache serializes"),
             ),
-            (output.join(DIR).join(".gitignore"), format!("{CACHE}\n")),
+            (
+                output.join(DIR).join(".gitignore"),
+                format!("{CACHE}\nrunning\n"),
+            ),
         ]
     }
 

@@ -166,6 +166,16 @@ pub fn convert_with_progress(
         }
     };
     let cache = HashCache::load(&options.output);
+    // A marker that lives while a run writes: found at the start, it says the last run
+    // was killed, and its temporary files are removed.
+    let marker = options.output.join(crate::manifest::DIR).join("running");
+    if !options.dry_run {
+        if marker.exists() {
+            remove_temporary_files(&options.output);
+        }
+        let _ = std::fs::create_dir_all(marker.parent().expect("the marker is in a folder"));
+        let _ = std::fs::write(&marker, b"");
+    }
     let pool = pool(options.jobs)?;
     let first = pool.install(|| pass1::read(settings, &planned, previous.as_ref(), &cache, true));
     let same_batch = previous
@@ -235,6 +245,7 @@ pub fn convert_with_progress(
                 });
             }
         }
+        let _ = std::fs::remove_file(&marker);
     }
     Ok(BatchReport {
         pages,
@@ -244,6 +255,19 @@ pub fn convert_with_progress(
         dry_run: options.dry_run,
         elapsed: started.elapsed(),
     })
+}
+
+/// Removes the temporary files a killed run left in the output folder.
+fn remove_temporary_files(output: &Path) {
+    for entry in walkdir::WalkDir::new(output)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file() && name.starts_with(".pagemill-") && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Manifest entries whose source lies under this run's inputs but is gone. With
