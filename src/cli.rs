@@ -47,6 +47,40 @@ pub enum Command {
     Links(LinksArgs),
     /// Check front matter (.md) and records (.yaml) against schemas, and body links
     Validate(ValidateArgs),
+    /// Write the whole site's URL map and boilerplate once, for `convert --shard`
+    Index(IndexArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct IndexArgs {
+    /// Folders or files of the whole site
+    #[arg(value_name = "PATH", default_value = "input")]
+    pub paths: Vec<PathBuf>,
+    /// Where to write the site index (JSON)
+    #[arg(long, value_name = "FILE")]
+    pub url_map: PathBuf,
+    /// Worker threads [default: one per core]
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+}
+
+/// `K/N`: shard K (1-based) of N.
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let (k, n) = s.split_once('/').ok_or("expected K/N, e.g. 2/8")?;
+    let k: usize = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad shard number {k:?}"))?;
+    let n: usize = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad shard count {n:?}"))?;
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("shard {k}/{n}: K must be between 1 and N"));
+    }
+    Ok((k, n))
 }
 
 /// How findings are printed.
@@ -213,6 +247,12 @@ pub struct ConvertArgs {
     /// No progress bar (there is none either when stderr is not a terminal)
     #[arg(long)]
     pub no_progress: bool,
+    /// Convert only shard K of N (pages split by a hash of their path); needs --url-map
+    #[arg(long, value_name = "K/N", value_parser = parse_shard, requires = "url_map")]
+    pub shard: Option<(usize, usize)>,
+    /// The site index written by `pagemill index` (URL map and boilerplate of the whole site)
+    #[arg(long, value_name = "FILE")]
+    pub url_map: Option<PathBuf>,
     /// How page diagnostics are printed: human (stderr) or a machine format (stdout)
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -278,6 +318,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Extract(args) => extract(args),
         Command::Links(args) => links(args),
         Command::Validate(args) => validate(args),
+        Command::Index(args) => index(args),
     }
 }
 
@@ -336,15 +377,51 @@ fn validate(args: ValidateArgs) -> Result<ExitCode, Fatal> {
     ))
 }
 
+fn batch_error(e: pipeline::BatchError) -> Fatal {
+    match e {
+        pipeline::BatchError::Discover(_) | pipeline::BatchError::StaleIndex => usage(e),
+        pipeline::BatchError::Pool { .. } => internal(e),
+    }
+}
+
+fn read_site_index(path: &std::path::Path) -> Result<pipeline::SiteIndex, Fatal> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the site index", path.display()))
+        .map_err(usage)?;
+    serde_json::from_str(&text)
+        .with_context(|| {
+            format!(
+                "{}: not a site index written by `pagemill index`",
+                path.display()
+            )
+        })
+        .map_err(usage)
+}
+
+fn index(args: IndexArgs) -> Result<ExitCode, Fatal> {
+    let settings = load(&args.settings)?;
+    let index =
+        pipeline::index(&settings, &args.paths, args.jobs.map(usize::from)).map_err(batch_error)?;
+    let json = serde_json::to_string_pretty(&index)
+        .context("cannot write the index")
+        .map_err(internal)?
+        + "\n";
+    pipeline::write_atomic(&args.url_map, json.as_bytes())
+        .with_context(|| format!("{}: cannot write the site index", args.url_map.display()))
+        .map_err(internal)?;
+    eprintln!(
+        "pagemill: site index of {} pages written to {}",
+        index.pages.len(),
+        args.url_map.display()
+    );
+    Ok(ExitCode::from(EXIT_OK))
+}
+
 fn links(args: LinksArgs) -> Result<ExitCode, Fatal> {
     let settings = load(&args.settings)?;
     let pipeline::Inventory { records, failures } =
-        pipeline::inventory(&settings, &args.paths, args.jobs.map(usize::from)).map_err(
-            |e| match e {
-                pipeline::BatchError::Discover(_) => usage(e),
-                pipeline::BatchError::Pool { .. } => internal(e),
-            },
-        )?;
+        pipeline::inventory(&settings, &args.paths, args.jobs.map(usize::from))
+            .map_err(batch_error)?;
     for (path, message) in &failures {
         eprintln!("error: {}: {message}", path.display());
     }
@@ -398,6 +475,11 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
         details: args.report.is_some(),
         force: args.force,
         prune: args.prune,
+        shard: args.shard,
+        site: match &args.url_map {
+            Some(path) => Some(read_site_index(path)?),
+            None => None,
+        },
     };
     if let Some(path) = &args.report {
         if !path
@@ -432,10 +514,7 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let report = report.map_err(|e| match e {
-        pipeline::BatchError::Discover(_) => usage(e),
-        pipeline::BatchError::Pool { .. } => internal(e),
-    })?;
+    let report = report.map_err(batch_error)?;
     let mut stderr = String::new();
     let findings = report::findings_of(&report);
     if args.format == Format::Human {

@@ -72,9 +72,19 @@ impl Manifest {
         output.join(DIR).join(MANIFEST)
     }
 
+    /// A manifest of another name (shards keep one each).
+    pub fn path_named(output: &Path, name: &str) -> PathBuf {
+        output.join(DIR).join(name)
+    }
+
     /// The manifest of `output`: `Ok(None)` when there is none yet.
     pub fn load(output: &Path) -> Result<Option<Manifest>, ManifestError> {
-        let path = Manifest::path(output);
+        Manifest::load_named(output, MANIFEST)
+    }
+
+    /// The manifest of that name in `output`.
+    pub fn load_named(output: &Path, name: &str) -> Result<Option<Manifest>, ManifestError> {
+        let path = Manifest::path_named(output, name);
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

@@ -740,3 +740,72 @@ fn reruns_skip_unchanged_pages_and_redo_what_changed() {
         .iter()
         .all(|p| !p["profile"].is_null()));
 }
+
+#[test]
+fn shards_of_a_batch_add_up_to_a_single_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let inputs = ["input", "tests/fixtures/site-chrome/input"];
+    pagemill()
+        .args(["convert", "-q"])
+        .args(inputs)
+        .arg("-o")
+        .arg(d.join("single"))
+        .assert()
+        .success();
+    pagemill()
+        .arg("index")
+        .args(inputs)
+        .arg("--url-map")
+        .arg(d.join("site.json"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("site index of 7 pages"));
+    let mut union = Vec::new();
+    for k in 1..=3 {
+        let out = d.join(format!("shard-{k}"));
+        pagemill()
+            .args(["convert", "-q"])
+            .args(inputs)
+            .arg("-o")
+            .arg(&out)
+            .args(["--shard", &format!("{k}/3"), "--url-map"])
+            .arg(d.join("site.json"))
+            .assert()
+            .success();
+        for f in common::pages(&out) {
+            assert_eq!(
+                std::fs::read(out.join(&f)).unwrap(),
+                std::fs::read(d.join("single").join(&f)).unwrap(),
+                "{f} differs between shard {k} and the single run"
+            );
+            union.push(f);
+        }
+        assert!(out
+            .join(format!(".pagemill/manifest.{k}-of-3.json"))
+            .exists());
+    }
+    union.sort();
+    assert_eq!(
+        union,
+        common::pages(&d.join("single")),
+        "each page in exactly one shard"
+    );
+    // An index made with other settings is refused.
+    std::fs::write(
+        d.join("other.yaml"),
+        pagemill::config::DEFAULT_CONFIG.replace("utm_*", "ref"),
+    )
+    .unwrap();
+    pagemill()
+        .args(["convert", "-q", "-c"])
+        .arg(d.join("other.yaml"))
+        .args(inputs)
+        .arg("-o")
+        .arg(d.join("x"))
+        .args(["--shard", "1/3", "--url-map"])
+        .arg(d.join("site.json"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pagemill index"));
+}

@@ -23,6 +23,7 @@ use crate::page::{self, Diagnostic, PageError, Severity};
 use crate::source::discover::{discover, DiscoverError};
 
 pub(crate) use pass1::Planned;
+pub use pass1::SiteIndex;
 
 /// What a `convert` run is asked to do.
 #[derive(Debug, Clone, Default)]
@@ -45,6 +46,10 @@ pub struct ConvertOptions {
     pub force: bool,
     /// Remove outputs whose source is gone.
     pub prune: bool,
+    /// Convert only shard K of N (1-based), against `site` (the whole site's index).
+    pub shard: Option<(usize, usize)>,
+    /// The site index (`pagemill index`): the URL map and boilerplate of the batch.
+    pub site: Option<SiteIndex>,
 }
 
 /// What happened to one page.
@@ -135,6 +140,8 @@ pub enum BatchError {
     Discover(#[from] DiscoverError),
     #[error("cannot start {jobs} worker threads: {message}")]
     Pool { jobs: usize, message: String },
+    #[error("the site index was made with other settings (configuration, profiles or pagemill version); run `pagemill index` again")]
+    StaleIndex,
 }
 
 /// Converts every page under the inputs into the output folder.
@@ -155,10 +162,22 @@ pub fn convert_with_progress(
         &settings.config.exclude,
         Some(&options.output),
     )?;
-    let planned = pass1::plan(settings, found);
+    let mut planned = pass1::plan(settings, found);
+    if let Some(index) = &options.site {
+        if index.settings != settings.fingerprint {
+            return Err(BatchError::StaleIndex);
+        }
+    }
+    if let Some(shard) = options.shard {
+        planned.retain(|p| pass1::in_shard(&p.output_rel, shard));
+    }
     progress(Some(planned.len()));
     let mut batch: Vec<Diagnostic> = Vec::new();
-    let previous = match Manifest::load(&options.output) {
+    let manifest_name = match options.shard {
+        Some((k, n)) => format!("manifest.{k}-of-{n}.json"),
+        None => "manifest.json".to_string(),
+    };
+    let previous = match Manifest::load_named(&options.output, &manifest_name) {
         Ok(m) => m,
         Err(e) => {
             batch.push(Diagnostic::warning("manifest", e.to_string()));
@@ -177,7 +196,11 @@ pub fn convert_with_progress(
         let _ = std::fs::write(&marker, b"");
     }
     let pool = pool(options.jobs)?;
-    let first = pool.install(|| pass1::read(settings, &planned, previous.as_ref(), &cache, true));
+    let site = match &options.site {
+        Some(index) => pass1::Site::Index(index),
+        None => pass1::Site::Read { learn: true },
+    };
+    let first = pool.install(|| pass1::read(settings, &planned, previous.as_ref(), &cache, site));
     let same_batch = previous
         .as_ref()
         .is_some_and(|m| m.settings == settings.fingerprint && m.batch == first.batch_hash);
@@ -233,7 +256,10 @@ pub fn convert_with_progress(
             files.push((path.clone(), redirects::render(*format, &pairs)));
             redirect_lines = Some(pairs.len());
         }
-        files.push((Manifest::path(&options.output), manifest.to_json()));
+        files.push((
+            Manifest::path_named(&options.output, &manifest_name),
+            manifest.to_json(),
+        ));
         files.extend(cache.files_to_write(&options.output));
         for (path, text) in files {
             if let Err(e) = write_atomic(&path, text.as_bytes()) {
@@ -254,6 +280,32 @@ pub fn convert_with_progress(
         redirects: redirect_lines,
         dry_run: options.dry_run,
         elapsed: started.elapsed(),
+    })
+}
+
+/// The whole site's URL map and boilerplate, for `pagemill index`.
+pub fn index(
+    settings: &Settings,
+    inputs: &[PathBuf],
+    jobs: Option<usize>,
+) -> Result<SiteIndex, BatchError> {
+    let found = discover(inputs, &settings.config.exclude, None)?;
+    let planned = pass1::plan(settings, found);
+    let pool = pool(jobs)?;
+    let first = pool.install(|| {
+        pass1::read(
+            settings,
+            &planned,
+            None,
+            &HashCache::default(),
+            pass1::Site::Read { learn: true },
+        )
+    });
+    Ok(SiteIndex {
+        format: 1,
+        settings: settings.fingerprint.clone(),
+        pages: first.entries,
+        boilerplate: first.learned,
     })
 }
 
@@ -344,8 +396,15 @@ pub fn inventory(
     let found = discover(inputs, &settings.config.exclude, None)?;
     let planned = pass1::plan(settings, found);
     let pool = pool(jobs)?;
-    let first =
-        pool.install(|| pass1::read(settings, &planned, None, &HashCache::default(), false));
+    let first = pool.install(|| {
+        pass1::read(
+            settings,
+            &planned,
+            None,
+            &HashCache::default(),
+            pass1::Site::Read { learn: false },
+        )
+    });
     let url_map = &first.url_map;
     let results: Vec<Result<Vec<LinkRecord>, (PathBuf, String)>> = pool.install(|| {
         planned

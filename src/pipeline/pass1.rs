@@ -40,6 +40,15 @@ impl Planned {
     }
 }
 
+/// Whether a page belongs to shard `k` of `n` (1-based): by a hash of its output
+/// path, so every runner agrees without talking to the others.
+pub(crate) fn in_shard(output_rel: &str, (k, n): (usize, usize)) -> bool {
+    let h = blake3::hash(output_rel.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&h.as_bytes()[..8]);
+    (u64::from_le_bytes(first) % n as u64) as usize == k - 1
+}
+
 /// Every page's output path and includes folder; pages that would share an output
 /// (also by case alone, one file on case-insensitive file systems) are marked.
 pub(crate) fn plan(settings: &Settings, found: Vec<Discovered>) -> Vec<Planned> {
@@ -99,6 +108,8 @@ pub(crate) struct SourceInfo {
 
 /// The batch as pass 1 sees it.
 pub(crate) struct FirstPass {
+    /// The URL map's input: (output path, path under the input root, hints).
+    pub entries: Vec<(String, String, UrlHints)>,
     pub sources: Vec<SourceInfo>,
     pub url_map: UrlMap,
     pub boilerplate: Boilerplate,
@@ -107,14 +118,34 @@ pub(crate) struct FirstPass {
     pub batch_hash: String,
 }
 
+/// The site as a whole, written once by `pagemill index` so that shards of a batch
+/// convert against the same URL map and boilerplate.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SiteIndex {
+    pub format: u32,
+    /// The settings fingerprint the index was made with.
+    pub settings: String,
+    /// Every page: (output path, path under its input root, URL hints).
+    pub pages: Vec<(String, String, UrlHints)>,
+    pub boilerplate: Option<LearnedBoilerplate>,
+}
+
+/// How pass 1 gets the batch-wide data.
+pub(crate) enum Site<'a> {
+    /// Read from the planned pages; learn the boilerplate or not.
+    Read { learn: bool },
+    /// From a site index (a shard of a larger batch).
+    Index(&'a SiteIndex),
+}
+
 /// Reads the batch: hashes and URL hints of every source (from the manifest when the
-/// file is unchanged), the URL map, and, with `learn`, the boilerplate.
+/// file is unchanged), the URL map and the boilerplate (read, or from a site index).
 pub(crate) fn read(
     settings: &Settings,
     planned: &[Planned],
     previous: Option<&Manifest>,
     cache: &HashCache,
-    learn: bool,
+    site: Site,
 ) -> FirstPass {
     let limit = settings.config.limits.max_file_bytes;
     let sources: Vec<SourceInfo> = planned
@@ -148,23 +179,36 @@ pub(crate) fn read(
             }
         })
         .collect();
-    let entries: Vec<(String, String, UrlHints)> = planned
-        .iter()
-        .zip(&sources)
-        .map(|(p, s)| {
-            (
-                p.output_rel.clone(),
-                p.found.rel_path.clone(),
-                s.hints.clone(),
-            )
-        })
-        .collect();
-    let url_map = UrlMap::build(&settings.policy, &entries);
-    let (boilerplate, learned) = if learn {
-        learn_boilerplate(settings, planned, &sources, previous)
-    } else {
-        (Boilerplate::default(), None)
+    let (entries, boilerplate, learned) = match site {
+        Site::Read { learn } => {
+            let entries: Vec<(String, String, UrlHints)> = planned
+                .iter()
+                .zip(&sources)
+                .map(|(p, s)| {
+                    (
+                        p.output_rel.clone(),
+                        p.found.rel_path.clone(),
+                        s.hints.clone(),
+                    )
+                })
+                .collect();
+            let (bp, learned) = if learn {
+                learn_boilerplate(settings, planned, &sources, previous)
+            } else {
+                (Boilerplate::default(), None)
+            };
+            (entries, bp, learned)
+        }
+        Site::Index(index) => {
+            let bp = index
+                .boilerplate
+                .as_ref()
+                .map(|l| Boilerplate::from_parts(l.pages, &l.blocks))
+                .unwrap_or_default();
+            (index.pages.clone(), bp, index.boilerplate.clone())
+        }
     };
+    let url_map = UrlMap::build(&settings.policy, &entries);
     let mut h = blake3::Hasher::new();
     for (out, rel, hints) in &entries {
         let line = serde_json::to_string(&(out, rel, hints)).expect("hints serialize");
@@ -174,6 +218,7 @@ pub(crate) fn read(
     let (pages, blocks) = boilerplate.to_parts();
     h.update(serde_json::to_string(&(pages, blocks)).unwrap().as_bytes());
     FirstPass {
+        entries,
         sources,
         url_map,
         boilerplate,
