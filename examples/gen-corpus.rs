@@ -130,7 +130,7 @@ fn page(rng: &mut Rng, i: usize, pages: usize, cp1252: bool) -> String {
     for b in 0..blocks {
         match rng.below(10) {
             0 => {
-                let _ = write!(h, "<h2>{}</h2>\n", words(rng, 3));
+                let _ = writeln!(h, "<h2>{}</h2>", words(rng, 3));
             }
             1 => {
                 h.push_str("<div class=\"cards\">");
@@ -184,9 +184,9 @@ fn page(rng: &mut Rng, i: usize, pages: usize, cp1252: bool) -> String {
                 if cp1252 && rng.chance(30) {
                     p.push_str("Caf\u{e9} hours \u{2014} see the notice.");
                 }
-                let _ = write!(
+                let _ = writeln!(
                     h,
-                    "<p>{} <a href=\"{}\">{}</a></p>\n",
+                    "<p>{} <a href=\"{}\">{}</a></p>",
                     p.trim(),
                     href(rng, pages),
                     words(rng, 2)
