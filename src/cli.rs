@@ -235,7 +235,8 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "FORMAT", requires = "redirects")]
     pub redirects_format: Option<RedirectFormat>,
     /// Write a review report: `*.json` (per page status, fields, losses, removed
-    /// blocks, link rewrites, encoding, timing)
+    /// blocks, link rewrites, encoding, timing) or `*.html` (one self-contained page:
+    /// legacy content beside the rendered Markdown, dropped content highlighted)
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
     /// Overwrite outputs edited by hand since pagemill wrote them
@@ -481,17 +482,25 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
             None => None,
         },
     };
-    if let Some(path) = &args.report {
-        if !path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        {
-            return Err(usage(anyhow::anyhow!(
-                "{}: the report's name must end in .json",
-                path.display()
-            )));
+    let report_html = match &args.report {
+        Some(path) => {
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            match ext.as_str() {
+                "json" => Some(false),
+                "html" | "htm" => Some(true),
+                _ => {
+                    return Err(usage(anyhow::anyhow!(
+                        "{}: the report's name must end in .json or .html",
+                        path.display()
+                    )))
+                }
+            }
         }
-    }
+        None => None,
+    };
     let bar = (!args.no_progress && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
@@ -547,7 +556,12 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
     stderr.push_str(&report::summary(&report));
     eprintln!("{stderr}");
     if let Some(path) = &args.report {
-        pipeline::write_atomic(path, report::review::json(&report).as_bytes())
+        let text = if report_html == Some(true) {
+            report::html::render(&report)
+        } else {
+            report::review::json(&report)
+        };
+        pipeline::write_atomic(path, text.as_bytes())
             .with_context(|| format!("{}: cannot write the report", path.display()))
             .map_err(internal)?;
     }
@@ -637,6 +651,7 @@ fn extract(args: ExtractArgs) -> Result<ExitCode, Fatal> {
         rel_path: &rel,
         includes: includes.as_ref(),
         boilerplate: None,
+        review: false,
     };
     match page::convert(&bytes, ctx, &settings, &Linker::plain(&settings.policy)) {
         Ok(converted) => {

@@ -108,6 +108,8 @@ pub struct Converted {
     pub encoding: Encoding,
     /// The profile that converted the page.
     pub profile: String,
+    /// With `Context::review`: the content root's source HTML and the Markdown body.
+    pub review: Option<(String, String)>,
     /// The loss report: blocks cut from the content root and elements the Markdown
     /// could not carry (file lines), with their text and the reason.
     pub losses: Vec<Removal>,
@@ -150,6 +152,8 @@ pub struct Context<'a> {
     pub rel_path: &'a str,
     pub includes: Option<&'a IncludeDir>,
     pub boilerplate: Option<&'a Boilerplate>,
+    /// Keep the content root's source HTML and the body for a review report.
+    pub review: bool,
 }
 
 impl<'a> Context<'a> {
@@ -159,6 +163,7 @@ impl<'a> Context<'a> {
             rel_path,
             includes: None,
             boilerplate: None,
+            review: false,
         }
     }
 }
@@ -258,6 +263,11 @@ pub fn convert(
     let mut warnings = std::mem::take(&mut parsed.warnings);
     let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
     let compiled = settings.choose(ctx.rel_path, front_matter, &parsed.doc);
+    let source_html = ctx.review.then(|| {
+        let index = crate::dom::DomIndex::new(&parsed.doc.root());
+        let root = extract::root::choose(&compiled.profile, &index, &parsed.doc);
+        liquid::restore(&crate::dom::outer_html(&root), &parsed.protected.tags)
+    });
     let mut extracted = extract::extract(
         &compiled.profile,
         linker,
@@ -347,6 +357,7 @@ pub fn convert(
         warnings,
         encoding,
         profile: compiled.profile.name.clone(),
+        review: source_html.map(|html| (html, body.clone())),
         losses,
     })
 }

@@ -190,6 +190,7 @@ fn root_runs(
         rel_path: &rel,
         includes: includes.as_ref(),
         boilerplate: None,
+        review: false,
     };
     let parsed = page::parse(bytes, ctx, settings).unwrap();
     let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);

@@ -227,6 +227,20 @@ pub fn collapse_whitespace(s: &str) -> String {
     out
 }
 
+/// The HTML of `node` and its content.
+pub fn outer_html(node: &Handle) -> String {
+    let mut out = Vec::new();
+    let opts = html5ever::serialize::SerializeOpts {
+        traversal_scope: html5ever::serialize::TraversalScope::IncludeNode,
+        ..Default::default()
+    };
+    let handle: markup5ever_rcdom::SerializableHandle = node.clone().into();
+    if html5ever::serialize::serialize(&mut out, &handle, opts).is_err() {
+        return String::new();
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Removes `node` from its parent's children. The node itself stays intact.
 pub fn detach(node: &Handle) {
     let parent = node.parent.take().and_then(|w| w.upgrade());

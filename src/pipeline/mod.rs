@@ -88,6 +88,8 @@ pub struct PageOutcome {
     pub losses: Vec<Removal>,
     /// The front matter record (only with `details`).
     pub record: Option<serde_yaml::Mapping>,
+    /// The content root's source HTML and the Markdown body (only with `details`).
+    pub review: Option<(String, String)>,
     /// Time spent on the page.
     pub elapsed: Duration,
     /// In a dry run with diffs: the unified diff of the output that would change.

@@ -32,6 +32,7 @@ impl Planned {
             rel_path: &self.found.rel_path,
             includes: self.includes.as_ref().map(|(d, _)| d),
             boilerplate,
+            review: false,
         }
     }
 

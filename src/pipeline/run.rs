@@ -48,6 +48,7 @@ pub(crate) fn convert_one(
         profile: None,
         losses: Vec::new(),
         record: None,
+        review: None,
         elapsed: Duration::ZERO,
         diff: None,
     };
@@ -123,7 +124,8 @@ fn run(
         Err(e) => return fail(outcome, "io", format!("cannot read: {e}"), None),
     };
     let linker = Linker::for_page(&batch.settings.policy, &batch.first.url_map, &p.output_rel);
-    let context = p.context(Some(&batch.first.boilerplate));
+    let mut context = p.context(Some(&batch.first.boilerplate));
+    context.review = options.details;
     let converted = match page::convert(&bytes, context, batch.settings, &linker) {
         Ok(c) => c,
         Err(PageError::NotHtml) => {
@@ -149,6 +151,7 @@ fn run(
         .into_iter()
         .filter(|l| l.link.changed())
         .collect();
+    outcome.review = converted.review;
     if options.details {
         outcome.record = Some(converted.record);
     } else {

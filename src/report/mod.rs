@@ -3,6 +3,7 @@
 //! the binary decides where it goes.
 
 pub mod formats;
+pub mod html;
 pub mod human;
 pub mod review;
 
