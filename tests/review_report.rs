@@ -1,7 +1,7 @@
 //! `convert --report FILE.html`: one self-contained page a reviewer opens. Checked in
 //! headless Chromium (Debian's `chromium`, installed by `.ci/run`): the page list and
 //! the side-by-side views render and the status filters' script runs. The screenshot
-//! is kept as `target/review-report.png`. Without Chromium the browser half is skipped,
+//! is kept as `target/tmp/review-report.png`. Without Chromium the browser half is skipped,
 //! saying so — except in CI, where it must run.
 
 mod common;
@@ -77,7 +77,8 @@ fn the_html_review_report_renders_in_a_browser() {
     assert_eq!(dom.matches("<tr data-status=").count(), 7, "the page list");
     assert_eq!(dom.matches("class=\"side-by-side\"").count(), 7);
     assert!(dom.contains("Legacy content") && dom.contains("Markdown, rendered"));
-    let shot = common::root().join("target/review-report.png");
+    // Kept for people to look at: the cargo target folder's `tmp/review-report.png`.
+    let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("review-report.png");
     let status = Command::new(browser)
         .args([
             "--headless",
