@@ -23,6 +23,10 @@ pub enum PageError {
     TooLarge { size: u64, limit: u64 },
     #[error("the body is Markdown, not HTML: nothing to convert")]
     NotHtml,
+    #[error("the file is empty")]
+    Empty,
+    #[error("not a text file: binary data (NUL bytes) at byte {offset}")]
+    Binary { offset: usize },
     #[error("{0}")]
     FrontMatter(#[from] FrontMatterError),
     #[error("elements are nested {depth} deep, over the limit of {limit} (limits.max_depth)")]
@@ -178,6 +182,12 @@ pub fn parse(bytes: &[u8], ctx: Context, settings: &Settings) -> Result<Parsed, 
             limit: limits.max_file_bytes,
         });
     }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(PageError::Empty);
+    }
+    if let Some(offset) = binary_at(bytes) {
+        return Err(PageError::Binary { offset });
+    }
     let mut warnings = Vec::new();
     let decoded = decode::decode(bytes);
     let encoding = Encoding {
@@ -248,6 +258,19 @@ pub fn parse(bytes: &[u8], ctx: Context, settings: &Settings) -> Result<Parsed, 
         doc,
         warnings,
     })
+}
+
+/// Where a file shows itself binary: a NUL byte among the first 8 KiB when control
+/// characters make up more than a twentieth of them. A stray NUL in a text page (which
+/// browsers show as U+FFFD) is not enough.
+fn binary_at(bytes: &[u8]) -> Option<usize> {
+    let head = &bytes[..bytes.len().min(8192)];
+    let first_nul = head.iter().position(|&b| b == 0)?;
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x09 || (0x0e..0x20).contains(&b))
+        .count();
+    (controls * 20 > head.len()).then_some(first_nul)
 }
 
 /// Converts one source page.
