@@ -134,7 +134,8 @@ impl Writer<'_> {
     }
 }
 
-/// A table as HTML, each cell's inline Markdown rendered by pulldown-cmark.
+/// A table as HTML, each cell's inline Markdown rendered by pulldown-cmark, through
+/// the allow-list.
 fn html_table(grid: &[Vec<Cell>], width: usize) -> String {
     let mut out = String::from("<table>\n");
     for (i, row) in grid.iter().enumerate() {
@@ -156,7 +157,28 @@ fn html_table(grid: &[Vec<Cell>], width: usize) -> String {
         out.push_str("</tr>\n");
     }
     out.push_str("</table>");
-    out
+    sanitize(&out)
+}
+
+/// Raw HTML the writer emits passes an allow-list: table structure and inline
+/// formatting, links with their normalized `href` only.
+fn sanitize(html: &str) -> String {
+    use std::collections::{HashMap, HashSet};
+    let tags: HashSet<&str> = [
+        "table", "tr", "th", "td", "a", "em", "strong", "code", "del", "br", "img",
+    ]
+    .into_iter()
+    .collect();
+    let mut attributes: HashMap<&str, HashSet<&str>> = HashMap::new();
+    attributes.insert("a", ["href", "title"].into_iter().collect());
+    attributes.insert("img", ["src", "alt", "title"].into_iter().collect());
+    ammonia::Builder::new()
+        .tags(tags)
+        .tag_attributes(attributes)
+        .link_rel(None)
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .clean(html)
+        .to_string()
 }
 
 /// The rows of a table in order (head, bodies, foot), each a list of its cells.
