@@ -288,27 +288,25 @@ impl Settings {
 
     /// The profile of a page: the first `profiles:` rule its path matches, else the
     /// configured profile, else (`auto`) the first built-in whose detection matches,
-    /// else `generic`. `doc` is the parsed page.
+    /// else `generic`. `index` is the parsed page's element index.
     pub fn choose(
         &self,
         rel_path: &str,
         front_matter: Option<&Mapping>,
-        doc: &crate::dom::Document,
+        index: &crate::dom::DomIndex,
     ) -> &Compiled {
         if let Some((_, i)) = self.rules.iter().find(|(g, _)| g.is_match(rel_path)) {
             return &self.profiles[*i];
         }
         match self.fallback {
             Fallback::Fixed(i) => &self.profiles[i],
-            Fallback::Auto => {
-                let index = crate::dom::DomIndex::new(&doc.root());
-                self.profiles
-                    .iter()
-                    .filter(|c| !c.profile.detect.is_empty())
-                    .find(|c| crate::extract::root::detects(&c.profile, &index, front_matter))
-                    .or_else(|| self.profiles.iter().find(|c| c.profile.name == "generic"))
-                    .unwrap_or(&self.profiles[0])
-            }
+            Fallback::Auto => self
+                .profiles
+                .iter()
+                .filter(|c| !c.profile.detect.is_empty())
+                .find(|c| crate::extract::root::detects(&c.profile, index, front_matter))
+                .or_else(|| self.profiles.iter().find(|c| c.profile.name == "generic"))
+                .unwrap_or(&self.profiles[0]),
         }
     }
 

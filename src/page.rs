@@ -285,13 +285,13 @@ pub fn convert(
     let mut parsed = parse(bytes, ctx, settings)?;
     let mut warnings = std::mem::take(&mut parsed.warnings);
     let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
-    let compiled = settings.choose(ctx.rel_path, front_matter, &parsed.doc);
+    let index = crate::dom::DomIndex::new(&parsed.doc.root());
+    let compiled = settings.choose(ctx.rel_path, front_matter, &index);
     let source_html = ctx.review.then(|| {
-        let index = crate::dom::DomIndex::new(&parsed.doc.root());
         let root = extract::root::choose(&compiled.profile, &index, &parsed.doc);
         liquid::restore(&crate::dom::outer_html(&root), &parsed.protected.tags)
     });
-    let mut extracted = extract::extract(
+    let mut extracted = extract::extract_indexed(
         &compiled.profile,
         linker,
         &PageInput {
@@ -301,6 +301,7 @@ pub fn convert(
             rendered: &parsed.rendered,
             rel_path: ctx.rel_path,
         },
+        index,
     );
     if let (true, Some(bp)) = (compiled.profile.boilerplate, ctx.boilerplate) {
         let blocks = bp.find(&extracted.content_root);
@@ -404,8 +405,9 @@ pub fn links(
         r.original = liquid::restore(&r.original, &parsed.protected.tags);
     }
     let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
-    let compiled = settings.choose(ctx.rel_path, front_matter, &parsed.doc);
-    let extracted = extract::extract(
+    let index = crate::dom::DomIndex::new(&parsed.doc.root());
+    let compiled = settings.choose(ctx.rel_path, front_matter, &index);
+    let extracted = extract::extract_indexed(
         &compiled.profile,
         linker,
         &PageInput {
@@ -415,6 +417,7 @@ pub fn links(
             rendered: &parsed.rendered,
             rel_path: ctx.rel_path,
         },
+        index,
     );
     records.extend(extracted.links.into_iter().map(|found| {
         LinkRecord::new(

@@ -194,8 +194,8 @@ fn root_runs(
     };
     let parsed = page::parse(bytes, ctx, settings).unwrap();
     let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
-    let compiled = settings.choose(&rel, front_matter, &parsed.doc);
     let index = pagemill::dom::DomIndex::new(&parsed.doc.root());
+    let compiled = settings.choose(&rel, front_matter, &index);
     let root = pagemill::extract::root::choose(&compiled.profile, &index, &parsed.doc);
     let mut runs = Vec::new();
     let mut stack = vec![root];

@@ -53,7 +53,16 @@ struct Run<'a> {
 /// Runs `profile` over the page. The page's DOM is changed: removed and consumed
 /// elements are detached, consumed Liquid tags are taken out of the text.
 pub fn extract(profile: &Profile, linker: &Linker, page: &PageInput) -> Extracted {
-    let index = DomIndex::new(&page.doc.root());
+    extract_indexed(profile, linker, page, DomIndex::new(&page.doc.root()))
+}
+
+/// `extract` with the page's element index already built.
+pub fn extract_indexed(
+    profile: &Profile,
+    linker: &Linker,
+    page: &PageInput,
+    index: DomIndex,
+) -> Extracted {
     let include_names = sources(&profile.fields, |s| s.include.as_deref());
     let consumed_tags: Vec<usize> = page
         .tags

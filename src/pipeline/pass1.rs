@@ -272,7 +272,8 @@ fn learn_boilerplate(
             }
             let parsed = page::parse(&bytes, p.context(None), settings).ok()?;
             let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
-            let compiled = settings.choose(&p.found.rel_path, front_matter, &parsed.doc);
+            let index = crate::dom::DomIndex::new(&parsed.doc.root());
+            let compiled = settings.choose(&p.found.rel_path, front_matter, &index);
             compiled.profile.boilerplate.then(|| {
                 boilerplate::fingerprints(&parsed.doc.root())
                     .into_iter()
