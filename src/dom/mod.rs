@@ -2,6 +2,7 @@
 //! iterative (never recursive) traversal, so that deep legacy markup cannot overflow a
 //! worker's stack.
 
+mod candidates;
 mod lines;
 mod select;
 

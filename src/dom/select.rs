@@ -18,6 +18,8 @@ use selectors::matching::{matches_selector_list, ElementSelectorFlags};
 use selectors::parser::{ParseRelative, SelectorList, SelectorParseErrorKind};
 use selectors::OpaqueElement;
 
+use super::candidates::{keys_of, Key, KeyIndex};
+
 /// A selector that did not compile.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid CSS selector `{selector}`: {reason}")]
@@ -31,6 +33,8 @@ pub struct SelectError {
 pub struct Selector {
     source: String,
     list: SelectorList<Simple>,
+    /// The id, class or tag each selector's subject needs (`None`: any element).
+    keys: Option<Vec<Key>>,
 }
 
 impl Selector {
@@ -39,6 +43,7 @@ impl Selector {
         SelectorList::parse(&SelectorParser, &mut parser, ParseRelative::No)
             .map(|list| Selector {
                 source: source.to_string(),
+                keys: keys_of(&list),
                 list,
             })
             .map_err(|e| SelectError {
@@ -75,6 +80,8 @@ pub struct DomIndex {
     entries: Vec<Entry>,
     /// Position of each element by node identity.
     positions: std::collections::HashMap<usize, u32>,
+    /// Elements by id, class and tag, built on first use.
+    keys: std::cell::OnceCell<KeyIndex>,
 }
 
 impl DomIndex {
@@ -129,7 +136,11 @@ impl DomIndex {
             .enumerate()
             .map(|(i, e)| (std::rc::Rc::as_ptr(&e.handle) as usize, i as u32))
             .collect();
-        DomIndex { entries, positions }
+        DomIndex {
+            entries,
+            positions,
+            keys: std::cell::OnceCell::new(),
+        }
     }
 
     /// Every element matching `selector`, in document order.
@@ -156,7 +167,7 @@ impl DomIndex {
         };
         let mut caches = SelectorCaches::default();
         let mut cx = context(&mut caches);
-        (start..end)
+        self.candidates(selector, start, end)
             .find(|&i| matches_selector_list(&selector.list, self.el(i), &mut cx))
             .map(|i| self.entries[i].handle.clone())
     }
@@ -164,10 +175,34 @@ impl DomIndex {
     fn select_range(&self, selector: &Selector, start: usize, end: usize) -> Vec<Handle> {
         let mut caches = SelectorCaches::default();
         let mut cx = context(&mut caches);
-        (start..end)
+        self.candidates(selector, start, end)
             .filter(|&i| matches_selector_list(&selector.list, self.el(i), &mut cx))
             .map(|i| self.entries[i].handle.clone())
             .collect()
+    }
+
+    /// Positions that may match `selector` in `start..end`, in document order: those
+    /// with the key its subjects need, or all.
+    fn candidates(
+        &self,
+        selector: &Selector,
+        start: usize,
+        end: usize,
+    ) -> Box<dyn Iterator<Item = usize> + '_> {
+        match &selector.keys {
+            Some(keys) => {
+                let index = self
+                    .keys
+                    .get_or_init(|| KeyIndex::build(self.entries.iter().map(|e| &e.handle)));
+                Box::new(
+                    index
+                        .candidates(keys, start, end)
+                        .into_iter()
+                        .map(|i| i as usize),
+                )
+            }
+            None => Box::new(start..end),
+        }
     }
 
     fn position(&self, node: &Handle) -> Option<usize> {
