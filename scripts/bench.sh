@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Throughput and memory of `pagemill convert` against the parse floor, on generated
+# corpora, measured in one run:
+#   scripts/bench.sh [RUNS] [SMALL] [LARGE]     (defaults: 3 runs, 2000 and 20000 pages)
+# Prints CPU seconds per MB for `parse-floor` and `convert` (medians, -j1) and their
+# ratio, the 1- vs 2-thread speed-up of `convert` (wall time), and peak RSS of `convert`
+# at SMALL and LARGE pages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-3}"
+small="${2:-2000}"
+large="${3:-20000}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cargo build --release --quiet --examples
+cargo build --release --quiet
+bin=target/release/pagemill
+target/release/examples/gen-corpus --pages "$small" --seed 1 -o "$work/small"
+mb=$(du -sb "$work/small" | awk '{printf "%.1f", $1 / 1e6}')
+
+# `measure CMD...` prints "cpu_seconds wall_seconds max_rss_kb".
+measure() {
+  /usr/bin/time -f "%U %S %e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
+  awk '{printf "%.3f %.3f %d\n", $1 + $2, $3, $4}' "$work/time"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+floor_cpu=$(for _ in $(seq "$runs"); do measure target/release/examples/parse-floor "$work/small" -j 1; done | awk '{print $1}' | median)
+conv1=$(for _ in $(seq "$runs"); do rm -rf "$work/out"; measure "$bin" convert "$work/small" -o "$work/out" -q -j 1 --no-progress; done)
+conv1_cpu=$(echo "$conv1" | awk '{print $1}' | median)
+conv1_wall=$(echo "$conv1" | awk '{print $2}' | median)
+conv2_wall=$(for _ in $(seq "$runs"); do rm -rf "$work/out"; measure "$bin" convert "$work/small" -o "$work/out" -q -j 2 --no-progress; done | awk '{print $2}' | median)
+rss_small=$(rm -rf "$work/out"; measure "$bin" convert "$work/small" -o "$work/out" -q --no-progress | awk '{print $3}')
+
+echo "corpus: $small pages, $mb MB"
+awk -v f="$floor_cpu" -v c="$conv1_cpu" -v mb="$mb" 'BEGIN {
+  printf "parse floor: %.4f CPU s/MB; convert: %.4f CPU s/MB; ratio: %.2fx\n", f / mb, c / mb, c / f }'
+awk -v a="$conv1_wall" -v b="$conv2_wall" 'BEGIN { printf "convert -j1 %.2fs, -j2 %.2fs: speed-up %.2fx\n", a, b, a / b }'
+echo "peak RSS at $small pages: $((rss_small / 1024)) MB"
+
+target/release/examples/gen-corpus --pages "$large" --seed 1 -o "$work/large"
+rss_large=$(rm -rf "$work/out"; measure "$bin" convert "$work/large" -o "$work/out" -q --no-progress | awk '{print $3}')
+echo "peak RSS at $large pages: $((rss_large / 1024)) MB"
