@@ -75,6 +75,8 @@ const HOSTILE: &[&str] = &[
     r#"<p><!-- <script>alert(1)</script> --> comment</p>"#,
     r#"<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>"#,
     r#"<a href="https://x.org/" target="_blank">fine</a>"#,
+    // Found by fuzzing: markup inside braces was kept whole as a Liquid tag.
+    r#"<p>{{ include.x <main><h1>raw</h1><script>alert(1)</script> }}</p>"#,
 ];
 
 #[test]

@@ -68,6 +68,12 @@ pub fn protect(body: &str) -> Protected {
             continue;
         };
         match after[2..].find(close) {
+            // A "tag" with markup inside (`{{ x <main><h1>… }}`) is not Liquid: kept
+            // whole it would carry raw HTML past the parser into the Markdown.
+            Some(end) if holds_markup(&after[2..end + 2]) => {
+                out.text.push_str(&rest[..start + 1]);
+                rest = &rest[start + 1..];
+            }
             Some(end) => {
                 let raw = &after[..end + 4];
                 out.text.push_str(&rest[..start]);
@@ -90,6 +96,15 @@ pub fn protect(body: &str) -> Protected {
     }
     out.text.push_str(rest);
     out
+}
+
+/// Whether text holds an HTML tag, comment or doctype (`<` then a letter, `/` or `!`).
+/// Liquid's comparisons (`a < b`) do not.
+fn holds_markup(inner: &str) -> bool {
+    inner
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
 }
 
 /// Puts the original tags back in place of their placeholders.
@@ -204,6 +219,18 @@ mod tests {
             .include
             .is_some());
         assert!(protect("{% includes x %}").tags[0].include.is_none());
+    }
+
+    #[test]
+    fn a_tag_with_markup_inside_is_not_liquid() {
+        // Found by fuzzing: the markup reached the Markdown as raw HTML.
+        let p = protect("{{ x <script>alert(1)</script> }} {% if a < b %}y{% endif %}");
+        assert_eq!(p.tags.len(), 2, "only the real tags: {:?}", p.tags);
+        assert!(p.text.contains("<script>"), "the markup is parsed as HTML");
+        assert_eq!(
+            restore(&p.text, &p.tags),
+            "{{ x <script>alert(1)</script> }} {% if a < b %}y{% endif %}"
+        );
     }
 
     #[test]
