@@ -77,6 +77,7 @@ const HOSTILE: &[&str] = &[
     r#"<a href="https://x.org/" target="_blank">fine</a>"#,
     // Found by fuzzing: markup inside braces was kept whole as a Liquid tag.
     r#"<p>{{ include.x <main><h1>raw</h1><script>alert(1)</script> }}</p>"#,
+    "<a href=\"x {{ include.y }}');\n</style>\n<section a=\">Liquid in a broken URL</a>",
 ];
 
 #[test]
