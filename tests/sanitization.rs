@@ -78,6 +78,7 @@ const HOSTILE: &[&str] = &[
     // Found by fuzzing: markup inside braces was kept whole as a Liquid tag.
     r#"<p>{{ include.x <main><h1>raw</h1><script>alert(1)</script> }}</p>"#,
     "<a href=\"x {{ include.y }}');\n</style>\n<section a=\">Liquid in a broken URL</a>",
+    "<a href=\"https://a.org/x\u{1}y\" title=\"<html><body>t</body>\">a control character</a>",
 ];
 
 #[test]

@@ -591,7 +591,28 @@ fn code_span(text: &str, out: &mut Inline) {
 fn destination(url: &str) -> String {
     // Liquid tags are placeholders here, opaque to what follows: the text around them
     // is made safe like any other (found by fuzzing: a kept Liquid URL carried
-    // newlines and `</style>` into the Markdown).
+    // newlines and `</style>` into the Markdown). Control characters end a Markdown
+    // destination, turning the link into text (fuzzing again): they are encoded.
+    let encoded;
+    let url = if url.contains(|c: char| c.is_control() && c != '\n' && c != '\r') {
+        encoded = url
+            .chars()
+            .map(|c| {
+                if c.is_control() && c != '\n' && c != '\r' {
+                    let mut buf = [0u8; 4];
+                    c.encode_utf8(&mut buf)
+                        .bytes()
+                        .map(|b| format!("%{b:02X}"))
+                        .collect()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<String>();
+        encoded.as_str()
+    } else {
+        url
+    };
     let mut depth: i32 = 0;
     let mut balanced = true;
     for c in url.chars() {
