@@ -79,6 +79,7 @@ const HOSTILE: &[&str] = &[
     r#"<p>{{ include.x <main><h1>raw</h1><script>alert(1)</script> }}</p>"#,
     "<a href=\"x {{ include.y }}');\n</style>\n<section a=\">Liquid in a broken URL</a>",
     "<a href=\"https://a.org/x\u{1}y\" title=\"<html><body>t</body>\">a control character</a>",
+    "<h3><a href=\"/x\" title=\"<script>\">{{\n}}</a></h3>",
 ];
 
 #[test]

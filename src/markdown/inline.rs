@@ -656,7 +656,9 @@ fn link_title(t: &str) -> String {
     }
     let mut out = String::from("\"");
     for c in s.chars() {
-        if c == '"' || (c.is_ascii_punctuation() && c == '\\') {
+        // `<` and `>` are escaped too: should the link not parse (a Liquid tag with a
+        // line break in a heading, found by fuzzing), the title is text, never markup.
+        if matches!(c, '"' | '\\' | '<' | '>') {
             out.push('\\');
         }
         out.push(c);
