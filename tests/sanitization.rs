@@ -80,6 +80,7 @@ const HOSTILE: &[&str] = &[
     "<a href=\"x {{ include.y }}');\n</style>\n<section a=\">Liquid in a broken URL</a>",
     "<a href=\"https://a.org/x\u{1}y\" title=\"<html><body>t</body>\">a control character</a>",
     "<h3><a href=\"/x\" title=\"<script>\">{{\n}}</a></h3>",
+    "<p>&lt;<b>script</b>&gt;alert(1)</p><<t1itle>Link repairs</t1itle>",
 ];
 
 #[test]

@@ -13,7 +13,9 @@ pub fn escape_text(text: &str, in_table: bool, out: &mut String) {
                 !(prev.is_some_and(char::is_alphanumeric)
                     && next.is_some_and(char::is_alphanumeric))
             }
-            '<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
+            // At the end of a run the next character is unknown: the next text node may
+            // start with a letter and make a tag (found by fuzzing).
+            '<' => next.is_none_or(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
             '&' => looks_like_entity(&chars[i + 1..]),
             '|' => in_table,
             _ => false,
