@@ -11,7 +11,10 @@ use crate::source::liquid;
 
 /// A link kept as written: only URLs that would run script are dropped.
 pub fn verbatim(raw: &str) -> Link {
-    let probe: String = raw
+    // A Liquid tag may render as nothing: `java{{ x }}script:` is a script URL too
+    // (found by fuzzing), so the scheme is probed with the tags taken out.
+    let untagged = crate::source::liquid::remove_all_placeholders(raw);
+    let probe: String = untagged
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
         .take(16)
@@ -160,7 +163,12 @@ impl LinkPolicy {
     fn apply_once(&self, raw: &str, rules: &mut Vec<&'static str>) -> Option<String> {
         let trimmed = raw.trim_matches(|c: char| c.is_whitespace());
         if trimmed.contains(liquid::OPEN) || trimmed.contains("{{") || trimmed.contains("{%") {
-            // Liquid decides this link at build time: keep it exactly.
+            // Liquid decides this link at build time: keep it exactly — unless it is a
+            // script URL once its tags render as nothing (found by fuzzing).
+            if verbatim(raw).url.is_none() {
+                rules.push(rule::UNSAFE_SCHEME);
+                return None;
+            }
             return Some(raw.to_string());
         }
         if trimmed.is_empty() || trimmed == "#" {

@@ -112,6 +112,14 @@ pub fn restore(text: &str, tags: &[Tag]) -> String {
     map_placeholders(text, |i| tags.get(i).map(|t| t.raw.clone()))
 }
 
+/// Removes every placeholder.
+pub fn remove_all_placeholders(text: &str) -> String {
+    if !text.contains(OPEN) {
+        return text.to_string();
+    }
+    map_placeholders(text, |_| Some(String::new()))
+}
+
 /// Removes the placeholders whose number is in `drop`, leaving the others.
 pub fn remove_placeholders(text: &str, drop: &[usize]) -> String {
     map_placeholders(text, |i| drop.contains(&i).then(String::new))
