@@ -285,12 +285,14 @@ pub fn convert_with_progress(
     })
 }
 
-/// The whole site's URL map and boilerplate, for `pagemill index`.
-pub fn index(
+/// Pass 1 over the inputs with no manifest (`index`, `links`): the planned pages, the
+/// pool, and what pass 1 read; `learn` also learns the boilerplate.
+fn survey(
     settings: &Settings,
     inputs: &[PathBuf],
     jobs: Option<usize>,
-) -> Result<SiteIndex, BatchError> {
+    learn: bool,
+) -> Result<(Vec<Planned>, rayon::ThreadPool, pass1::FirstPass), BatchError> {
     let found = discover(inputs, &settings.config.exclude, None)?;
     let planned = pass1::plan(settings, found);
     let pool = pool(jobs)?;
@@ -300,9 +302,19 @@ pub fn index(
             &planned,
             None,
             &HashCache::default(),
-            pass1::Site::Read { learn: true },
+            pass1::Site::Read { learn },
         )
     });
+    Ok((planned, pool, first))
+}
+
+/// The whole site's URL map and boilerplate, for `pagemill index`.
+pub fn index(
+    settings: &Settings,
+    inputs: &[PathBuf],
+    jobs: Option<usize>,
+) -> Result<SiteIndex, BatchError> {
+    let (_, _, first) = survey(settings, inputs, jobs, true)?;
     Ok(SiteIndex {
         format: 1,
         settings: settings.fingerprint.clone(),
@@ -395,18 +407,7 @@ pub fn inventory(
     inputs: &[PathBuf],
     jobs: Option<usize>,
 ) -> Result<Inventory, BatchError> {
-    let found = discover(inputs, &settings.config.exclude, None)?;
-    let planned = pass1::plan(settings, found);
-    let pool = pool(jobs)?;
-    let first = pool.install(|| {
-        pass1::read(
-            settings,
-            &planned,
-            None,
-            &HashCache::default(),
-            pass1::Site::Read { learn: false },
-        )
-    });
+    let (planned, pool, first) = survey(settings, inputs, jobs, false)?;
     let url_map = &first.url_map;
     let results: Vec<Result<Vec<LinkRecord>, (PathBuf, String)>> = pool.install(|| {
         planned
