@@ -381,7 +381,7 @@ fn validate(args: ValidateArgs) -> Result<ExitCode, Fatal> {
 fn batch_error(e: pipeline::BatchError) -> Fatal {
     match e {
         pipeline::BatchError::Discover(_) | pipeline::BatchError::StaleIndex => usage(e),
-        pipeline::BatchError::Pool { .. } => internal(e),
+        pipeline::BatchError::Pool { .. } | pipeline::BatchError::Unreadable(_) => internal(e),
     }
 }
 

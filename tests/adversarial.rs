@@ -258,3 +258,64 @@ fn an_output_that_cannot_be_written_is_an_error_per_page_and_nothing_is_lost() {
         "a file, not a folder"
     );
 }
+
+/// A folder the walk cannot read is an error naming it; the other pages are converted,
+/// and outputs of the pages inside it are neither rewritten nor pruned as orphans.
+#[test]
+fn an_unreadable_folder_is_reported_and_the_batch_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    // Root reads any folder: the command then runs as `nobody`.
+    let as_root = std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false);
+    if as_root && !Path::new("/usr/bin/setpriv").exists() {
+        eprintln!("SKIPPED: running as root without setpriv to drop privileges");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let page = |title: &str| {
+        format!("<html><head><title>{title}</title></head><body><main><p>{title} text.</p></main></body></html>")
+    };
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(site.join("locked")).unwrap();
+    std::fs::write(site.join("a.html"), page("A")).unwrap();
+    std::fs::write(site.join("locked/b.html"), page("B")).unwrap();
+    let run = |extra: &[&str]| {
+        let bin = assert_cmd::cargo::cargo_bin("pagemill");
+        let mut cmd = if as_root {
+            let mut c = Command::new("/usr/bin/setpriv");
+            c.args(["--reuid", "65534", "--regid", "65534", "--clear-groups"])
+                .arg(bin);
+            c
+        } else {
+            Command::new(bin)
+        };
+        cmd.current_dir(tmp.path())
+            .args(["convert", "site", "-o", "out", "-q", "--no-progress"])
+            .args(extra)
+            .assert()
+    };
+    // Everything (the output too) belongs to whoever runs the command.
+    if as_root {
+        for e in walkdir::WalkDir::new(tmp.path()) {
+            let e = e.unwrap();
+            std::os::unix::fs::lchown(e.path(), Some(65534), Some(65534)).unwrap();
+        }
+    }
+    run(&[]).code(0);
+    let b_out = tmp.path().join("out/locked/b.md");
+    let b_before = std::fs::read(&b_out).unwrap();
+    std::fs::set_permissions(site.join("locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::write(site.join("a.html"), page("A changed")).unwrap();
+    let out = run(&["--prune"]).code(3);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    std::fs::set_permissions(site.join("locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(
+        stderr.contains("locked: cannot read") && stderr.contains("left out of this run"),
+        "{stderr}"
+    );
+    let a = std::fs::read_to_string(tmp.path().join("out/a.md")).unwrap();
+    assert!(a.contains("A changed text."), "{a}");
+    assert_eq!(std::fs::read(&b_out).unwrap(), b_before, "kept, not pruned");
+}

@@ -357,7 +357,13 @@ impl LinkPolicy {
 }
 
 fn root_relative(url: &Url) -> String {
-    let mut out = url.path().to_string();
+    // A path that starts with `//` would be read back as a host (`//x` is
+    // protocol-relative): the URL Standard's own serializer writes it as `/.//x`.
+    let mut out = if url.path().starts_with("//") {
+        format!("/.{}", url.path())
+    } else {
+        url.path().to_string()
+    };
     if let Some(q) = url.query() {
         out.push('?');
         out.push_str(q);

@@ -165,3 +165,19 @@ fn fragments_and_relative_links_stay() {
         (Some("../doit.html#a".into()), vec![])
     );
 }
+
+/// Found by fuzzing: `/./` + line break + `/` became `//`, which normalizes again to
+/// `https://`.
+#[test]
+fn an_own_path_starting_with_two_slashes_stays_a_path() {
+    let p = chicago();
+    for raw in ["/./\n/", "/.//x", "https://www.chicago.gov//x?a#b"] {
+        let once = p.normalize(raw).url.unwrap();
+        assert!(once.starts_with("/./"), "{raw:?} -> {once}");
+        assert_eq!(
+            p.normalize(&once).url.as_deref(),
+            Some(once.as_str()),
+            "{raw:?}"
+        );
+    }
+}

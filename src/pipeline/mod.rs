@@ -20,7 +20,7 @@ use crate::links::scan::LinkRecord;
 use crate::links::{FoundLink, Linker};
 use crate::manifest::{HashCache, Manifest};
 use crate::page::{self, Diagnostic, PageError, Severity};
-use crate::source::discover::{discover, DiscoverError};
+use crate::source::discover::{discover, DiscoverError, Unreadable};
 
 pub(crate) use pass1::Planned;
 pub use pass1::SiteIndex;
@@ -142,6 +142,8 @@ pub enum BatchError {
     Discover(#[from] DiscoverError),
     #[error("cannot start {jobs} worker threads: {message}")]
     Pool { jobs: usize, message: String },
+    #[error("{}: cannot read: {}; the site index would miss its pages", .0.path.display(), .0.message)]
+    Unreadable(Unreadable),
     #[error("the site index was made with other settings (configuration, profiles or pagemill version); run `pagemill index` again")]
     StaleIndex,
 }
@@ -164,7 +166,8 @@ pub fn convert_with_progress(
         &settings.config.exclude,
         Some(&options.output),
     )?;
-    let mut planned = pass1::plan(settings, found);
+    let unreadable = found.unreadable;
+    let mut planned = pass1::plan(settings, found.pages);
     if let Some(index) = &options.site {
         if index.settings != settings.fingerprint {
             return Err(BatchError::StaleIndex);
@@ -174,7 +177,19 @@ pub fn convert_with_progress(
         planned.retain(|p| pass1::in_shard(&p.output_rel, shard));
     }
     progress(Some(planned.len()));
-    let mut batch: Vec<Diagnostic> = Vec::new();
+    let mut batch: Vec<Diagnostic> = unreadable
+        .iter()
+        .map(|u| Diagnostic {
+            severity: Severity::Error,
+            code: "io",
+            message: format!(
+                "{}: cannot read: {}; its pages are left out of this run",
+                u.path.display(),
+                u.message
+            ),
+            line: None,
+        })
+        .collect();
     let manifest_name = match options.shard {
         Some((k, n)) => format!("manifest.{k}-of-{n}.json"),
         None => "manifest.json".to_string(),
@@ -248,7 +263,7 @@ pub fn convert_with_progress(
         }
         pages.push(outcome);
     }
-    let orphans = orphans(&mut manifest, &planned, options, &mut batch);
+    let orphans = orphans(&mut manifest, &planned, &unreadable, options, &mut batch);
 
     let mut redirect_lines = None;
     if !options.dry_run {
@@ -292,9 +307,17 @@ fn survey(
     inputs: &[PathBuf],
     jobs: Option<usize>,
     learn: bool,
-) -> Result<(Vec<Planned>, rayon::ThreadPool, pass1::FirstPass), BatchError> {
+) -> Result<
+    (
+        Vec<Planned>,
+        rayon::ThreadPool,
+        pass1::FirstPass,
+        Vec<Unreadable>,
+    ),
+    BatchError,
+> {
     let found = discover(inputs, &settings.config.exclude, None)?;
-    let planned = pass1::plan(settings, found);
+    let planned = pass1::plan(settings, found.pages);
     let pool = pool(jobs)?;
     let first = pool.install(|| {
         pass1::read(
@@ -305,7 +328,7 @@ fn survey(
             pass1::Site::Read { learn },
         )
     });
-    Ok((planned, pool, first))
+    Ok((planned, pool, first, found.unreadable))
 }
 
 /// The whole site's URL map and boilerplate, for `pagemill index`.
@@ -314,7 +337,10 @@ pub fn index(
     inputs: &[PathBuf],
     jobs: Option<usize>,
 ) -> Result<SiteIndex, BatchError> {
-    let (_, _, first) = survey(settings, inputs, jobs, true)?;
+    let (_, _, first, unreadable) = survey(settings, inputs, jobs, true)?;
+    if let Some(u) = unreadable.into_iter().next() {
+        return Err(BatchError::Unreadable(u));
+    }
     Ok(SiteIndex {
         format: 1,
         settings: settings.fingerprint.clone(),
@@ -341,6 +367,7 @@ fn remove_temporary_files(output: &Path) {
 fn orphans(
     manifest: &mut Manifest,
     planned: &[Planned],
+    unreadable: &[Unreadable],
     options: &ConvertOptions,
     batch: &mut Vec<Diagnostic>,
 ) -> Vec<Orphan> {
@@ -350,7 +377,9 @@ fn orphans(
     for (output_rel, entry) in &manifest.pages {
         let source = Path::new(&entry.source);
         let ours = options.inputs.iter().any(|i| source.starts_with(i));
-        if current.contains(output_rel.as_str()) || !ours || source.exists() {
+        // A source in a folder the walk could not read is not known to be gone.
+        let unknown = unreadable.iter().any(|u| source.starts_with(&u.path));
+        if current.contains(output_rel.as_str()) || !ours || unknown || source.exists() {
             continue;
         }
         let target = options.output.join(output_rel);
@@ -407,7 +436,7 @@ pub fn inventory(
     inputs: &[PathBuf],
     jobs: Option<usize>,
 ) -> Result<Inventory, BatchError> {
-    let (planned, pool, first) = survey(settings, inputs, jobs, false)?;
+    let (planned, pool, first, unreadable) = survey(settings, inputs, jobs, false)?;
     let url_map = &first.url_map;
     let results: Vec<Result<Vec<LinkRecord>, (PathBuf, String)>> = pool.install(|| {
         planned
@@ -426,6 +455,11 @@ pub fn inventory(
             .collect()
     });
     let mut inventory = Inventory::default();
+    for u in unreadable {
+        inventory
+            .failures
+            .push((u.path, format!("cannot read: {}", u.message)));
+    }
     for r in results {
         match r {
             Ok(mut page) => inventory.records.append(&mut page),

@@ -19,16 +19,25 @@ pub struct Discovered {
     pub rel_path: String,
 }
 
+/// What a walk found: the pages, and the folders or files it could not read (the walk
+/// goes on past them).
+#[derive(Debug, Default)]
+pub struct Found {
+    pub pages: Vec<Discovered>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A folder or file the walk could not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub path: PathBuf,
+    pub message: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
     #[error("{path}: no such file or folder")]
     Missing { path: PathBuf },
-    #[error("{path}: {source}")]
-    Walk {
-        path: PathBuf,
-        #[source]
-        source: walkdir::Error,
-    },
 }
 
 /// Every page under `inputs`, sorted by input then path. `exclude` names folders to skip
@@ -37,7 +46,7 @@ pub fn discover(
     inputs: &[PathBuf],
     exclude: &[String],
     skip: Option<&Path>,
-) -> Result<Vec<Discovered>, DiscoverError> {
+) -> Result<Found, DiscoverError> {
     discover_with(inputs, exclude, skip, PAGE_EXTENSIONS)
 }
 
@@ -47,7 +56,7 @@ pub fn discover_files(
     inputs: &[PathBuf],
     exclude: &[String],
     extensions: &[&str],
-) -> Result<Vec<Discovered>, DiscoverError> {
+) -> Result<Found, DiscoverError> {
     discover_with(inputs, exclude, None, extensions)
 }
 
@@ -56,9 +65,10 @@ fn discover_with(
     exclude: &[String],
     skip: Option<&Path>,
     extensions: &[&str],
-) -> Result<Vec<Discovered>, DiscoverError> {
+) -> Result<Found, DiscoverError> {
     let skip = skip.and_then(|s| s.canonicalize().ok());
-    let mut pages = Vec::new();
+    let mut found = Found::default();
+    let pages = &mut found.pages;
     for input in inputs {
         let meta = std::fs::metadata(input).map_err(|_| DiscoverError::Missing {
             path: input.clone(),
@@ -90,10 +100,18 @@ fn discover_with(
                 }
             });
         for entry in walker {
-            let entry = entry.map_err(|source| DiscoverError::Walk {
-                path: input.clone(),
-                source,
-            })?;
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    let path = e.path().unwrap_or(input).to_path_buf();
+                    let message = match e.io_error() {
+                        Some(io) => io.to_string(),
+                        None => e.to_string(),
+                    };
+                    found.unreadable.push(Unreadable { path, message });
+                    continue;
+                }
+            };
             if !entry.file_type().is_file() || !has_extension(entry.path(), extensions) {
                 continue;
             }
@@ -110,7 +128,7 @@ fn discover_with(
             });
         }
     }
-    Ok(pages)
+    Ok(found)
 }
 
 fn has_extension(path: &Path, extensions: &[&str]) -> bool {
@@ -154,7 +172,7 @@ mod tests {
             Some(&root.join("out")),
         )
         .unwrap();
-        let rels: Vec<_> = found.iter().map(|d| d.rel_path.as_str()).collect();
+        let rels: Vec<_> = found.pages.iter().map(|d| d.rel_path.as_str()).collect();
         assert_eq!(rels, ["a/c.shtml", "a/z.htm", "b.html", "d.md"]);
     }
 

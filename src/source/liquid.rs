@@ -56,8 +56,20 @@ pub fn protect(body: &str) -> Protected {
         ..Protected::default()
     };
     let mut rest = body;
-    while let Some(start) = rest.find(['{']) {
+    while let Some(start) = rest.find(['{', OPEN, CLOSE]) {
         let after = &rest[start..];
+        // A placeholder character already in the source would be read back as a
+        // placeholder: it is protected like a tag, so it restores as itself.
+        if let Some(c) = after.chars().next().filter(|c| *c == OPEN || *c == CLOSE) {
+            out.text.push_str(&rest[..start]);
+            out.text.push_str(&placeholder(out.tags.len()));
+            out.tags.push(Tag {
+                raw: c.to_string(),
+                include: None,
+            });
+            rest = &after[c.len_utf8()..];
+            continue;
+        }
         let close = if after.starts_with("{%") {
             "%}"
         } else if after.starts_with("{{") {
@@ -212,6 +224,21 @@ mod tests {
         assert_eq!(p.tags.len(), 3);
         assert!(!p.text.contains('{'));
         assert_eq!(restore(&p.text, &p.tags), body);
+    }
+
+    /// Found by fuzzing: a source that already holds the placeholder characters came
+    /// back with them read as placeholders.
+    #[test]
+    fn placeholder_characters_in_the_source_restore_as_themselves() {
+        for body in [
+            "a\u{E000}0\u{E001}b",
+            "\u{E001}{{ x }}\u{E000}",
+            "{{ \u{E000} }}\u{E000}1",
+        ] {
+            let p = protect(body);
+            assert_eq!(restore(&p.text, &p.tags), body, "{body:?}");
+            assert!(!remove_all_placeholders(&p.text).contains(OPEN));
+        }
     }
 
     #[test]

@@ -100,7 +100,7 @@ pub fn validate(
     settings: &Settings,
     options: &ValidateOptions,
 ) -> Result<ValidationReport, ValidateError> {
-    let files = discover_files(
+    let found = discover_files(
         &options.inputs,
         &settings.config.exclude,
         &["md", "yaml", "yml"],
@@ -135,6 +135,7 @@ pub fn validate(
         .num_threads(options.jobs.unwrap_or(0))
         .build()
         .map_err(|e| ValidateError::Pool(e.to_string()))?;
+    let files = found.pages;
     let mut findings: Vec<Finding> = pool.install(|| {
         files
             .par_iter()
@@ -149,6 +150,17 @@ pub fn validate(
             })
             .collect()
     });
+    findings.extend(found.unreadable.into_iter().map(|u| {
+        Finding::new(
+            &u.path.display().to_string(),
+            Severity::Error,
+            "io",
+            format!(
+                "cannot read: {}; the files in it were not validated",
+                u.message
+            ),
+        )
+    }));
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.rule).cmp(&(&b.file, b.line, b.column, &b.rule))
     });
