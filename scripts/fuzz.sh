@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for SECONDS (default 120) with seeds taken from this
 # repository's own sample pages and fixtures, and prints the executions of each.
-#   scripts/fuzz.sh [SECONDS] [JOBS]
+#   scripts/fuzz.sh [SECONDS] [JOBS] [TARGET…]   (default: every target)
 # Needs nightly and cargo-fuzz (`cargo install cargo-fuzz`). Crashes land in
 # fuzz/artifacts/<target>/; each becomes a regression test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-120}"
 jobs="${2:-1}"
+shift $(( $# < 2 ? $# : 2 ))
+[ $# -gt 0 ] && targets=("$@") || targets=(page md links source validate)
 seeds="$(mktemp -d)"
 trap 'rm -rf "$seeds"' EXIT
 mkdir -p "$seeds/html" "$seeds/text" "$seeds/links"
@@ -18,12 +20,13 @@ grep -rhoE 'href="[^"]*"' input tests/fixtures | sed 's/^href="//; s/"$//' | sor
   while IFS= read -r l; do printf '%s' "$l" > "$seeds/links/$(printf '%s' "$l" | md5sum | cut -c1-16)"; done
 declare -A corpus=([page]=html [md]=html [source]=text [validate]=text [links]=links)
 total=0
-for target in page md links source validate; do
+for target in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$target"
   log="$(mktemp)"
   (cd fuzz && cargo +nightly fuzz run -O "$target" "corpus/$target" "$seeds/${corpus[$target]}" -- \
       -max_total_time="$seconds" -jobs="$jobs" -workers="$jobs" -print_final_stats=1) >"$log" 2>&1 || {
-    tail -30 "$log"; echo "fuzz: $target failed"; exit 1; }
+    grep -h -A12 -E "panicked|ERROR: AddressSanitizer|deadly signal" "$log" fuzz/fuzz-*.log 2>/dev/null | head -40
+    tail -12 "$log"; echo "fuzz: $target failed"; exit 1; }
   runs=$(grep -h 'stat::number_of_executed_units' "$log" fuzz/fuzz-*.log 2>/dev/null | awk '{s+=$2} END {print s+0}')
   rm -f fuzz/fuzz-*.log
   echo "fuzz: $target: $runs executions in ${seconds}s, no crash"

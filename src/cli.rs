@@ -474,6 +474,9 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
         dry_run: args.check || args.dry_run || args.diff,
         diff: args.diff,
         details: args.report.is_some(),
+        // The machine formats list every finding at the end; people read them as
+        // pages finish.
+        keep_findings: args.format != Format::Human,
         force: args.force,
         prune: args.prune,
         shard: args.shard,
@@ -511,28 +514,39 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
         );
         bar
     });
-    let progress = |n: Option<usize>| {
-        if let Some(bar) = &bar {
-            match n {
-                Some(total) => bar.set_length(total as u64),
-                None => bar.inc(1),
+    let human = args.format == Format::Human;
+    let on_event = |event: pipeline::Event<'_>| match event {
+        pipeline::Event::Planned(total) => {
+            if let Some(bar) = &bar {
+                bar.set_length(total as u64);
+            }
+        }
+        pipeline::Event::Page(page) => {
+            let lines = if human {
+                report::page_lines(page, !args.quiet)
+            } else {
+                Vec::new()
+            };
+            if !lines.is_empty() {
+                let text = lines.join("\n");
+                match &bar {
+                    Some(bar) => bar.suspend(|| eprintln!("{text}")),
+                    None => eprintln!("{text}"),
+                }
+            }
+            if let Some(bar) = &bar {
+                bar.inc(1);
             }
         }
     };
-    let report = pipeline::convert_with_progress(&settings, &options, &progress);
+    let report = pipeline::convert_with_events(&settings, &options, &on_event);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
     let report = report.map_err(batch_error)?;
     let mut stderr = String::new();
     let findings = report::findings_of(&report);
-    if args.format == Format::Human {
-        for page in &report.pages {
-            for line in report::page_lines(page, !args.quiet) {
-                stderr.push_str(&line);
-                stderr.push('\n');
-            }
-        }
+    if human {
         for d in &report.batch {
             stderr.push_str(&report::diagnostic_line("batch", d));
             stderr.push('\n');
@@ -581,7 +595,18 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
         }
     }
     let stale = args.check && report.count(Status::Written) > 0;
-    let failed = stale || report.count(Status::Failed) > 0 || args.fail_on.reached_by(&findings);
+    // Counted from the tally: in the human format the findings were let go.
+    let batch_errors = report
+        .batch
+        .iter()
+        .filter(|d| d.severity == page::Severity::Error)
+        .count();
+    let reached = match args.fail_on {
+        FailLevel::Never => false,
+        FailLevel::Warning => report.tally.errors + report.warnings() + report.batch.len() > 0,
+        FailLevel::Error => report.tally.errors + batch_errors > 0,
+    };
+    let failed = stale || report.count(Status::Failed) > 0 || reached;
     Ok(ExitCode::from(if batch_error {
         EXIT_INTERNAL
     } else if failed {

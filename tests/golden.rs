@@ -23,6 +23,7 @@ fn run_case(name: &str) {
             redirects: None,
             dry_run: false,
             diff: false,
+            keep_findings: true,
             ..ConvertOptions::default()
         },
     )

@@ -250,22 +250,25 @@ impl LinkPolicy {
         }
         if s.contains(' ') {
             rules.push(rule::ENCODE_SPACE);
+            // Encoded before parsing, so that what is parsed is what is written: a URL
+            // that does not parse with a space may parse with `%20` (found by fuzzing).
+            s = s.replace(' ', "%20");
         }
 
         if has_scheme(&s) {
             let Ok(url) = Url::parse(&s) else {
-                return Some(s.replace(' ', "%20"));
+                return Some(s);
             };
             return Some(self.absolute(url, &s, false, rules));
         }
         if s.starts_with('/') {
             return match self.origin.join(&s) {
                 Ok(url) => Some(self.absolute(url, &s, true, rules)),
-                Err(_) => Some(s.replace(' ', "%20")),
+                Err(_) => Some(s),
             };
         }
-        // Relative to the page: only spaces need care here.
-        Some(s.replace(' ', "%20"))
+        // Relative to the page: only spaces needed care here.
+        Some(s)
     }
 
     fn absolute(

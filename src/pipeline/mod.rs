@@ -4,136 +4,27 @@
 //! outputs edited by hand — write each output atomically, then the manifest, and return
 //! one outcome per page in input order.
 
+mod outcome;
 mod pass1;
 mod run;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::config::Settings;
-use crate::extract::Removal;
-use crate::links::redirects::{self, RedirectFormat};
+use crate::links::redirects;
 use crate::links::scan::LinkRecord;
-use crate::links::{FoundLink, Linker};
+use crate::links::Linker;
 use crate::manifest::{HashCache, Manifest};
 use crate::page::{self, Diagnostic, PageError, Severity};
 use crate::source::discover::{discover, DiscoverError, Unreadable};
 
+pub use outcome::{BatchReport, ConvertOptions, Event, Orphan, PageOutcome, Status, Tally};
 pub(crate) use pass1::Planned;
 pub use pass1::SiteIndex;
-
-/// What a `convert` run is asked to do.
-#[derive(Debug, Clone, Default)]
-pub struct ConvertOptions {
-    pub inputs: Vec<PathBuf>,
-    pub output: PathBuf,
-    /// Worker threads; `None` uses one per core.
-    pub jobs: Option<usize>,
-    /// Write a redirect map (old URL → new URL) here, in this format.
-    pub redirects: Option<(PathBuf, RedirectFormat)>,
-    /// Write nothing: outcomes say what would be written (`Written`) and what is
-    /// already current (`Unchanged`).
-    pub dry_run: bool,
-    /// With `dry_run`: a unified diff for every output that would change.
-    pub diff: bool,
-    /// Keep each page's record and the text of removed blocks in its outcome (for a
-    /// review report); without it outcomes stay small.
-    pub details: bool,
-    /// Overwrite outputs edited by hand (and, with `prune`, remove them).
-    pub force: bool,
-    /// Remove outputs whose source is gone.
-    pub prune: bool,
-    /// Convert only shard K of N (1-based), against `site` (the whole site's index).
-    pub shard: Option<(usize, usize)>,
-    /// The site index (`pagemill index`): the URL map and boilerplate of the batch.
-    pub site: Option<SiteIndex>,
-}
-
-/// What happened to one page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// Written (new or changed).
-    Written,
-    /// The output is current: its inputs are unchanged, or it already had exactly
-    /// these bytes.
-    Unchanged,
-    /// The output was edited by hand (or not written by pagemill): kept, not
-    /// overwritten.
-    Edited,
-    /// Not an HTML page (a Markdown `.md` source): left alone.
-    Skipped,
-    Failed,
-}
-
-/// One page's result. A page's failure is its outcome, never the batch's.
-#[derive(Debug)]
-pub struct PageOutcome {
-    /// The source file.
-    pub source: PathBuf,
-    /// The output file, relative to the output folder.
-    pub output_rel: String,
-    pub status: Status,
-    pub diagnostics: Vec<Diagnostic>,
-    /// Links that were changed or removed, with their rules and places.
-    pub links: Vec<FoundLink>,
-    /// The source's encoding and where it came from, once the page was read.
-    pub encoding: Option<page::Encoding>,
-    /// The profile that converted the page.
-    pub profile: Option<String>,
-    /// The loss report: blocks cut from the content root and elements the Markdown
-    /// could not carry, with the reason (their text only with `details`).
-    pub losses: Vec<Removal>,
-    /// The front matter record (only with `details`).
-    pub record: Option<serde_yaml::Mapping>,
-    /// The content root's source HTML and the Markdown body (only with `details`).
-    pub review: Option<(String, String)>,
-    /// Time spent on the page.
-    pub elapsed: Duration,
-    /// In a dry run with diffs: the unified diff of the output that would change.
-    pub diff: Option<String>,
-}
-
-/// An output whose source is gone.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Orphan {
-    pub output_rel: String,
-    pub source: String,
-    /// Removed by `--prune`.
-    pub removed: bool,
-}
-
-/// The whole run.
-#[derive(Debug)]
-pub struct BatchReport {
-    pub pages: Vec<PageOutcome>,
-    /// Problems of the batch as a whole (URL map conflicts, the redirect file, the
-    /// manifest).
-    pub batch: Vec<Diagnostic>,
-    /// Outputs whose source disappeared.
-    pub orphans: Vec<Orphan>,
-    /// Lines written to the redirect file.
-    pub redirects: Option<usize>,
-    /// Nothing was written: `Written` means "would be written".
-    pub dry_run: bool,
-    pub elapsed: Duration,
-}
-
-impl BatchReport {
-    pub fn count(&self, status: Status) -> usize {
-        self.pages.iter().filter(|p| p.status == status).count()
-    }
-
-    pub fn warnings(&self) -> usize {
-        self.pages
-            .iter()
-            .flat_map(|p| &p.diagnostics)
-            .filter(|d| d.severity == Severity::Warning)
-            .count()
-    }
-}
 
 /// Errors that stop the whole run before any page is converted.
 #[derive(Debug, thiserror::Error)]
@@ -150,15 +41,15 @@ pub enum BatchError {
 
 /// Converts every page under the inputs into the output folder.
 pub fn convert(settings: &Settings, options: &ConvertOptions) -> Result<BatchReport, BatchError> {
-    convert_with_progress(settings, options, &|_| {})
+    convert_with_events(settings, options, &|_| {})
 }
 
-/// `convert`, telling `progress` the number of pages once they are planned (`Some`)
-/// and each time a page is done (`None`).
-pub fn convert_with_progress(
+/// `convert`, telling `on_event` the number of pages once they are planned and each
+/// page's outcome when it is done.
+pub fn convert_with_events(
     settings: &Settings,
     options: &ConvertOptions,
-    progress: &(dyn Fn(Option<usize>) + Sync),
+    on_event: &(dyn Fn(Event<'_>) + Sync),
 ) -> Result<BatchReport, BatchError> {
     let started = Instant::now();
     let found = discover(
@@ -176,7 +67,7 @@ pub fn convert_with_progress(
     if let Some(shard) = options.shard {
         planned.retain(|p| pass1::in_shard(&p.output_rel, shard));
     }
-    progress(Some(planned.len()));
+    on_event(Event::Planned(planned.len()));
     let mut batch: Vec<Diagnostic> = unreadable
         .iter()
         .map(|u| Diagnostic {
@@ -229,14 +120,19 @@ pub fn convert_with_progress(
         cache: &cache,
         options,
     };
-    let results: Vec<(PageOutcome, run::Learned)> = pool.install(|| {
+    let results: Vec<(PageOutcome, Tally, run::Learned)> = pool.install(|| {
         planned
             .par_iter()
             .zip(&first.sources)
             .map(|(p, s)| {
-                let r = run::convert_one(&context, p, s);
-                progress(None);
-                r
+                let (mut outcome, learned) = run::convert_one(&context, p, s);
+                on_event(Event::Page(&outcome));
+                let mut tally = Tally::default();
+                tally.add(&outcome);
+                if !(options.keep_findings || options.details) {
+                    outcome.forget_findings();
+                }
+                (outcome, tally, learned)
             })
             .collect()
     });
@@ -254,7 +150,9 @@ pub fn convert_with_progress(
     manifest.boilerplate = first.learned.clone();
     let mut cache = cache;
     let mut pages = Vec::with_capacity(results.len());
-    for (outcome, learned) in results {
+    let mut tally = Tally::default();
+    for (outcome, page_tally, learned) in results {
+        tally.merge(page_tally);
         if let Some(entry) = learned.entry {
             manifest.pages.insert(outcome.output_rel.clone(), entry);
         }
@@ -297,6 +195,7 @@ pub fn convert_with_progress(
         redirects: redirect_lines,
         dry_run: options.dry_run,
         elapsed: started.elapsed(),
+        tally,
     })
 }
 

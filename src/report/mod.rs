@@ -102,13 +102,12 @@ pub fn summary(report: &BatchReport) -> String {
 
 /// Warnings counted by kind, in name order.
 pub fn warning_kinds(report: &BatchReport) -> Vec<(&'static str, usize)> {
-    let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
-    for d in report.pages.iter().flat_map(|p| &p.diagnostics) {
-        if d.severity == Severity::Warning {
-            *counts.entry(d.code).or_default() += 1;
-        }
-    }
-    counts.into_iter().collect()
+    report
+        .tally
+        .warnings
+        .iter()
+        .map(|(k, n)| (*k, *n))
+        .collect()
 }
 
 /// One line per output whose source is gone.
@@ -158,20 +157,19 @@ fn join_counts(counts: &[(&str, usize)]) -> String {
 
 /// The link line of a `convert` run: rewrites and drops, and the rules that made them.
 pub fn link_summary(report: &BatchReport) -> Option<String> {
-    let links: Vec<&crate::links::Link> = report
-        .pages
-        .iter()
-        .flat_map(|p| &p.links)
-        .map(|f| &f.link)
-        .collect();
-    if links.is_empty() {
+    let t = &report.tally;
+    if t.links_rewritten + t.links_dropped == 0 {
         return None;
     }
-    let dropped = links.iter().filter(|l| l.url.is_none()).count();
-    let counts = rule_counts(links.iter().flat_map(|l| &l.rules));
+    // In rule order, as the rules are listed.
+    let counts: Vec<(&str, usize)> = crate::links::rule::ALL
+        .iter()
+        .filter_map(|r| t.rules.get(r).map(|n| (*r, *n)))
+        .collect();
     let mut out = format!(
-        "pagemill: links: {} rewritten, {dropped} dropped; by rule: {}",
-        links.len() - dropped,
+        "pagemill: links: {} rewritten, {} dropped; by rule: {}",
+        t.links_rewritten,
+        t.links_dropped,
         join_counts(&counts)
     );
     if let Some(n) = report.redirects {

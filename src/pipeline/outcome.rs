@@ -1,0 +1,197 @@
+//! What a `convert` run is asked to do and what it reports: options, one outcome per
+//! page, the tally of findings, and the events a caller sees while the batch runs.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::extract::Removal;
+use crate::links::redirects::RedirectFormat;
+use crate::links::FoundLink;
+use crate::page::{self, Diagnostic, Severity};
+
+use super::SiteIndex;
+
+/// What a `convert` run is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct ConvertOptions {
+    pub inputs: Vec<PathBuf>,
+    pub output: PathBuf,
+    /// Worker threads; `None` uses one per core.
+    pub jobs: Option<usize>,
+    /// Write a redirect map (old URL → new URL) here, in this format.
+    pub redirects: Option<(PathBuf, RedirectFormat)>,
+    /// Write nothing: outcomes say what would be written (`Written`) and what is
+    /// already current (`Unchanged`).
+    pub dry_run: bool,
+    /// With `dry_run`: a unified diff for every output that would change.
+    pub diff: bool,
+    /// Keep each page's record and the text of removed blocks in its outcome (for a
+    /// review report); without it outcomes stay small.
+    pub details: bool,
+    /// Keep every page's diagnostics, changed links and losses in its outcome (for the
+    /// machine formats and reports). Without it (and without `details`) they are handed
+    /// to the caller as each page is done, counted in the report's tally and let go, so
+    /// memory does not grow with the batch.
+    pub keep_findings: bool,
+    /// Overwrite outputs edited by hand (and, with `prune`, remove them).
+    pub force: bool,
+    /// Remove outputs whose source is gone.
+    pub prune: bool,
+    /// Convert only shard K of N (1-based), against `site` (the whole site's index).
+    pub shard: Option<(usize, usize)>,
+    /// The site index (`pagemill index`): the URL map and boilerplate of the batch.
+    pub site: Option<SiteIndex>,
+}
+
+/// What happened to one page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Written (new or changed).
+    Written,
+    /// The output is current: its inputs are unchanged, or it already had exactly
+    /// these bytes.
+    Unchanged,
+    /// The output was edited by hand (or not written by pagemill): kept, not
+    /// overwritten.
+    Edited,
+    /// Not an HTML page (a Markdown `.md` source): left alone.
+    Skipped,
+    Failed,
+}
+
+/// One page's result. A page's failure is its outcome, never the batch's.
+#[derive(Debug)]
+pub struct PageOutcome {
+    /// The source file.
+    pub source: PathBuf,
+    /// The output file, relative to the output folder.
+    pub output_rel: String,
+    pub status: Status,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Links that were changed or removed, with their rules and places.
+    pub links: Vec<FoundLink>,
+    /// The source's encoding and where it came from, once the page was read.
+    pub encoding: Option<page::Encoding>,
+    /// The profile that converted the page.
+    pub profile: Option<String>,
+    /// The loss report: blocks cut from the content root and elements the Markdown
+    /// could not carry, with the reason (their text only with `details`).
+    pub losses: Vec<Removal>,
+    /// The front matter record (only with `details`).
+    pub record: Option<serde_yaml::Mapping>,
+    /// The content root's source HTML and the Markdown body (only with `details`).
+    pub review: Option<(String, String)>,
+    /// Time spent on the page.
+    pub elapsed: Duration,
+    /// In a dry run with diffs: the unified diff of the output that would change.
+    pub diff: Option<String>,
+}
+
+/// An output whose source is gone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Orphan {
+    pub output_rel: String,
+    pub source: String,
+    /// Removed by `--prune`.
+    pub removed: bool,
+}
+
+/// The whole run.
+#[derive(Debug)]
+pub struct BatchReport {
+    pub pages: Vec<PageOutcome>,
+    /// Problems of the batch as a whole (URL map conflicts, the redirect file, the
+    /// manifest).
+    pub batch: Vec<Diagnostic>,
+    /// Outputs whose source disappeared.
+    pub orphans: Vec<Orphan>,
+    /// Lines written to the redirect file.
+    pub redirects: Option<usize>,
+    /// Nothing was written: `Written` means "would be written".
+    pub dry_run: bool,
+    pub elapsed: Duration,
+    /// Counts over every page's findings.
+    pub tally: Tally,
+}
+
+impl BatchReport {
+    pub fn count(&self, status: Status) -> usize {
+        self.pages.iter().filter(|p| p.status == status).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.tally.warnings.values().sum()
+    }
+}
+
+/// What a running batch tells its caller.
+#[derive(Debug, Clone, Copy)]
+pub enum Event<'a> {
+    /// The number of pages this run will go through.
+    Planned(usize),
+    /// A page is done (in the order pages finish, which varies with threads).
+    Page(&'a PageOutcome),
+}
+
+/// Counts over every page's diagnostics and changed links, kept whether or not the
+/// outcomes keep the findings themselves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Error diagnostics (a failed page has one).
+    pub errors: usize,
+    /// Warnings by kind.
+    pub warnings: BTreeMap<&'static str, usize>,
+    /// Links rewritten (changed and kept).
+    pub links_rewritten: usize,
+    /// Links removed.
+    pub links_dropped: usize,
+    /// Changed links by rule.
+    pub rules: BTreeMap<&'static str, usize>,
+}
+
+impl Tally {
+    /// Adds one page's findings.
+    pub fn add(&mut self, page: &PageOutcome) {
+        for d in &page.diagnostics {
+            match d.severity {
+                Severity::Warning => *self.warnings.entry(d.code).or_default() += 1,
+                Severity::Error => self.errors += 1,
+            }
+        }
+        for l in &page.links {
+            if l.link.url.is_some() {
+                self.links_rewritten += 1;
+            } else {
+                self.links_dropped += 1;
+            }
+            for r in &l.link.rules {
+                *self.rules.entry(r).or_default() += 1;
+            }
+        }
+    }
+}
+
+impl Tally {
+    /// Adds another tally.
+    pub fn merge(&mut self, other: Tally) {
+        for (k, n) in other.warnings {
+            *self.warnings.entry(k).or_default() += n;
+        }
+        for (k, n) in other.rules {
+            *self.rules.entry(k).or_default() += n;
+        }
+        self.errors += other.errors;
+        self.links_rewritten += other.links_rewritten;
+        self.links_dropped += other.links_dropped;
+    }
+}
+
+impl PageOutcome {
+    /// Lets go of the findings (diagnostics, links, losses) once they are counted.
+    pub(crate) fn forget_findings(&mut self) {
+        self.diagnostics = Vec::new();
+        self.links = Vec::new();
+        self.losses = Vec::new();
+    }
+}
