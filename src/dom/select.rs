@@ -558,6 +558,25 @@ mod tests {
         assert_eq!(texts(html, "li:first-child, li:last-child"), ["a", "c"]);
     }
 
+    /// Attribute selectors take their candidates from an index of attribute names: the
+    /// same elements as testing every one.
+    #[test]
+    fn attribute_selectors_find_every_match() {
+        let html = r#"<div role=main><p ROLE="note" class="x back-to-top">1</p>
+            <svg viewBox="0 0 1 1"><g aria-label="Cookie notice">2</g></svg>
+            <span data-x>3</span><i lang="en-US">4</i></div>"#;
+        assert_eq!(texts(html, "[role=note]"), ["1"]);
+        assert_eq!(texts(html, "[ROLE=note i]"), ["1"]);
+        assert_eq!(texts(html, "[class*=back-to-top]"), ["1"]);
+        assert_eq!(texts(html, "[aria-label*=cookie i]"), ["2"]);
+        // As in browsers: attribute names of SVG elements keep their case.
+        assert_eq!(texts(html, "[viewBox]").len(), 1);
+        assert!(texts(html, "[viewbox]").is_empty());
+        assert_eq!(texts(html, "[data-x], [lang|=en]"), ["3", "4"]);
+        assert_eq!(texts(html, "[role]").len(), 2);
+        assert!(texts(html, "[nothing]").is_empty());
+    }
+
     #[test]
     fn scoped_selection_stays_inside_the_scope() {
         let doc = Document::parse(

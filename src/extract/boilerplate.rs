@@ -10,8 +10,6 @@ use std::rc::Rc;
 use markup5ever_rcdom::{Handle, NodeData};
 use serde::Deserialize;
 
-use crate::dom;
-
 /// A block's fingerprint.
 pub type Fingerprint = [u8; 16];
 
@@ -70,11 +68,20 @@ pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
     while let Some((node, done)) = stack.pop() {
         match &node.data {
             NodeData::Text { contents } => {
-                let text = dom::collapse_whitespace(&contents.borrow());
+                // The text with its white space collapsed, hashed word by word.
                 let mut h = blake3::Hasher::new();
                 h.update(b"t");
-                h.update(text.as_bytes());
-                results.push((truncate(h), text.chars().count()));
+                let mut chars = 0;
+                let text = contents.borrow();
+                for word in text.split(char::is_whitespace).filter(|w| !w.is_empty()) {
+                    if chars > 0 {
+                        h.update(b" ");
+                        chars += 1;
+                    }
+                    h.update(word.as_bytes());
+                    chars += word.chars().count();
+                }
+                results.push((truncate(h), chars));
             }
             NodeData::Element { .. } | NodeData::Document => {
                 let tag = match &node.data {
@@ -94,17 +101,18 @@ pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
                 } else {
                     node.children.borrow().len()
                 };
-                let children = results.split_off(results.len() - n);
+                let first = results.len() - n;
                 let mut h = blake3::Hasher::new();
                 h.update(b"e");
                 h.update(tag.as_bytes());
                 let mut len = 0;
-                for (print, l) in &children {
+                for (print, l) in &results[first..] {
                     if *l > 0 {
                         h.update(print);
                         len += l;
                     }
                 }
+                results.truncate(first);
                 h.update(b"/");
                 let print = truncate(h);
                 if len >= MIN_TEXT && BLOCKS.contains(&tag) && !Rc::ptr_eq(&node, root) {

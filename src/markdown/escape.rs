@@ -3,6 +3,16 @@
 
 /// Escapes running text. `in_table` also escapes `|`.
 pub fn escape_text(text: &str, in_table: bool, out: &mut String) {
+    // Most text has nothing to escape.
+    if !text.bytes().any(|b| {
+        matches!(
+            b,
+            b'\\' | b'*' | b'`' | b'[' | b']' | b'~' | b'_' | b'<' | b'&' | b'|'
+        )
+    }) {
+        out.push_str(text);
+        return;
+    }
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         let prev = i.checked_sub(1).map(|j| chars[j]);

@@ -176,12 +176,15 @@ impl Inline {
 
     /// The finished run: trimmed, without leading or trailing breaks.
     pub(super) fn finish(self) -> String {
-        let mut s = self
-            .s
-            .replace(" \\\n", "\\\n")
-            .replace("\\\n ", "\\\n")
-            .replace(" <br>", "<br>")
-            .replace("<br> ", "<br>");
+        let mut s = if self.s.contains('\n') || self.s.contains("<br>") {
+            self.s
+                .replace(" \\\n", "\\\n")
+                .replace("\\\n ", "\\\n")
+                .replace(" <br>", "<br>")
+                .replace("<br> ", "<br>")
+        } else {
+            self.s
+        };
         loop {
             let t = s.trim_matches(' ');
             let t = t.strip_suffix("\\\n").unwrap_or(t);
