@@ -3,8 +3,9 @@
 # corpora, measured in one run:
 #   scripts/bench.sh [RUNS] [SMALL] [LARGE]     (defaults: 3 runs, 2000 and 20000 pages)
 # Prints CPU seconds per MB for `parse-floor` and `convert` (medians, -j1) and their
-# ratio, the 1- vs 2-thread speed-up of `convert` (wall time), and peak RSS of `convert`
-# at SMALL and LARGE pages.
+# ratio, the 1- vs 2-thread speed-up of `convert` (wall time), peak RSS of `convert`
+# at SMALL and LARGE pages, and the wall time of `validate` over the LARGE outputs
+# against the convert that wrote them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-3}"
@@ -39,5 +40,10 @@ awk -v a="$conv1_wall" -v b="$conv2_wall" 'BEGIN { printf "convert -j1 %.2fs, -j
 echo "peak RSS at $small pages: $((rss_small / 1024)) MB"
 
 target/release/examples/gen-corpus --pages "$large" --seed 1 -o "$work/large"
-rss_large=$(rm -rf "$work/out"; measure "$bin" convert "$work/large" -o "$work/out" -q --no-progress | awk '{print $3}')
+large_run=$(rm -rf "$work/out"; measure "$bin" convert "$work/large" -o "$work/out" -q --no-progress)
+rss_large=$(echo "$large_run" | awk '{print $3}')
 echo "peak RSS at $large pages: $((rss_large / 1024)) MB"
+# `validate` over the outputs that convert just wrote, against that convert's wall time.
+validate_wall=$(for _ in $(seq "$runs"); do measure "$bin" validate "$work/out"; done | awk '{print $2}' | median)
+echo "$large_run" | awk -v v="$validate_wall" -v n="$large" '{
+  printf "validate %d outputs: %.2fs; convert: %.2fs; ratio: %.2fx\n", n, v, $2, v / $2 }'

@@ -18,7 +18,8 @@ pub fn render(
         Renderer::plain()
     };
     let mut out = String::new();
-    let mut cached: Option<(String, Option<String>)> = None;
+    // The file in hand: its name, its text and where each of its lines starts.
+    let mut cached: Option<(String, Option<(String, Vec<usize>)>)> = None;
     for f in findings {
         out.push_str(&crate::report::finding_line(f));
         out.push('\n');
@@ -26,14 +27,22 @@ pub fn render(
             continue;
         };
         if cached.as_ref().is_none_or(|(file, _)| *file != f.file) {
-            cached = Some((f.file.clone(), source(&f.file)));
+            let text = source(&f.file).map(|t| {
+                let starts = std::iter::once(0)
+                    .chain(t.match_indices('\n').map(|(i, _)| i + 1))
+                    .collect();
+                (t, starts)
+            });
+            cached = Some((f.file.clone(), text));
         }
-        let Some(text) = cached.as_ref().and_then(|(_, t)| t.as_ref()) else {
+        let Some((text, starts)) = cached.as_ref().and_then(|(_, t)| t.as_ref()) else {
             continue;
         };
-        let Some(src_line) = text.lines().nth(line - 1) else {
+        let Some(&from) = starts.get(line - 1) else {
             continue;
         };
+        let to = starts.get(line).map_or(text.len(), |&next| next - 1);
+        let src_line = text[from..to].strip_suffix('\r').unwrap_or(&text[from..to]);
         let start: usize = src_line.chars().take(column - 1).map(char::len_utf8).sum();
         let end = src_line[start..]
             .char_indices()

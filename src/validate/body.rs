@@ -2,7 +2,10 @@
 //! the content tree must reach a file that exists; empty and placeholder links are
 //! reported. Links holding Liquid are left to the site build.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag};
 
@@ -99,7 +102,7 @@ fn missing_target(dest: &str, file: &Path, root: &Path) -> Option<String> {
     let target = if let Some(site_path) = decoded.strip_prefix('/') {
         // Only paths whose first folder is part of the content tree are ours to check.
         let first = site_path.split('/').next().unwrap_or_default();
-        if first.is_empty() || !root.join(first).exists() {
+        if first.is_empty() || !exists(&root.join(first), false) {
             return None;
         }
         root.join(site_path)
@@ -121,8 +124,42 @@ fn missing_target(dest: &str, file: &Path, root: &Path) -> Option<String> {
             candidates.push(target.join("index.md"));
         }
     }
-    let found = candidates.iter().any(|c| c.is_file());
+    let found = candidates.iter().any(|c| exists(c, true));
     (!found).then(|| target.display().to_string())
+}
+
+/// Starts a new validation run: what `exists` remembered from an earlier run is
+/// forgotten (files may have changed since).
+pub(crate) fn new_run() {
+    RUN.fetch_add(1, Ordering::Relaxed);
+}
+
+static RUN: AtomicU64 = AtomicU64::new(0);
+
+/// Whether `path` exists (as a file, with `file`). The same menus and related links are
+/// in file after file: each worker remembers the answers it had lately, for this run.
+fn exists(path: &Path, file: bool) -> bool {
+    type Seen = (u64, HashMap<(PathBuf, bool), bool>);
+    thread_local! {
+        static SEEN: RefCell<Seen> = RefCell::new((u64::MAX, HashMap::new()));
+    }
+    const CAPACITY: usize = 16_384;
+    let run = RUN.load(Ordering::Relaxed);
+    let key = (path.to_path_buf(), file);
+    if let Some(known) =
+        SEEN.with_borrow(|(r, seen)| (*r == run).then(|| seen.get(&key).copied()).flatten())
+    {
+        return known;
+    }
+    let answer = if file { path.is_file() } else { path.exists() };
+    SEEN.with_borrow_mut(|(r, seen)| {
+        if *r != run || seen.len() >= CAPACITY {
+            *r = run;
+            seen.clear();
+        }
+        seen.insert(key, answer);
+    });
+    answer
 }
 
 #[cfg(test)]
@@ -152,5 +189,21 @@ mod tests {
                 (3, 109, "link/placeholder")
             ]
         );
+    }
+
+    /// Answers are remembered within a run only: a file made after one run is found by
+    /// the next.
+    #[test]
+    fn a_new_run_sees_files_made_since_the_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("depts")).unwrap();
+        let file = root.join("depts/a.md");
+        let body = "[b](b.md)\n";
+        new_run();
+        assert_eq!(check(body, &file, root).len(), 1);
+        std::fs::write(root.join("depts/b.md"), "x").unwrap();
+        new_run();
+        assert!(check(body, &file, root).is_empty());
     }
 }

@@ -136,6 +136,7 @@ pub fn validate(
         .build()
         .map_err(|e| ValidateError::Pool(e.to_string()))?;
     let files = found.pages;
+    body::new_run();
     let mut findings: Vec<Finding> = pool.install(|| {
         files
             .par_iter()
