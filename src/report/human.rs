@@ -19,7 +19,8 @@ pub fn render(
     };
     let mut out = String::new();
     // The file in hand: its name, its text and where each of its lines starts.
-    let mut cached: Option<(String, Option<(String, Vec<usize>)>)> = None;
+    type Lines = (String, Vec<usize>);
+    let mut cached: Option<(String, Option<Lines>)> = None;
     for f in findings {
         out.push_str(&crate::report::finding_line(f));
         out.push('\n');
