@@ -22,7 +22,8 @@ mb=$(du -sb "$work/small" | awk '{printf "%.1f", $1 / 1e6}')
 # `measure CMD...` prints "cpu_seconds wall_seconds max_rss_kb".
 measure() {
   /usr/bin/time -f "%U %S %e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
-  awk '{printf "%.3f %.3f %d\n", $1 + $2, $3, $4}' "$work/time"
+  # The last line: /usr/bin/time puts "Command exited with non-zero status" above it.
+  tail -n 1 "$work/time" | awk '{printf "%.3f %.3f %d\n", $1 + $2, $3, $4}'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
