@@ -109,10 +109,9 @@ impl Manifest {
     }
 
     /// The manifest as written: sorted, pretty, newline-terminated.
-    pub fn to_json(&self) -> String {
-        let mut m = self.clone();
-        m.format = FORMAT;
-        serde_json::to_string_pretty(&m).expect("the manifest serializes") + "\n"
+    pub fn to_json(&mut self) -> String {
+        self.format = FORMAT;
+        serde_json::to_string_pretty(self).expect("the manifest serializes") + "\n"
     }
 }
 

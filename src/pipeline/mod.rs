@@ -108,7 +108,13 @@ pub fn convert_with_events(
         Some(index) => pass1::Site::Index(index),
         None => pass1::Site::Read { learn: true },
     };
-    let first = pool.install(|| pass1::read(settings, &planned, previous.as_ref(), &cache, site));
+    let mut first =
+        pool.install(|| pass1::read(settings, &planned, previous.as_ref(), &cache, site));
+    // The URL map is built; the list it was built from is not needed again.
+    first.entries = Vec::new();
+    // Outcomes are kept for the caller only when asked for; otherwise each is counted
+    // and let go as its page finishes.
+    let keep = options.keep_findings || options.details || options.dry_run;
     let same_batch = previous
         .as_ref()
         .is_some_and(|m| m.settings == settings.fingerprint && m.batch == first.batch_hash);
@@ -120,7 +126,8 @@ pub fn convert_with_events(
         cache: &cache,
         options,
     };
-    let results: Vec<(PageOutcome, Tally, run::Learned)> = pool.install(|| {
+    type Done = (String, Option<PageOutcome>, Tally, run::Learned);
+    let results: Vec<Done> = pool.install(|| {
         planned
             .par_iter()
             .zip(&first.sources)
@@ -132,7 +139,12 @@ pub fn convert_with_events(
                 if !(options.keep_findings || options.details) {
                     outcome.forget_findings();
                 }
-                (outcome, tally, learned)
+                let output_rel = std::mem::take(&mut outcome.output_rel);
+                let kept = keep.then(|| PageOutcome {
+                    output_rel: output_rel.clone(),
+                    ..outcome
+                });
+                (output_rel, kept, tally, learned)
             })
             .collect()
     });
@@ -144,22 +156,22 @@ pub fn convert_with_events(
     }));
 
     // The new manifest: this run's entries over the previous ones.
-    let mut manifest = previous.clone().unwrap_or_default();
+    let mut manifest = previous.unwrap_or_default();
     manifest.settings = settings.fingerprint.clone();
     manifest.batch = first.batch_hash.clone();
     manifest.boilerplate = first.learned.clone();
     let mut cache = cache;
-    let mut pages = Vec::with_capacity(results.len());
+    let mut pages = Vec::new();
     let mut tally = Tally::default();
-    for (outcome, page_tally, learned) in results {
+    for (output_rel, outcome, page_tally, learned) in results {
         tally.merge(page_tally);
         if let Some(entry) = learned.entry {
-            manifest.pages.insert(outcome.output_rel.clone(), entry);
+            manifest.pages.insert(output_rel, entry);
         }
         for (path, stamp, hash) in learned.hashes {
             cache.insert(&path, stamp, hash);
         }
-        pages.push(outcome);
+        pages.extend(outcome);
     }
     let orphans = orphans(&mut manifest, &planned, &unreadable, options, &mut batch);
 

@@ -100,6 +100,8 @@ pub struct Orphan {
 /// The whole run.
 #[derive(Debug)]
 pub struct BatchReport {
+    /// One outcome per page, in input order — kept when the caller keeps findings or
+    /// details, and in dry runs; otherwise empty (the tally counts them).
     pub pages: Vec<PageOutcome>,
     /// Problems of the batch as a whole (URL map conflicts, the redirect file, the
     /// manifest).
@@ -116,8 +118,14 @@ pub struct BatchReport {
 }
 
 impl BatchReport {
+    /// Pages with this status.
     pub fn count(&self, status: Status) -> usize {
-        self.pages.iter().filter(|p| p.status == status).count()
+        self.tally.statuses[status as usize]
+    }
+
+    /// Pages this run went through.
+    pub fn total(&self) -> usize {
+        self.tally.statuses.iter().sum()
     }
 
     pub fn warnings(&self) -> usize {
@@ -138,6 +146,8 @@ pub enum Event<'a> {
 /// outcomes keep the findings themselves.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tally {
+    /// Pages by status (`Status as usize`).
+    pub statuses: [usize; 5],
     /// Error diagnostics (a failed page has one).
     pub errors: usize,
     /// Warnings by kind.
@@ -153,6 +163,7 @@ pub struct Tally {
 impl Tally {
     /// Adds one page's findings.
     pub fn add(&mut self, page: &PageOutcome) {
+        self.statuses[page.status as usize] += 1;
         for d in &page.diagnostics {
             match d.severity {
                 Severity::Warning => *self.warnings.entry(d.code).or_default() += 1,
@@ -180,6 +191,9 @@ impl Tally {
         }
         for (k, n) in other.rules {
             *self.rules.entry(k).or_default() += n;
+        }
+        for (mine, theirs) in self.statuses.iter_mut().zip(other.statuses) {
+            *mine += theirs;
         }
         self.errors += other.errors;
         self.links_rewritten += other.links_rewritten;

@@ -74,7 +74,7 @@ pub fn summary(report: &BatchReport) -> String {
     let mut out =
         format!(
         "pagemill: {} pages: {} converted ({written} {}, {unchanged} unchanged), {failed} failed",
-        report.pages.len(),
+        report.total(),
         written + unchanged,
         if report.dry_run { "would change" } else { "written" },
     );

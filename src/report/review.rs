@@ -89,7 +89,7 @@ pub fn json(report: &BatchReport) -> String {
         "version": env!("CARGO_PKG_VERSION"),
         "dry_run": report.dry_run,
         "summary": {
-            "pages": report.pages.len(),
+            "pages": report.total(),
             "written": report.count(Status::Written),
             "unchanged": report.count(Status::Unchanged),
             "failed": report.count(Status::Failed),
