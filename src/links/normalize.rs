@@ -161,7 +161,9 @@ impl LinkPolicy {
     }
 
     fn apply_once(&self, raw: &str, rules: &mut Vec<&'static str>) -> Option<String> {
-        let trimmed = raw.trim_matches(|c: char| c.is_whitespace());
+        // As the URL parser does: leading and trailing C0 controls and spaces go, so
+        // `\0vbscript:` is seen for what it is (found by fuzzing).
+        let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || c <= ' ');
         if trimmed.contains(liquid::OPEN) || trimmed.contains("{{") || trimmed.contains("{%") {
             // Liquid decides this link at build time: keep it exactly — unless it is a
             // script URL once its tags render as nothing (found by fuzzing).
@@ -198,7 +200,7 @@ impl LinkPolicy {
                 rules.push(rule::PLACEHOLDER);
                 return None;
             }
-            let out = format!("mailto:{address}{}", query.replace(' ', "%20"));
+            let out = format!("mailto:{address}{}", encode_spaces(query));
             if raw != trimmed || !raw.starts_with("mailto:") || address_raw != address {
                 rules.push(rule::MAILTO_TRIM);
             }
@@ -252,7 +254,7 @@ impl LinkPolicy {
             rules.push(rule::ENCODE_SPACE);
             // Encoded before parsing, so that what is parsed is what is written: a URL
             // that does not parse with a space may parse with `%20` (found by fuzzing).
-            s = s.replace(' ', "%20");
+            s = encode_spaces(&s);
         }
 
         if has_scheme(&s) {
@@ -357,6 +359,12 @@ impl LinkPolicy {
         (lower.starts_with("www.") && lower.len() > 4 && lower[4..].contains('.'))
             || self.is_own_host(&lower)
     }
+}
+
+/// Spaces as `%20` — and a `{` before one as `%7B`, so that no `{%` appears that a
+/// Liquid site build would read as a tag (found by fuzzing).
+fn encode_spaces(s: &str) -> String {
+    s.replace("{ ", "%7B%20").replace(' ', "%20")
 }
 
 fn root_relative(url: &Url) -> String {

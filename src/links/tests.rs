@@ -191,3 +191,23 @@ fn a_url_that_parses_only_once_its_spaces_are_encoded_is_stable() {
     let once = p.normalize(raw).url.unwrap();
     assert_eq!(p.normalize(&once).url.as_deref(), Some(once.as_str()));
 }
+
+/// Found by fuzzing: a script URL behind a NUL was kept (browsers strip leading C0
+/// controls), and an encoded space after `{` made `{%`, which the next pass (and a
+/// Liquid build) read as a tag.
+#[test]
+fn leading_controls_and_braces_before_spaces() {
+    let p = chicago();
+    for raw in [
+        "\0vbscript:alert(1)",
+        "\u{1}\u{1f} javascript:x",
+        "\0vbscript:\0{ \r\0 :",
+    ] {
+        assert_eq!(p.normalize(raw).url, None, "{raw:?}");
+    }
+    let once = p.normalize("a{ b.html").url.unwrap();
+    assert_eq!(once, "a%7B%20b.html");
+    assert_eq!(p.normalize(&once).url.as_deref(), Some(once.as_str()));
+    let mail = p.normalize("mailto:x@y.org?subject={ hi }").url.unwrap();
+    assert!(!mail.contains("{%"), "{mail}");
+}
