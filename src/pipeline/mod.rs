@@ -188,6 +188,8 @@ pub fn convert_with_events(
             manifest.to_json(),
         ));
         files.extend(cache.files_to_write(&options.output));
+        // The pages first, then the manifest that vouches for them.
+        sync_file_system(&options.output);
         for (path, text) in files {
             if let Err(e) = write_atomic(&path, text.as_bytes()) {
                 batch.push(Diagnostic {
@@ -393,9 +395,35 @@ fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, BatchError> {
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so
-/// the file is either its old content or its new content, never a part. Returns whether
-/// anything changed.
+/// the file is either its old content or its new content, never a part, and waits until
+/// the data is on disk. Returns whether anything changed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    write_file(path, bytes, true)
+}
+
+/// `write_atomic` for a page: whole or not at all as well, but without waiting for the
+/// disk — the batch syncs the output folder's file system once, before it writes the
+/// manifest that vouches for the pages.
+pub(crate) fn write_page(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    write_file(path, bytes, false)
+}
+
+/// Waits until everything written under `dir` is on disk (one `syncfs` on Linux).
+fn sync_file_system(dir: &Path) {
+    #[cfg(target_os = "linux")]
+    if let Ok(folder) = std::fs::File::open(dir) {
+        let _ = rustix::fs::syncfs(&folder);
+    }
+    #[cfg(all(unix, not(target_os = "linux")))]
+    {
+        let _ = dir;
+        rustix::fs::sync();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+fn write_file(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<bool> {
     if std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(false);
     }
@@ -409,7 +437,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_data()?;
+    if durable {
+        tmp.as_file().sync_data()?;
+    }
     // A temporary file is private; the output gets the old file's permissions, or the
     // usual ones for a new file.
     let permissions = match std::fs::metadata(path) {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::pass1::{FirstPass, Planned, SourceInfo};
-use super::{write_atomic, ConvertOptions, PageOutcome, Status};
+use super::{write_page, ConvertOptions, PageOutcome, Status};
 use crate::config::Settings;
 use crate::links::Linker;
 use crate::manifest::{self, Entry, HashCache, Manifest, Stamp};
@@ -212,7 +212,7 @@ fn run(
         }
         return;
     }
-    match write_atomic(&target, text.as_bytes()) {
+    match write_page(&target, text.as_bytes()) {
         Ok(_) => {
             outcome.status = Status::Written;
             if let Some(stamp) = Stamp::of(&target) {
