@@ -6,10 +6,26 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use crate::finding::{Finding, Severity};
 
 /// Renders findings; `source` returns a file's text (for the snippet), `color` turns on
-/// terminal styling.
+/// terminal styling. The findings of each file are rendered in parallel and joined in
+/// their order.
 pub fn render(
     findings: &[Finding],
-    source: &dyn Fn(&str) -> Option<String>,
+    source: &(dyn Fn(&str) -> Option<String> + Sync),
+    color: bool,
+) -> String {
+    use rayon::prelude::*;
+    let groups: Vec<&[Finding]> = findings.chunk_by(|a, b| a.file == b.file).collect();
+    let parts: Vec<String> = groups
+        .par_iter()
+        .map(|group| render_file(group, source, color))
+        .collect();
+    parts.concat()
+}
+
+/// The findings of one file (its text read once, lines indexed).
+fn render_file(
+    findings: &[Finding],
+    source: &(dyn Fn(&str) -> Option<String> + Sync),
     color: bool,
 ) -> String {
     let renderer = if color {
@@ -18,25 +34,23 @@ pub fn render(
         Renderer::plain()
     };
     let mut out = String::new();
-    // The file in hand: its name, its text and where each of its lines starts.
-    type Lines = (String, Vec<usize>);
-    let mut cached: Option<(String, Option<Lines>)> = None;
+    // The text and where each of its lines starts, read on the first snippet.
+    let mut text: Option<Option<(String, Vec<usize>)>> = None;
     for f in findings {
         out.push_str(&crate::report::finding_line(f));
         out.push('\n');
         let (Some(line), Some(column)) = (f.line, f.column) else {
             continue;
         };
-        if cached.as_ref().is_none_or(|(file, _)| *file != f.file) {
-            let text = source(&f.file).map(|t| {
+        let loaded = text.get_or_insert_with(|| {
+            source(&f.file).map(|t| {
                 let starts = std::iter::once(0)
                     .chain(t.match_indices('\n').map(|(i, _)| i + 1))
                     .collect();
                 (t, starts)
-            });
-            cached = Some((f.file.clone(), text));
-        }
-        let Some((text, starts)) = cached.as_ref().and_then(|(_, t)| t.as_ref()) else {
+            })
+        });
+        let Some((text, starts)) = loaded.as_ref() else {
             continue;
         };
         let Some(&from) = starts.get(line - 1) else {
