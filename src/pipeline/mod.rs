@@ -401,11 +401,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
     write_file(path, bytes, true)
 }
 
-/// `write_atomic` for a page: whole or not at all as well, but without waiting for the
-/// disk — the batch syncs the output folder's file system once, before it writes the
-/// manifest that vouches for the pages.
-pub(crate) fn write_page(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
-    write_file(path, bytes, false)
+/// `write_atomic` for a page whose bytes are known to differ from the file's (pass 2
+/// compared their hashes): whole or not at all as well, but without reading the old file
+/// again or waiting for the disk — the batch syncs the output folder's file system once,
+/// before it writes the manifest that vouches for the pages.
+pub(crate) fn write_page(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    replace_file(path, bytes, false)
 }
 
 /// Waits until everything written under `dir` is on disk (one `syncfs` on Linux).
@@ -427,6 +428,12 @@ fn write_file(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<bool>
     if std::fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(false);
     }
+    replace_file(path, bytes, durable)?;
+    Ok(true)
+}
+
+/// A temporary file in `path`'s folder, renamed over `path`.
+fn replace_file(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -448,7 +455,7 @@ fn write_file(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<bool>
     };
     tmp.as_file().set_permissions(permissions)?;
     tmp.persist(path).map_err(|e| e.error)?;
-    Ok(true)
+    Ok(())
 }
 
 #[cfg(unix)]

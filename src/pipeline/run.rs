@@ -213,7 +213,7 @@ fn run(
         return;
     }
     match write_page(&target, text.as_bytes()) {
-        Ok(_) => {
+        Ok(()) => {
             outcome.status = Status::Written;
             if let Some(stamp) = Stamp::of(&target) {
                 learned.hashes.push((target, stamp, new_hash));
