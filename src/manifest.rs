@@ -152,18 +152,23 @@ impl HashCache {
             .unwrap_or_default()
     }
 
-    /// The cache file and the `.gitignore` that keeps it out of version control.
-    pub fn files_to_write(&self, output: &Path) -> Vec<(PathBuf, String)> {
-        vec![
-            (
-                output.join(DIR).join(CACHE),
-                serde_json::to_string(self).expect("the cache serializes"),
-            ),
-            (
-                output.join(DIR).join(".gitignore"),
-                format!("{CACHE}\nrunning\n"),
-            ),
-        ]
+    /// The cache file of `output`.
+    pub fn path(output: &Path) -> PathBuf {
+        output.join(DIR).join(CACHE)
+    }
+
+    /// The `.gitignore` that keeps the cache (and the running marker) out of version
+    /// control, and its text.
+    pub fn gitignore(output: &Path) -> (PathBuf, String) {
+        (
+            output.join(DIR).join(".gitignore"),
+            format!("{CACHE}\nrunning\n"),
+        )
+    }
+
+    /// Forgets the entry of `path` (a new one is about to be written).
+    pub fn remove(&mut self, path: &Path) {
+        self.files.remove(&key(path));
     }
 
     /// The hash of `path` when its stamp is the cached one.
@@ -186,14 +191,135 @@ pub fn hash(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex().to_string()
 }
 
+/// A hash held as its 32 bytes; written as the manifest writes hashes (hex).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Digest(pub blake3::Hash);
+
+impl Digest {
+    pub fn of(bytes: &[u8]) -> Digest {
+        Digest(blake3::hash(bytes))
+    }
+
+    /// The hash written as hex (from the manifest or the cache).
+    pub fn from_hex(hex: &str) -> Option<Digest> {
+        blake3::Hash::from_hex(hex).ok().map(Digest)
+    }
+
+    pub fn hex(&self) -> impl std::ops::Deref<Target = str> {
+        self.0.to_hex()
+    }
+
+    /// Whether `hex` is this hash written out.
+    pub fn is(&self, hex: &str) -> bool {
+        *self.hex() == *hex
+    }
+}
+
+impl Serialize for Digest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.hex())
+    }
+}
+
+/// A manifest entry borrowed from the batch that made it; written exactly as `Entry`.
+#[derive(Debug, Serialize)]
+pub struct EntryRef<'a> {
+    pub source: std::borrow::Cow<'a, str>,
+    pub source_hash: Digest,
+    pub hints: &'a UrlHints,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub includes: Option<&'a str>,
+    pub output_hash: Digest,
+}
+
+/// An entry kept from the previous manifest, or one this run made.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum AnyEntry<'a> {
+    Kept(&'a Entry),
+    New(EntryRef<'a>),
+}
+
+/// Serializes the items of an iterator as a map, once, without collecting them.
+struct Streamed<I>(std::cell::RefCell<Option<I>>);
+
+impl<K: Serialize, V: Serialize, I: Iterator<Item = (K, V)>> Serialize for Streamed<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let items = self.0.borrow_mut().take();
+        s.collect_map(items.into_iter().flatten())
+    }
+}
+
+/// The manifest as `Manifest::to_json` writes it, its pages streamed from `pages`
+/// (which yields them sorted by output path, as a `BTreeMap` would).
+pub fn write_streamed<'a, W: std::io::Write>(
+    out: W,
+    settings: &str,
+    batch: &str,
+    boilerplate: Option<&LearnedBoilerplate>,
+    pages: impl Iterator<Item = (&'a str, AnyEntry<'a>)>,
+) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    #[serde(bound(serialize = "Streamed<I>: Serialize"))]
+    struct Out<'b, I> {
+        format: u32,
+        settings: &'b str,
+        batch: &'b str,
+        boilerplate: Option<&'b LearnedBoilerplate>,
+        pages: Streamed<I>,
+    }
+    let mut out = out;
+    let manifest = Out {
+        format: FORMAT,
+        settings,
+        batch,
+        boilerplate,
+        pages: Streamed(std::cell::RefCell::new(Some(pages))),
+    };
+    serde_json::to_writer_pretty(&mut out, &manifest)?;
+    out.write_all(b"\n")
+}
+
+/// The hash cache as `HashCache::files_to_write` writes its file: the entries of `old`
+/// (the caller removes those `files` replaces), then `files`.
+pub fn write_cache_streamed<'a, W: std::io::Write>(
+    mut out: W,
+    old: &'a HashCache,
+    files: impl Iterator<Item = (std::borrow::Cow<'a, str>, Stamp, Digest)>,
+) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    enum AnyHash<'b> {
+        Text(&'b str),
+        Digest(Digest),
+    }
+    #[derive(Serialize)]
+    #[serde(bound(serialize = "Streamed<I>: Serialize"))]
+    struct Out<I> {
+        files: Streamed<I>,
+    }
+    let kept = old.files.iter().map(|(k, (stamp, hash))| {
+        (
+            std::borrow::Cow::Borrowed(k.as_str()),
+            (*stamp, AnyHash::Text(hash)),
+        )
+    });
+    let new = files.map(|(k, stamp, d)| (k, (stamp, AnyHash::Digest(d))));
+    let cache = Out {
+        files: Streamed(std::cell::RefCell::new(Some(kept.chain(new)))),
+    };
+    serde_json::to_writer(&mut out, &cache)?;
+    Ok(())
+}
+
 /// The hash of a file's content: from the cache when its stamp matches, else read.
-pub fn file_hash(cache: &HashCache, path: &Path) -> Option<(String, Option<Stamp>)> {
+pub fn file_digest(cache: &HashCache, path: &Path) -> Option<(Digest, Option<Stamp>)> {
     let stamp = Stamp::of(path);
-    if let Some(h) = cache.lookup(path, stamp) {
-        return Some((h.to_string(), stamp));
+    if let Some(d) = cache.lookup(path, stamp).and_then(Digest::from_hex) {
+        return Some((d, stamp));
     }
     let bytes = std::fs::read(path).ok()?;
-    Some((hash(&bytes), stamp))
+    Some((Digest::of(&bytes), stamp))
 }
 
 /// Hash of every file under an includes folder (names and contents, sorted).
@@ -252,6 +378,88 @@ mod tests {
         assert!(!m.to_json().contains("modified"));
         std::fs::write(&path, "{").unwrap();
         assert!(Manifest::load(dir.path()).is_err());
+    }
+
+    #[test]
+    fn a_streamed_manifest_is_the_one_to_json_writes() {
+        let hints = UrlHints {
+            canonical: Some("https://example.gov/a.html".into()),
+            ..UrlHints::default()
+        };
+        let kept = Entry {
+            source: "in/a.html".into(),
+            source_hash: hash(b"a"),
+            hints: UrlHints::default(),
+            includes: Some("inc".into()),
+            output_hash: hash(b"A"),
+        };
+        let new = EntryRef {
+            source: "in/b.html".into(),
+            source_hash: Digest::of(b"b"),
+            hints: &hints,
+            includes: None,
+            output_hash: Digest::of(b"B"),
+        };
+        let learned = LearnedBoilerplate {
+            sample: "s".into(),
+            pages: 3,
+            blocks: vec![("f".into(), 3)],
+        };
+        let mut whole = Manifest {
+            format: 0,
+            settings: "settings".into(),
+            batch: "batch".into(),
+            boilerplate: Some(learned.clone()),
+            pages: BTreeMap::new(),
+        };
+        whole.pages.insert("a.md".into(), kept.clone());
+        whole.pages.insert(
+            "b.md".into(),
+            Entry {
+                source: "in/b.html".into(),
+                source_hash: hash(b"b"),
+                hints: hints.clone(),
+                includes: None,
+                output_hash: hash(b"B"),
+            },
+        );
+        let mut streamed = Vec::new();
+        let pages = [
+            ("a.md", AnyEntry::Kept(&kept)),
+            ("b.md", AnyEntry::New(new)),
+        ];
+        write_streamed(
+            &mut streamed,
+            "settings",
+            "batch",
+            Some(&learned),
+            pages.into_iter(),
+        )
+        .unwrap();
+        assert_eq!(String::from_utf8(streamed).unwrap(), whole.to_json());
+    }
+
+    #[test]
+    fn a_streamed_cache_reads_back_with_old_and_new_entries() {
+        let stamp = Stamp {
+            size: 3,
+            modified_ns: 1_700_000_000_000_000_000,
+        };
+        let mut old = HashCache::default();
+        old.insert(Path::new("old"), stamp, hash(b"old"));
+        let mut out = Vec::new();
+        let new = [("new".into(), stamp, Digest::of(b"new"))];
+        write_cache_streamed(&mut out, &old, new.into_iter()).unwrap();
+        let back: HashCache = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            back.lookup(Path::new("old"), Some(stamp)),
+            Some(&*hash(b"old"))
+        );
+        assert_eq!(
+            back.lookup(Path::new("new"), Some(stamp)),
+            Some(&*hash(b"new"))
+        );
+        assert_eq!(back.files.len(), 2);
     }
 
     #[test]

@@ -84,6 +84,19 @@ impl UrlMap {
     /// Builds the map from each page's (output path, source path relative to its input
     /// root, hints), in batch order: where two pages claim one old URL, the first keeps it.
     pub fn build(policy: &LinkPolicy, pages: &[(String, String, UrlHints)]) -> UrlMap {
+        UrlMap::build_from(
+            policy,
+            pages
+                .iter()
+                .map(|(out, rel, hints)| (out.as_str(), rel.as_str(), hints)),
+        )
+    }
+
+    /// `build` over borrowed pages.
+    pub fn build_from<'a>(
+        policy: &LinkPolicy,
+        pages: impl IntoIterator<Item = (&'a str, &'a str, &'a UrlHints)>,
+    ) -> UrlMap {
         let mut map = UrlMap::default();
         for (output_rel, rel_path, hints) in pages {
             let old_urls = old_urls(policy, rel_path, hints);
@@ -94,7 +107,7 @@ impl UrlMap {
                     Some(&other) => map.conflicts.push((
                         old.clone(),
                         map.pages[other].output_rel.clone(),
-                        output_rel.clone(),
+                        output_rel.to_string(),
                     )),
                     None => {
                         map.by_old.insert(old.clone(), index);
@@ -102,7 +115,7 @@ impl UrlMap {
                 }
             }
             map.pages.push(MappedPage {
-                output_rel: output_rel.clone(),
+                output_rel: output_rel.to_string(),
                 old_urls,
                 new_url,
             });

@@ -6,6 +6,7 @@
 
 mod outcome;
 mod pass1;
+mod record;
 mod run;
 
 use std::io::Write;
@@ -108,10 +109,7 @@ pub fn convert_with_events(
         Some(index) => pass1::Site::Index(index),
         None => pass1::Site::Read { learn: true },
     };
-    let mut first =
-        pool.install(|| pass1::read(settings, &planned, previous.as_ref(), &cache, site));
-    // The URL map is built; the list it was built from is not needed again.
-    first.entries = Vec::new();
+    let first = pool.install(|| pass1::read(settings, &planned, previous.as_ref(), &cache, site));
     // Outcomes are kept for the caller only when asked for; otherwise each is counted
     // and let go as its page finishes.
     let keep = options.keep_findings || options.details || options.dry_run;
@@ -126,28 +124,29 @@ pub fn convert_with_events(
         cache: &cache,
         options,
     };
-    type Done = (String, Option<PageOutcome>, Tally, run::Learned);
-    let results: Vec<Done> = pool.install(|| {
+    // Each page leaves a small record (and its outcome, when kept); the tally is
+    // summed as pages finish.
+    let mut collected = pool.install(|| {
         planned
             .par_iter()
             .zip(&first.sources)
-            .map(|(p, s)| {
-                let (mut outcome, learned) = run::convert_one(&context, p, s);
+            .enumerate()
+            .fold(record::Collected::default, |mut done, (i, (p, s))| {
+                let (mut outcome, record) = run::convert_one(&context, p, s);
                 on_event(Event::Page(&outcome));
-                let mut tally = Tally::default();
-                tally.add(&outcome);
-                if !(options.keep_findings || options.details) {
-                    outcome.forget_findings();
+                done.tally.add(&outcome);
+                done.records.push((i, record));
+                if keep {
+                    if !(options.keep_findings || options.details) {
+                        outcome.forget_findings();
+                    }
+                    done.pages.push((i, outcome));
                 }
-                let output_rel = std::mem::take(&mut outcome.output_rel);
-                let kept = keep.then(|| PageOutcome {
-                    output_rel: output_rel.clone(),
-                    ..outcome
-                });
-                (output_rel, kept, tally, learned)
+                done
             })
-            .collect()
+            .reduce(record::Collected::default, record::Collected::merge)
     });
+    collected.sort();
     batch.extend(first.url_map.conflicts.iter().map(|(url, kept, other)| {
         Diagnostic::warning(
             "url-map",
@@ -155,61 +154,60 @@ pub fn convert_with_events(
         )
     }));
 
-    // The new manifest: this run's entries over the previous ones.
-    let mut manifest = previous.unwrap_or_default();
-    manifest.settings = settings.fingerprint.clone();
-    manifest.batch = first.batch_hash.clone();
-    manifest.boilerplate = first.learned.clone();
-    let mut cache = cache;
-    let mut pages = Vec::new();
-    let mut tally = Tally::default();
-    for (output_rel, outcome, page_tally, learned) in results {
-        tally.merge(page_tally);
-        if let Some(entry) = learned.entry {
-            manifest.pages.insert(output_rel, entry);
-        }
-        for (path, stamp, hash) in learned.hashes {
-            cache.insert(&path, stamp, hash);
-        }
-        pages.extend(outcome);
-    }
-    let orphans = orphans(&mut manifest, &planned, &unreadable, options, &mut batch);
+    // The previous manifest's entries of pages whose source is gone (and, with
+    // `--prune`, whose output was removed) go; this run's entries replace the others.
+    let mut previous = previous.map(|m| m.pages).unwrap_or_default();
+    let orphans = orphans(&mut previous, &planned, &unreadable, options, &mut batch);
 
     let mut redirect_lines = None;
     if !options.dry_run {
-        let mut files: Vec<(PathBuf, String)> = Vec::new();
+        let mut failed = |path: &Path, e: std::io::Error| {
+            batch.push(Diagnostic {
+                severity: Severity::Error,
+                code: "io",
+                message: format!("cannot write {}: {e}", path.display()),
+                line: None,
+            })
+        };
         if let Some((path, format)) = &options.redirects {
             let pairs = redirects::pairs(&first.url_map, &settings.policy);
-            files.push((path.clone(), redirects::render(*format, &pairs)));
+            if let Err(e) = write_atomic(path, redirects::render(*format, &pairs).as_bytes()) {
+                failed(path, e);
+            }
             redirect_lines = Some(pairs.len());
         }
-        files.push((
-            Manifest::path_named(&options.output, &manifest_name),
-            manifest.to_json(),
-        ));
-        files.extend(cache.files_to_write(&options.output));
         // The pages first, then the manifest that vouches for them.
         sync_file_system(&options.output);
-        for (path, text) in files {
-            if let Err(e) = write_atomic(&path, text.as_bytes()) {
-                batch.push(Diagnostic {
-                    severity: Severity::Error,
-                    code: "io",
-                    message: format!("cannot write {}: {e}", path.display()),
-                    line: None,
-                });
-            }
+        let records = &collected.records;
+        let path = Manifest::path_named(&options.output, &manifest_name);
+        let written = write_streamed(&path, |out| {
+            let fingerprint = &settings.fingerprint;
+            record::write_manifest(out, fingerprint, &first, &planned, records, &previous)
+        });
+        if let Err(e) = written {
+            failed(&path, e);
+        }
+        let path = HashCache::path(&options.output);
+        let written = write_streamed(&path, |out| {
+            record::write_cache(out, cache, &options.output, &first, &planned, records)
+        });
+        if let Err(e) = written {
+            failed(&path, e);
+        }
+        let (path, text) = HashCache::gitignore(&options.output);
+        if let Err(e) = write_atomic(&path, text.as_bytes()) {
+            failed(&path, e);
         }
         let _ = std::fs::remove_file(&marker);
     }
     Ok(BatchReport {
-        pages,
+        pages: collected.pages.into_iter().map(|(_, p)| p).collect(),
         batch,
         orphans,
         redirects: redirect_lines,
         dry_run: options.dry_run,
         elapsed: started.elapsed(),
-        tally,
+        tally: collected.tally,
     })
 }
 
@@ -250,14 +248,22 @@ pub fn index(
     inputs: &[PathBuf],
     jobs: Option<usize>,
 ) -> Result<SiteIndex, BatchError> {
-    let (_, _, first, unreadable) = survey(settings, inputs, jobs, true)?;
+    let (planned, _, first, unreadable) = survey(settings, inputs, jobs, true)?;
     if let Some(u) = unreadable.into_iter().next() {
         return Err(BatchError::Unreadable(u));
     }
+    let pages = planned
+        .iter()
+        .zip(&first.sources)
+        .map(|(p, s)| {
+            let rel = (p.output_rel.clone(), p.found.rel_path.clone());
+            (rel.0, rel.1, s.hints.clone())
+        })
+        .collect();
     Ok(SiteIndex {
         format: 1,
         settings: settings.fingerprint.clone(),
-        pages: first.entries,
+        pages,
         boilerplate: first.learned,
     })
 }
@@ -278,7 +284,7 @@ fn remove_temporary_files(output: &Path) {
 /// Manifest entries whose source lies under this run's inputs but is gone. With
 /// `prune` their outputs are removed (an output edited by hand only with `force`).
 fn orphans(
-    manifest: &mut Manifest,
+    manifest: &mut std::collections::BTreeMap<String, crate::manifest::Entry>,
     planned: &[Planned],
     unreadable: &[Unreadable],
     options: &ConvertOptions,
@@ -287,7 +293,7 @@ fn orphans(
     let current: std::collections::HashSet<&str> =
         planned.iter().map(|p| p.output_rel.as_str()).collect();
     let mut found = Vec::new();
-    for (output_rel, entry) in &manifest.pages {
+    for (output_rel, entry) in manifest.iter() {
         let source = Path::new(&entry.source);
         let ours = options.inputs.iter().any(|i| source.starts_with(i));
         // A source in a folder the walk could not read is not known to be gone.
@@ -328,7 +334,7 @@ fn orphans(
     }
     for o in &found {
         if o.removed {
-            manifest.pages.remove(&o.output_rel);
+            manifest.remove(&o.output_rel);
         }
     }
     found
@@ -434,16 +440,37 @@ fn write_file(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<bool>
 
 /// A temporary file in `path`'s folder, renamed over `path`.
 fn replace_file(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
+    replace_file_with(path, durable, |out| out.write_all(bytes))
+}
+
+/// Like `write_atomic` for a file written by `write` as it goes (the manifest, the
+/// cache): never held whole in memory, and replaced whether or not it changed.
+fn write_streamed(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    replace_file_with(path, true, write)
+}
+
+/// A temporary file in `path`'s folder, filled by `write`, renamed over `path`.
+fn replace_file_with(
+    path: &Path,
+    durable: bool,
+    write: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".pagemill-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, tmp.as_file());
+    write(&mut out)?;
+    out.flush()?;
+    drop(out);
     if durable {
         tmp.as_file().sync_data()?;
     }

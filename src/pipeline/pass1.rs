@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::config::Settings;
 use crate::extract::boilerplate::{self, Boilerplate, Fingerprint, Learner};
 use crate::links::map::{self, UrlHints, UrlMap};
-use crate::manifest::{self, HashCache, LearnedBoilerplate, Manifest, Stamp};
+use crate::manifest::{Digest, HashCache, LearnedBoilerplate, Manifest, Stamp};
 use crate::page;
 use crate::source::discover::{output_rel_path, Discovered};
 use crate::source::includes::IncludeDir;
@@ -65,7 +65,7 @@ pub(crate) fn plan(settings: &Settings, found: Vec<Discovered>) -> Vec<Planned> 
                     settings.includes_for(&f.path).map(|dir| {
                         let hash = hashes
                             .entry(dir.path().to_path_buf())
-                            .or_insert_with(|| manifest::folder_hash(dir.path()))
+                            .or_insert_with(|| crate::manifest::folder_hash(dir.path()))
                             .clone();
                         (dir, hash)
                     })
@@ -102,15 +102,13 @@ pub(crate) fn plan(settings: &Settings, found: Vec<Discovered>) -> Vec<Planned> 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SourceInfo {
     /// Content hash; `None` when the file could not be read (pass 2 reports it).
-    pub hash: Option<String>,
+    pub hash: Option<Digest>,
     pub stamp: Option<Stamp>,
     pub hints: UrlHints,
 }
 
 /// The batch as pass 1 sees it.
 pub(crate) struct FirstPass {
-    /// The URL map's input: (output path, path under the input root, hints).
-    pub entries: Vec<(String, String, UrlHints)>,
     pub sources: Vec<SourceInfo>,
     pub url_map: UrlMap,
     pub boilerplate: Boilerplate,
@@ -159,7 +157,7 @@ pub(crate) fn read(
             if let (Some(entry), Some(hash)) = (known, cache.lookup(&p.found.path, stamp)) {
                 if entry.source_hash == hash {
                     return SourceInfo {
-                        hash: Some(hash.to_string()),
+                        hash: Digest::from_hex(hash),
                         stamp,
                         hints: entry.hints.clone(),
                     };
@@ -174,42 +172,38 @@ pub(crate) fn read(
                 UrlHints::default()
             };
             SourceInfo {
-                hash: Some(manifest::hash(&bytes)),
+                hash: Some(Digest::of(&bytes)),
                 stamp,
                 hints,
             }
         })
         .collect();
-    let (entries, boilerplate, learned) = match site {
-        Site::Read { learn } => {
-            let entries: Vec<(String, String, UrlHints)> = planned
-                .iter()
-                .zip(&sources)
-                .map(|(p, s)| {
-                    (
-                        p.output_rel.clone(),
-                        p.found.rel_path.clone(),
-                        s.hints.clone(),
-                    )
-                })
-                .collect();
-            let (bp, learned) = if learn {
-                learn_boilerplate(settings, planned, &sources, previous)
-            } else {
-                (Boilerplate::default(), None)
-            };
-            (entries, bp, learned)
-        }
+    // The URL map's input, borrowed: (output path, path under the input root, hints).
+    let entries: Vec<(&str, &str, &UrlHints)> = match site {
+        Site::Read { .. } => planned
+            .iter()
+            .zip(&sources)
+            .map(|(p, s)| (p.output_rel.as_str(), p.found.rel_path.as_str(), &s.hints))
+            .collect(),
+        Site::Index(index) => index
+            .pages
+            .iter()
+            .map(|(out, rel, hints)| (out.as_str(), rel.as_str(), hints))
+            .collect(),
+    };
+    let (boilerplate, learned) = match site {
+        Site::Read { learn: true } => learn_boilerplate(settings, planned, &sources, previous),
+        Site::Read { learn: false } => (Boilerplate::default(), None),
         Site::Index(index) => {
             let bp = index
                 .boilerplate
                 .as_ref()
                 .map(|l| Boilerplate::from_parts(l.pages, &l.blocks))
                 .unwrap_or_default();
-            (index.pages.clone(), bp, index.boilerplate.clone())
+            (bp, index.boilerplate.clone())
         }
     };
-    let url_map = UrlMap::build(&settings.policy, &entries);
+    let url_map = UrlMap::build_from(&settings.policy, entries.iter().copied());
     let mut h = blake3::Hasher::new();
     for (out, rel, hints) in &entries {
         let line = serde_json::to_string(&(out, rel, hints)).expect("hints serialize");
@@ -218,8 +212,8 @@ pub(crate) fn read(
     }
     let (pages, blocks) = boilerplate.to_parts();
     h.update(serde_json::to_string(&(pages, blocks)).unwrap().as_bytes());
+    drop(entries);
     FirstPass {
-        entries,
         sources,
         url_map,
         boilerplate,
@@ -251,7 +245,9 @@ fn learn_boilerplate(
     for &i in &sample {
         key.update(planned[i].output_rel.as_bytes());
         key.update(b"\0");
-        key.update(sources[i].hash.as_deref().unwrap_or_default().as_bytes());
+        if let Some(hash) = sources[i].hash {
+            key.update(hash.hex().as_bytes());
+        }
         key.update(b"\n");
     }
     let key = key.finalize().to_hex().to_string();

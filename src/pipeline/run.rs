@@ -2,24 +2,15 @@
 //! output was edited by hand, convert it otherwise, and write it atomically — returning
 //! the page's outcome and what the manifest and the hash cache learn from it.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::pass1::{FirstPass, Planned, SourceInfo};
+use super::record::Record;
 use super::{write_page, ConvertOptions, PageOutcome, Status};
 use crate::config::Settings;
 use crate::links::Linker;
-use crate::manifest::{self, Entry, HashCache, Manifest, Stamp};
+use crate::manifest::{self, Digest, HashCache, Manifest, Stamp};
 use crate::page::{self, Diagnostic, PageError, Severity};
-
-/// What a page's run teaches the manifest and the cache.
-#[derive(Debug, Default)]
-pub(crate) struct Learned {
-    /// The page's new manifest entry; `None` keeps the old one (if any).
-    pub entry: Option<Entry>,
-    /// Files whose content hash is now known: (path, stamp, hash).
-    pub hashes: Vec<(PathBuf, Stamp, String)>,
-}
 
 /// The batch-wide state a page is converted against.
 pub(crate) struct Batch<'a> {
@@ -36,7 +27,7 @@ pub(crate) fn convert_one(
     batch: &Batch,
     p: &Planned,
     source: &SourceInfo,
-) -> (PageOutcome, Learned) {
+) -> (PageOutcome, Record) {
     let started = Instant::now();
     let mut outcome = PageOutcome {
         source: p.found.path.clone(),
@@ -52,10 +43,10 @@ pub(crate) fn convert_one(
         elapsed: Duration::ZERO,
         diff: None,
     };
-    let mut learned = Learned::default();
-    run(batch, p, source, &mut outcome, &mut learned);
+    let mut record = Record::default();
+    run(batch, p, source, &mut outcome, &mut record);
     outcome.elapsed = started.elapsed();
-    (outcome, learned)
+    (outcome, record)
 }
 
 fn fail(outcome: &mut PageOutcome, code: &'static str, message: String, line: Option<usize>) {
@@ -73,7 +64,7 @@ fn run(
     p: &Planned,
     source: &SourceInfo,
     outcome: &mut PageOutcome,
-    learned: &mut Learned,
+    record: &mut Record,
 ) {
     let options = batch.options;
     if let Some(others) = &p.collision {
@@ -83,7 +74,7 @@ fn run(
         );
         return fail(outcome, "collision", message, None);
     }
-    let Some(source_hash) = source.hash.clone() else {
+    let Some(source_hash) = source.hash else {
         let e = std::fs::read(&p.found.path).err();
         let message = format!(
             "cannot read: {}",
@@ -91,28 +82,26 @@ fn run(
         );
         return fail(outcome, "io", message, None);
     };
-    if let Some(stamp) = source.stamp {
-        learned
-            .hashes
-            .push((p.found.path.clone(), stamp, source_hash.clone()));
-    }
+    record.source_cached = source.stamp.is_some();
     let target = options.output.join(&p.output_rel);
     let entry = batch.previous.and_then(|m| m.pages.get(&p.output_rel));
-    let current = manifest::file_hash(batch.cache, &target);
-    if let Some((hash, Some(stamp))) = &current {
-        learned.hashes.push((target.clone(), *stamp, hash.clone()));
+    let current = manifest::file_digest(batch.cache, &target);
+    if let Some((hash, Some(stamp))) = current {
+        record.output = Some((stamp, hash));
     }
     // An output whose bytes differ from what pagemill last wrote there.
     let edited = match (entry, &current) {
-        (Some(e), Some((hash, _))) => *hash != e.output_hash,
+        (Some(e), Some((hash, _))) => !hash.is(&e.output_hash),
         _ => false,
     };
-    let includes = p.includes.as_ref().map(|(_, h)| h.clone());
+    let includes = p.includes.as_ref().map(|(_, h)| h.as_str());
     let up_to_date = batch.same_batch
         && !edited
         && current.is_some()
         && entry.is_some_and(|e| {
-            e.source == p.source_key() && e.source_hash == source_hash && e.includes == includes
+            e.source == p.source_key()
+                && source_hash.is(&e.source_hash)
+                && e.includes.as_deref() == includes
         });
     if up_to_date {
         outcome.status = Status::Unchanged;
@@ -160,17 +149,10 @@ fn run(
         }
     }
     let text = converted.text;
-    let new_hash = manifest::hash(text.as_bytes());
-    let new_entry = Entry {
-        source: p.source_key(),
-        source_hash,
-        hints: source.hints.clone(),
-        includes,
-        output_hash: new_hash.clone(),
-    };
+    let new_hash = Digest::of(text.as_bytes());
     if current.as_ref().is_some_and(|(h, _)| *h == new_hash) {
         outcome.status = Status::Unchanged;
-        learned.entry = Some(new_entry);
+        record.output_hash = Some(new_hash);
         return;
     }
     // Not ours to overwrite: edited since pagemill wrote it, or never written by
@@ -215,10 +197,8 @@ fn run(
     match write_page(&target, text.as_bytes()) {
         Ok(()) => {
             outcome.status = Status::Written;
-            if let Some(stamp) = Stamp::of(&target) {
-                learned.hashes.push((target, stamp, new_hash));
-            }
-            learned.entry = Some(new_entry);
+            record.output = Stamp::of(&target).map(|stamp| (stamp, new_hash));
+            record.output_hash = Some(new_hash);
         }
         Err(e) => fail(
             outcome,
