@@ -3,28 +3,39 @@
 //! and `og:url` — and to its new URL. In pass 2 a `Linker` rewrites links that point at
 //! a page of the batch to its new home, fragments kept.
 
-use std::collections::HashMap;
-
+use super::pages::PageTable;
 use super::{rule, InternalStyle, Link, LinkKind, LinkPolicy};
 use crate::dom::{self, Document};
 use crate::source::{liquid, split_front_matter};
 
 /// Where a page was and where it goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MappedPage {
+#[derive(Debug, Clone, Copy)]
+pub struct MappedPage<'a> {
+    table: &'a PageTable,
+    index: usize,
+}
+
+impl<'a> MappedPage<'a> {
     /// The output file, relative to the output folder.
-    pub output_rel: String,
+    pub fn output_rel(&self) -> &'a str {
+        self.table.output_rel(self.index)
+    }
+
     /// Old URLs as own-site paths (`/city/en/depts/doit.html`), first the primary one.
-    pub old_urls: Vec<String>,
+    pub fn old_urls(&self) -> impl ExactSizeIterator<Item = &'a str> + Clone + 'a {
+        self.table.old_urls(self.index)
+    }
+
     /// The new site URL (`/depts/doit/`).
-    pub new_url: String,
+    pub fn new_url(&self) -> &'a str {
+        self.table.new_url(self.index)
+    }
 }
 
 /// Every page of a batch by old URL.
 #[derive(Debug, Default)]
 pub struct UrlMap {
-    pages: Vec<MappedPage>,
-    by_old: HashMap<String, usize>,
+    table: PageTable,
     /// Old URLs claimed by more than one page: (url, the page that keeps it, the other).
     pub conflicts: Vec<(String, String, String)>,
 }
@@ -101,47 +112,45 @@ impl UrlMap {
         for (output_rel, rel_path, hints) in pages {
             let old_urls = old_urls(policy, rel_path, hints);
             let new_url = new_url(&policy.config().new_base, output_rel);
-            let index = map.pages.len();
-            for old in &old_urls {
-                match map.by_old.get(old) {
-                    Some(&other) => map.conflicts.push((
-                        old.clone(),
-                        map.pages[other].output_rel.clone(),
-                        output_rel.to_string(),
-                    )),
-                    None => {
-                        map.by_old.insert(old.clone(), index);
-                    }
-                }
+            for (n, other) in map.table.push(output_rel, &new_url, &old_urls) {
+                map.conflicts.push((
+                    old_urls[n].clone(),
+                    map.table.output_rel(other).to_string(),
+                    output_rel.to_string(),
+                ));
             }
-            map.pages.push(MappedPage {
-                output_rel: output_rel.to_string(),
-                old_urls,
-                new_url,
-            });
         }
+        map.table.finish();
         map
     }
 
-    pub fn pages(&self) -> &[MappedPage] {
-        &self.pages
+    fn at(&self, index: usize) -> MappedPage<'_> {
+        MappedPage {
+            table: &self.table,
+            index,
+        }
+    }
+
+    /// Every page, in batch order.
+    pub fn pages(&self) -> impl ExactSizeIterator<Item = MappedPage<'_>> + '_ {
+        (0..self.table.len()).map(|i| self.at(i))
     }
 
     /// The page at an own-site path, if it is in the batch.
-    pub fn lookup(&self, path: &str) -> Option<&MappedPage> {
-        if let Some(&i) = self.by_old.get(path) {
-            return Some(&self.pages[i]);
+    pub fn lookup(&self, path: &str) -> Option<MappedPage<'_>> {
+        if let Some(i) = self.table.find(path) {
+            return Some(self.at(i));
         }
         let alternative = match path.strip_suffix('/') {
             Some(dir) if !dir.is_empty() => format!("{dir}/index.html"),
             _ => return None,
         };
-        self.by_old.get(&alternative).map(|&i| &self.pages[i])
+        self.table.find(&alternative).map(|i| self.at(i))
     }
 
     /// The page whose output is `output_rel`.
-    pub fn page(&self, output_rel: &str) -> Option<&MappedPage> {
-        self.pages.iter().find(|p| p.output_rel == output_rel)
+    pub fn page(&self, output_rel: &str) -> Option<MappedPage<'_>> {
+        self.table.by_output(output_rel).map(|i| self.at(i))
     }
 }
 
@@ -243,10 +252,7 @@ impl<'a> Linker<'a> {
 
     /// For the page whose output is `output_rel`, with the batch's map.
     pub fn for_page(policy: &'a LinkPolicy, map: &'a UrlMap, output_rel: &'a str) -> Linker<'a> {
-        let old = map
-            .page(output_rel)
-            .and_then(|p| p.old_urls.first())
-            .map(String::as_str);
+        let old = map.page(output_rel).and_then(|p| p.old_urls().next());
         Linker {
             policy: Some(policy),
             map: Some(map),
@@ -280,7 +286,7 @@ impl<'a> Linker<'a> {
         };
         let new = match policy.config().internal {
             InternalStyle::Url => {
-                let mut s = page.new_url.clone();
+                let mut s = page.new_url().to_string();
                 if let Some(q) = target.query() {
                     s.push('?');
                     s.push_str(q);
@@ -289,7 +295,7 @@ impl<'a> Linker<'a> {
             }
             InternalStyle::RelativeMd => {
                 let from = self.page.map_or("", |(out, _)| out);
-                relative_path(from, &page.output_rel)
+                relative_path(from, page.output_rel())
             }
         };
         let new = match target.fragment() {
@@ -366,18 +372,20 @@ mod tests {
     fn pages_are_mapped_by_path_canonical_and_permalink() {
         let p = policy("");
         let m = map(&p);
-        assert_eq!(m.pages()[0].old_urls, ["/city/en/depts/doit.html"]);
-        assert_eq!(m.pages()[0].new_url, "/depts/doit/");
+        let pages: Vec<MappedPage> = m.pages().collect();
+        let olds = |p: &MappedPage| p.old_urls().map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(olds(&pages[0]), ["/city/en/depts/doit.html"]);
+        assert_eq!(pages[0].new_url(), "/depts/doit/");
         assert_eq!(
-            m.pages()[1].old_urls,
+            olds(&pages[1]),
             [
                 "/city/en/depts/parks/index.html",
                 "/city/en/depts/parks/",
                 "/city/en/depts/parks.html"
             ]
         );
-        assert_eq!(m.pages()[1].new_url, "/depts/parks/");
-        assert_eq!(m.pages()[2].old_urls, ["/city/en/about.html", "/about/"]);
+        assert_eq!(pages[1].new_url(), "/depts/parks/");
+        assert_eq!(olds(&pages[2]), ["/city/en/about.html", "/about/"]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod map;
 mod normalize;
+mod pages;
 pub mod redirects;
 pub mod scan;
 

@@ -41,12 +41,12 @@ impl RedirectFormat {
 
 /// Every (old, new) pair, sorted by old URL.
 pub fn pairs(map: &UrlMap, policy: &LinkPolicy) -> Vec<(String, String)> {
-    let new_urls: Vec<&str> = map.pages().iter().map(|p| p.new_url.as_str()).collect();
+    let new_urls: std::collections::HashSet<&str> = map.pages().map(|p| p.new_url()).collect();
     let mut out: BTreeMap<String, String> = BTreeMap::new();
     for page in map.pages() {
         let mut olds: Vec<String> = Vec::new();
-        for old in &page.old_urls {
-            olds.push(old.clone());
+        for old in page.old_urls() {
+            olds.push(old.to_string());
             for rw in &policy.config().prefix_rewrites {
                 if let Some(rest) = old.strip_prefix(rw.to.as_str()) {
                     olds.push(format!("{}{rest}", rw.from));
@@ -55,10 +55,10 @@ pub fn pairs(map: &UrlMap, policy: &LinkPolicy) -> Vec<(String, String)> {
         }
         for old in olds {
             // An old URL that is some page's new URL would chain or loop.
-            if old == page.new_url || new_urls.contains(&old.as_str()) {
+            if old == page.new_url() || new_urls.contains(old.as_str()) {
                 continue;
             }
-            out.entry(old).or_insert_with(|| page.new_url.clone());
+            out.entry(old).or_insert_with(|| page.new_url().to_string());
         }
     }
     out.into_iter().collect()
