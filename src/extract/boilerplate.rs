@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use markup5ever_rcdom::{Handle, NodeData};
 use serde::Deserialize;
+use xxhash_rust::xxh3::Xxh3;
 
 /// A block's fingerprint.
 pub type Fingerprint = [u8; 16];
@@ -69,7 +70,7 @@ pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
         match &node.data {
             NodeData::Text { contents } => {
                 // The text with its white space collapsed, hashed word by word.
-                let mut h = blake3::Hasher::new();
+                let mut h = Xxh3::new();
                 h.update(b"t");
                 let mut chars = 0;
                 let text = contents.borrow();
@@ -102,7 +103,7 @@ pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
                     node.children.borrow().len()
                 };
                 let first = results.len() - n;
-                let mut h = blake3::Hasher::new();
+                let mut h = Xxh3::new();
                 h.update(b"e");
                 h.update(tag.as_bytes());
                 let mut len = 0;
@@ -126,10 +127,10 @@ pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
     found
 }
 
-fn truncate(h: blake3::Hasher) -> Fingerprint {
-    let mut out = [0; 16];
-    out.copy_from_slice(&h.finalize().as_bytes()[..16]);
-    out
+/// A block's fingerprint: a 128-bit XXH3 (not a cryptographic hash: a page that
+/// forged a colliding block could only get its own block taken for boilerplate).
+fn truncate(h: Xxh3) -> Fingerprint {
+    h.digest128().to_le_bytes()
 }
 
 /// Counts fingerprints over sampled pages.
