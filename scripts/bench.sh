@@ -19,8 +19,15 @@ bin=target/release/pagemill
 target/release/examples/gen-corpus --pages "$small" --seed 1 -o "$work/small"
 mb=$(du -sb "$work/small" | awk '{printf "%.1f", $1 / 1e6}')
 
+# Every convert writes into a folder of its own, all removed at the end: removing the
+# last run's outputs just before a run slows the next run's file creation on some file
+# systems (ext4 without a journal skips inodes freed in the last 30 s, reading each),
+# which would be counted as pagemill's time.
+
 # `measure CMD...` prints "cpu_seconds wall_seconds max_rss_kb".
 measure() {
+  # Each run syncs only what it wrote itself: earlier runs' outputs are flushed first.
+  sync
   /usr/bin/time -f "%U %S %e %M" -o "$work/time" "$@" >/dev/null 2>&1 || true
   # The last line: /usr/bin/time puts "Command exited with non-zero status" above it.
   tail -n 1 "$work/time" | awk '{printf "%.3f %.3f %d\n", $1 + $2, $3, $4}'
@@ -28,11 +35,11 @@ measure() {
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 floor_cpu=$(for _ in $(seq "$runs"); do measure target/release/examples/parse-floor "$work/small" -j 1; done | awk '{print $1}' | median)
-conv1=$(for _ in $(seq "$runs"); do rm -rf "$work/out"; measure "$bin" convert "$work/small" -o "$work/out" -q -j 1 --no-progress; done)
+conv1=$(for i in $(seq "$runs"); do measure "$bin" convert "$work/small" -o "$work/out1-$i" -q -j 1 --no-progress; done)
 conv1_cpu=$(echo "$conv1" | awk '{print $1}' | median)
 conv1_wall=$(echo "$conv1" | awk '{print $2}' | median)
-conv2_wall=$(for _ in $(seq "$runs"); do rm -rf "$work/out"; measure "$bin" convert "$work/small" -o "$work/out" -q -j 2 --no-progress; done | awk '{print $2}' | median)
-rss_small=$(rm -rf "$work/out"; measure "$bin" convert "$work/small" -o "$work/out" -q --no-progress | awk '{print $3}')
+conv2_wall=$(for i in $(seq "$runs"); do measure "$bin" convert "$work/small" -o "$work/out2-$i" -q -j 2 --no-progress; done | awk '{print $2}' | median)
+rss_small=$(measure "$bin" convert "$work/small" -o "$work/out-rss" -q --no-progress | awk '{print $3}')
 
 echo "corpus: $small pages, $mb MB"
 awk -v f="$floor_cpu" -v c="$conv1_cpu" -v mb="$mb" 'BEGIN {
@@ -41,7 +48,7 @@ awk -v a="$conv1_wall" -v b="$conv2_wall" 'BEGIN { printf "convert -j1 %.2fs, -j
 echo "peak RSS at $small pages: $((rss_small / 1024)) MB"
 
 target/release/examples/gen-corpus --pages "$large" --seed 1 -o "$work/large"
-large_run=$(rm -rf "$work/out"; measure "$bin" convert "$work/large" -o "$work/out" -q --no-progress)
+large_run=$(measure "$bin" convert "$work/large" -o "$work/out" -q --no-progress)
 rss_large=$(echo "$large_run" | awk '{print $3}')
 echo "peak RSS at $large pages: $((rss_large / 1024)) MB"
 # `validate` over the outputs that convert just wrote, against that convert's wall time.
