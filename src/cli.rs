@@ -355,10 +355,25 @@ fn validate(args: ValidateArgs) -> Result<ExitCode, Fatal> {
         ValidateError::Pool(_) => internal(e),
         _ => usage(e),
     })?;
-    print!(
-        "{}",
-        render_findings(args.format, &report.findings, &report.files)
-    );
+    if args.format == Format::Human {
+        // Streamed: a batch with millions of findings is not held as one text.
+        let color = color_for(&std::io::stdout());
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let source = |file: &str| std::fs::read_to_string(file).ok();
+        let written = report::human::write(&report.findings, &source, color, &mut out)
+            .and_then(|()| std::io::Write::flush(&mut out));
+        if let Err(e) = written {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                return Err(internal(anyhow::anyhow!("cannot write the findings: {e}")));
+            }
+        }
+    } else {
+        print!(
+            "{}",
+            render_findings(args.format, &report.findings, &report.files)
+        );
+    }
     let errors = report
         .findings
         .iter()

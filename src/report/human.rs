@@ -6,20 +6,38 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use crate::finding::{Finding, Severity};
 
 /// Renders findings; `source` returns a file's text (for the snippet), `color` turns on
-/// terminal styling. The findings of each file are rendered in parallel and joined in
-/// their order.
+/// terminal styling.
 pub fn render(
     findings: &[Finding],
     source: &(dyn Fn(&str) -> Option<String> + Sync),
     color: bool,
 ) -> String {
+    let mut out = Vec::new();
+    write(findings, source, color, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("findings render as UTF-8")
+}
+
+/// `render`, written to `out` as it goes: the findings of a few dozen files at a time
+/// are rendered in parallel and written in their order, so the text of every finding
+/// is never held at once.
+pub fn write(
+    findings: &[Finding],
+    source: &(dyn Fn(&str) -> Option<String> + Sync),
+    color: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
     let groups: Vec<&[Finding]> = findings.chunk_by(|a, b| a.file == b.file).collect();
-    let parts: Vec<String> = groups
-        .par_iter()
-        .map(|group| render_file(group, source, color))
-        .collect();
-    parts.concat()
+    for batch in groups.chunks(64) {
+        let parts: Vec<String> = batch
+            .par_iter()
+            .map(|group| render_file(group, source, color))
+            .collect();
+        for part in parts {
+            out.write_all(part.as_bytes())?;
+        }
+    }
+    Ok(())
 }
 
 /// The findings of one file (its text read once, lines indexed).
