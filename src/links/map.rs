@@ -222,13 +222,14 @@ fn new_url(base: &str, output_rel: &str) -> String {
 
 /// Normalizes links for one page: the policy's rules, then the URL map; or, for plain
 /// HTML → Markdown conversion, keeps links as written and only drops script URLs.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Linker<'a> {
     /// `None`: links are kept verbatim.
     policy: Option<&'a LinkPolicy>,
     map: Option<&'a UrlMap>,
-    /// The page's output path and its primary old URL (for relative links).
-    page: Option<(&'a str, Option<&'a str>)>,
+    /// The page's output path, and its primary old URL as an absolute URL on the
+    /// origin (relative links resolve against it), parsed once per page.
+    page: Option<(&'a str, Option<url::Url>)>,
 }
 
 impl<'a> Linker<'a> {
@@ -252,7 +253,11 @@ impl<'a> Linker<'a> {
 
     /// For the page whose output is `output_rel`, with the batch's map.
     pub fn for_page(policy: &'a LinkPolicy, map: &'a UrlMap, output_rel: &'a str) -> Linker<'a> {
-        let old = map.page(output_rel).and_then(|p| p.old_urls().next());
+        let origin = policy.origin();
+        let old = map
+            .page(output_rel)
+            .and_then(|p| p.old_urls().next())
+            .map(|old| origin.join(old).unwrap_or_else(|_| origin.clone()));
         Linker {
             policy: Some(policy),
             map: Some(map),
@@ -273,9 +278,9 @@ impl<'a> Linker<'a> {
             return link;
         }
         let origin = policy.origin();
-        let base = match self.page.and_then(|(_, old)| old) {
-            Some(old) => origin.join(old).unwrap_or_else(|_| origin.clone()),
-            None if url.starts_with('/') || url.contains("://") => origin.clone(),
+        let base = match self.page.as_ref().and_then(|(_, old)| old.as_ref()) {
+            Some(old) => old,
+            None if url.starts_with('/') || url.contains("://") => origin,
             None => return link,
         };
         let Ok(target) = base.join(url) else {
@@ -294,7 +299,7 @@ impl<'a> Linker<'a> {
                 s
             }
             InternalStyle::RelativeMd => {
-                let from = self.page.map_or("", |(out, _)| out);
+                let from = self.page.as_ref().map_or("", |(out, _)| *out);
                 relative_path(from, page.output_rel())
             }
         };
