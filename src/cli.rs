@@ -1,7 +1,7 @@
 //! The command line: clap definitions and the commands that call the library, render
 //! its results on stdout/stderr and choose the exit code.
 
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -328,18 +328,32 @@ fn color_for(stream: &impl std::io::IsTerminal) -> bool {
     stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Findings in the chosen format. `files` lists every file checked (for JUnit).
-fn render_findings(format: Format, findings: &[Finding], files: &[String]) -> String {
-    match format {
-        Format::Human => report::human::render(
-            findings,
-            &|file| std::fs::read_to_string(file).ok(),
-            color_for(&std::io::stdout()),
-        ),
-        Format::Json => report::formats::json(findings),
-        Format::Github => report::formats::github(findings),
-        Format::Sarif => report::formats::sarif(findings, env!("CARGO_PKG_VERSION")),
-        Format::Junit => report::formats::junit(files, findings),
+/// Prints findings in the chosen format. `files` lists every file checked (for JUnit).
+/// People's findings are written as they are rendered: a batch with millions of them is
+/// never held as one text.
+fn print_findings(format: Format, findings: &[Finding], files: &[String]) -> Result<(), Fatal> {
+    let color = color_for(&std::io::stdout());
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let text = match format {
+        Format::Human => None,
+        Format::Json => Some(report::formats::json(findings)),
+        Format::Github => Some(report::formats::github(findings)),
+        Format::Sarif => Some(report::formats::sarif(findings, env!("CARGO_PKG_VERSION"))),
+        Format::Junit => Some(report::formats::junit(files, findings)),
+    };
+    let written = match text {
+        Some(text) => out.write_all(text.as_bytes()),
+        None => {
+            let source = |file: &str| std::fs::read_to_string(file).ok();
+            report::human::write(findings, &source, color, &mut out)
+        }
+    };
+    match written.and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(internal(anyhow::anyhow!("cannot write the findings: {e}")))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -355,25 +369,7 @@ fn validate(args: ValidateArgs) -> Result<ExitCode, Fatal> {
         ValidateError::Pool(_) => internal(e),
         _ => usage(e),
     })?;
-    if args.format == Format::Human {
-        // Streamed: a batch with millions of findings is not held as one text.
-        let color = color_for(&std::io::stdout());
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        let source = |file: &str| std::fs::read_to_string(file).ok();
-        let written = report::human::write(&report.findings, &source, color, &mut out)
-            .and_then(|()| std::io::Write::flush(&mut out));
-        if let Err(e) = written {
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                return Err(internal(anyhow::anyhow!("cannot write the findings: {e}")));
-            }
-        }
-    } else {
-        print!(
-            "{}",
-            render_findings(args.format, &report.findings, &report.files)
-        );
-    }
+    print_findings(args.format, &report.findings, &report.files)?;
     let errors = report
         .findings
         .iter()
@@ -572,7 +568,7 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
             .iter()
             .map(|p| p.source.display().to_string())
             .collect();
-        print!("{}", render_findings(args.format, &findings, &files));
+        print_findings(args.format, &findings, &files)?;
     }
     for line in report::orphan_lines(&report) {
         stderr.push_str(&line);

@@ -253,7 +253,7 @@ impl<K: Serialize, V: Serialize, I: Iterator<Item = (K, V)>> Serialize for Strea
 /// The manifest as `Manifest::to_json` writes it, its pages streamed from `pages`
 /// (which yields them sorted by output path, as a `BTreeMap` would).
 pub fn write_streamed<'a, W: std::io::Write>(
-    out: W,
+    mut out: W,
     settings: &str,
     batch: &str,
     boilerplate: Option<&LearnedBoilerplate>,
@@ -268,7 +268,6 @@ pub fn write_streamed<'a, W: std::io::Write>(
         boilerplate: Option<&'b LearnedBoilerplate>,
         pages: Streamed<I>,
     }
-    let mut out = out;
     let manifest = Out {
         format: FORMAT,
         settings,
@@ -280,7 +279,7 @@ pub fn write_streamed<'a, W: std::io::Write>(
     out.write_all(b"\n")
 }
 
-/// The hash cache as `HashCache::files_to_write` writes its file: the entries of `old`
+/// The hash cache file (what `serde_json` makes of a `HashCache`): the entries of `old`
 /// (the caller removes those `files` replaces), then `files`.
 pub fn write_cache_streamed<'a, W: std::io::Write>(
     mut out: W,
