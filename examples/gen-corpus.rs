@@ -7,7 +7,7 @@
 //! `cargo run --release --example gen-corpus -- --pages 2000 --seed 1 -o DIR`
 
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// SplitMix64: small, fast, and the same sequence for the same seed everywhere.
 struct Rng(u64);
@@ -222,10 +222,23 @@ fn main() {
             }
         }
     }
+    let bytes = generate(&out, pages, seed);
+    eprintln!(
+        "gen-corpus: {pages} pages, {:.1} MB in {}",
+        bytes as f64 / 1e6,
+        out.display()
+    );
+}
+
+/// Writes `pages` pages under `out` and returns how many bytes they hold. `out` is the
+/// old site's `/city/en/` (the `old_root` of the embedded default configuration): page
+/// `i` is `out/depts/d{i % 40}/page{i}.html`, which the other pages link to as
+/// `/city/en/depts/d{i % 40}/page{i}.html`.
+pub fn generate(out: &Path, pages: usize, seed: u64) -> usize {
     let mut rng = Rng(seed);
     let mut bytes = 0usize;
     for i in 0..pages {
-        let dir = out.join(format!("city/en/depts/d{}", i % 40));
+        let dir = out.join(format!("depts/d{}", i % 40));
         std::fs::create_dir_all(&dir).expect("create the corpus folder");
         let cp1252 = i % 20 == 7;
         let html = page(&mut rng, i, pages, cp1252);
@@ -237,9 +250,5 @@ fn main() {
         bytes += data.len();
         std::fs::write(dir.join(format!("page{i}.html")), data).expect("write a page");
     }
-    eprintln!(
-        "gen-corpus: {pages} pages, {:.1} MB in {}",
-        bytes as f64 / 1e6,
-        out.display()
-    );
+    bytes
 }

@@ -812,3 +812,45 @@ fn shards_of_a_batch_add_up_to_a_single_run() {
         .code(2)
         .stderr(predicate::str::contains("pagemill index"));
 }
+
+#[allow(dead_code)]
+#[path = "../examples/gen-corpus.rs"]
+mod gen_corpus;
+
+#[test]
+fn the_benchmark_corpus_links_to_its_own_pages_under_the_embedded_default() {
+    // The generated pages link to each other by their old URLs; under the embedded
+    // default (`old_root: https://www.chicago.gov/city/en/`) every such link must reach
+    // its page's new home, or the benchmarks measure a site whose links are all broken.
+    let dir = tempfile::tempdir().unwrap();
+    let (input, out) = (dir.path().join("in"), dir.path().join("out"));
+    gen_corpus::generate(&input, 80, 1);
+    let mut convert = Command::cargo_bin("pagemill").unwrap();
+    let assert = convert
+        .current_dir(dir.path())
+        .arg("convert")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .args(["-q", "--no-progress"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    let internal: usize = stderr
+        .split("internal ")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count of internal links in: {stderr}"));
+    assert!(internal > 500, "{internal} internal links in 80 pages");
+    let page = std::fs::read_to_string(out.join("depts/d0/page0.md")).unwrap();
+    assert!(page.contains("](/depts/d"), "{page}");
+    Command::cargo_bin("pagemill")
+        .unwrap()
+        .current_dir(dir.path())
+        .arg("validate")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("80 files: 0 errors"));
+}
