@@ -3,15 +3,19 @@
 //! attribute `role`), and only elements with that key can match, so a lookup table of
 //! the document's ids, classes, tags and attribute names spares testing every element
 //! against every selector. Lists with a selector that names none (`*`, `:not(p)`) are
-//! tested against every element.
+//! tested against every element. A selector that needs something of the subject's
+//! ancestors (`nav li`) is first checked against a bloom filter of the candidate's
+//! ancestors' tags, ids and classes, kept up to date as candidates are visited in order.
 
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use rustc_hash::FxHashMap;
 
 use markup5ever_rcdom::{Handle, NodeData};
 use selectors::parser::{Component, SelectorList};
 
-use super::select::Simple;
+use selectors::bloom::BloomFilter;
+
+use super::css::Simple;
+use super::select::DomIndex;
 
 /// What the rightmost compound of a selector requires.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -38,10 +42,7 @@ impl Key {
 /// Two keys with one hash share a list, which only adds candidates: every candidate is
 /// still matched against the selector.
 fn slot(kind: u8, name: &str) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    kind.hash(&mut h);
-    name.hash(&mut h);
-    h.finish()
+    xxhash_rust::xxh3::xxh3_64_with_seed(name.as_bytes(), u64::from(kind))
 }
 
 /// The keys of a selector list: one per selector, or `None` when some selector could
@@ -75,12 +76,12 @@ pub fn keys_of(list: &SelectorList<Simple>) -> Option<Vec<Key>> {
 /// Element positions by id, class, tag and attribute name.
 #[derive(Debug, Default)]
 pub struct KeyIndex {
-    by_key: HashMap<u64, Vec<u32>>,
+    by_key: FxHashMap<u64, Vec<u32>>,
 }
 
 impl KeyIndex {
     pub fn build<'a>(elements: impl Iterator<Item = &'a Handle>) -> KeyIndex {
-        let mut by_key: HashMap<u64, Vec<u32>> = HashMap::new();
+        let mut by_key: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         let mut add = |slot: u64, i: u32| {
             let list = by_key.entry(slot).or_default();
             // A class named twice on one element, or a hash shared by two keys.
@@ -116,20 +117,96 @@ impl KeyIndex {
         KeyIndex { by_key }
     }
 
-    /// Positions of elements that may match a selector with these keys, in document
-    /// order, within `start..end`.
-    pub fn candidates(&self, keys: &[Key], start: usize, end: usize) -> Vec<u32> {
-        let mut out: Vec<u32> = Vec::new();
-        for key in keys {
+    /// Positions of elements that may match a selector list with these keys (one per
+    /// selector), in document order, within `start..end`; each with the selectors whose
+    /// key it has (bit `j` for selector `j`, all bits from the 64th selector on).
+    pub fn candidates(&self, keys: &[Key], start: usize, end: usize) -> Vec<(u32, u64)> {
+        let mut out: Vec<(u32, u64)> = Vec::new();
+        for (j, key) in keys.iter().enumerate() {
+            let bit = if j < 64 { 1u64 << j } else { u64::MAX };
             if let Some(list) = self.by_key.get(&key.slot()) {
                 let from = list.partition_point(|&i| (i as usize) < start);
-                out.extend(list[from..].iter().take_while(|&&i| (i as usize) < end));
+                out.extend(
+                    list[from..]
+                        .iter()
+                        .take_while(|&&i| (i as usize) < end)
+                        .map(|&i| (i, bit)),
+                );
             }
         }
         if keys.len() > 1 {
-            out.sort_unstable();
-            out.dedup();
+            out.sort_unstable_by_key(|&(i, _)| i);
+            out.dedup_by(|later, kept| {
+                let same = later.0 == kept.0;
+                if same {
+                    kept.1 |= later.1;
+                }
+                same
+            });
         }
         out
     }
+}
+
+/// The ancestors of the element being matched, in a bloom filter of their tags, ids and
+/// classes. Candidates come in document order, so moving to the next one pops the
+/// ancestors it is not inside and pushes the new ones.
+#[derive(Default)]
+pub(super) struct Ancestors {
+    pub(super) filter: BloomFilter,
+    /// Positions whose hashes are in the filter, outermost first.
+    stack: Vec<u32>,
+}
+
+impl Ancestors {
+    pub(super) fn move_to(&mut self, ix: &DomIndex, i: u32) {
+        while let Some(&top) = self.stack.last() {
+            if ix.contains(top, i) {
+                break;
+            }
+            self.stack.pop();
+            each_hash(ix, top, |h| self.filter.remove_hash(h));
+        }
+        let top = self.stack.last().copied();
+        let mut chain = Vec::new();
+        let mut p = ix.parent_of(i);
+        while let Some(a) = p {
+            if Some(a) == top {
+                break;
+            }
+            chain.push(a);
+            p = ix.parent_of(a);
+        }
+        for &a in chain.iter().rev() {
+            each_hash(ix, a, |h| self.filter.insert_hash(h));
+            self.stack.push(a);
+        }
+    }
+}
+
+/// The hashes a selector's ancestor compounds are checked against: the element's tag
+/// (as written and in lower case), its id and its classes.
+fn each_hash(ix: &DomIndex, i: u32, mut f: impl FnMut(u32)) {
+    let NodeData::Element { name, attrs, .. } = &ix.handle(i).data else {
+        return;
+    };
+    let tag: &str = &name.local;
+    f(fnv(tag));
+    if tag.bytes().any(|b| b.is_ascii_uppercase()) {
+        f(fnv(&tag.to_ascii_lowercase()));
+    }
+    for a in attrs.borrow().iter() {
+        match &*a.name.local {
+            "id" => f(fnv(&a.value)),
+            "class" => a.value.split_ascii_whitespace().for_each(|c| f(fnv(c))),
+            _ => {}
+        }
+    }
+}
+
+/// FNV-1a: the hash `selectors` knows names by (`PrecomputedHash` of `CssStr`).
+pub(super) fn fnv(s: &str) -> u32 {
+    s.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ b as u32).wrapping_mul(0x0100_0193)
+    })
 }

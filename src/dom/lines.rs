@@ -4,12 +4,12 @@
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 use html5ever::interface::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::tendril::StrTendril;
 use html5ever::{Attribute, QualName};
 use markup5ever_rcdom::{Handle, RcDom};
+use rustc_hash::FxHashMap;
 
 /// Identity of a node for as long as its document lives.
 pub fn node_key(node: &Handle) -> usize {
@@ -19,7 +19,7 @@ pub fn node_key(node: &Handle) -> usize {
 pub struct LineSink {
     pub dom: RcDom,
     line: Cell<u64>,
-    pub lines: RefCell<HashMap<usize, u32>>,
+    pub lines: RefCell<FxHashMap<usize, u32>>,
 }
 
 impl LineSink {
@@ -27,7 +27,7 @@ impl LineSink {
         LineSink {
             dom: RcDom::default(),
             line: Cell::new(1),
-            lines: RefCell::new(HashMap::new()),
+            lines: RefCell::new(FxHashMap::default()),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! worker's stack.
 
 mod candidates;
+mod css;
 mod lines;
 mod select;
 
@@ -10,16 +11,16 @@ pub use select::{DomIndex, SelectError, Selector};
 
 use html5ever::tendril::TendrilSink;
 use html5ever::{parse_document, ParseOpts};
-use std::collections::HashMap;
 
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
+use rustc_hash::FxHashMap;
 
 /// A parsed page. The `RcDom` owns the tree: dropping it empties every node, so the
 /// document is kept alive for as long as any handle into it is in use.
 pub struct Document {
     dom: RcDom,
     /// Source line of each element's start tag, by node identity.
-    lines: HashMap<usize, u32>,
+    lines: FxHashMap<usize, u32>,
 }
 
 impl Document {

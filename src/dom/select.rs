@@ -3,10 +3,8 @@
 //! elements, so a flat index of the document's elements is built once per document and
 //! elements are positions in it.
 
-use std::borrow::Borrow;
 use std::fmt;
 
-use cssparser::ToCss;
 use markup5ever_rcdom::{Handle, NodeData};
 use selectors::attr::{AttrSelectorOperation, CaseSensitivity, NamespaceConstraint};
 use selectors::bloom::BloomFilter;
@@ -14,11 +12,12 @@ use selectors::context::{
     MatchingContext, MatchingForInvalidation, MatchingMode, NeedsSelectorFlags, QuirksMode,
     SelectorCaches,
 };
-use selectors::matching::{matches_selector_list, ElementSelectorFlags};
-use selectors::parser::{ParseRelative, SelectorList, SelectorParseErrorKind};
+use selectors::matching::{matches_selector, ElementSelectorFlags};
+use selectors::parser::{AncestorHashes, ParseRelative, SelectorList};
 use selectors::OpaqueElement;
 
-use super::candidates::{keys_of, Key, KeyIndex};
+use super::candidates::{keys_of, Ancestors, Key, KeyIndex};
+use super::css::{CssStr, NoPseudo, Pseudo, SelectorParser, Simple};
 
 /// A selector that did not compile.
 #[derive(Debug, thiserror::Error)]
@@ -35,16 +34,30 @@ pub struct Selector {
     list: SelectorList<Simple>,
     /// The id, class or tag each selector's subject needs (`None`: any element).
     keys: Option<Vec<Key>>,
+    /// Each selector's ids, classes and tags its subject's ancestors need, for a quick
+    /// rejection through a bloom filter of the candidate's ancestors.
+    hashes: Vec<AncestorHashes>,
+    /// Whether any selector needs something of the subject's ancestors.
+    uses_ancestors: bool,
 }
 
 impl Selector {
     pub fn parse(source: &str) -> Result<Selector, SelectError> {
         let mut parser = cssparser::Parser::new(source);
         SelectorList::parse(&SelectorParser, &mut parser, ParseRelative::No)
-            .map(|list| Selector {
-                source: source.to_string(),
-                keys: keys_of(&list),
-                list,
+            .map(|list| {
+                let hashes: Vec<AncestorHashes> = list
+                    .slice()
+                    .iter()
+                    .map(|s| AncestorHashes::new(s, QuirksMode::NoQuirks))
+                    .collect();
+                Selector {
+                    source: source.to_string(),
+                    keys: keys_of(&list),
+                    uses_ancestors: hashes.iter().any(|h| h.packed_hashes[0] != 0),
+                    hashes,
+                    list,
+                }
             })
             .map_err(|e| SelectError {
                 selector: source.to_string(),
@@ -79,7 +92,7 @@ struct Entry {
 pub struct DomIndex {
     entries: Vec<Entry>,
     /// Position of each element by node identity.
-    positions: std::collections::HashMap<usize, u32>,
+    positions: rustc_hash::FxHashMap<usize, u32>,
     /// Elements by id, class and tag, built on first use.
     keys: std::cell::OnceCell<KeyIndex>,
 }
@@ -165,44 +178,73 @@ impl DomIndex {
             Some(i) => (i + 1, self.entries[i].subtree_end as usize + 1),
             None => (0, self.entries.len()),
         };
-        let mut caches = SelectorCaches::default();
-        let mut cx = context(&mut caches);
-        self.candidates(selector, start, end)
-            .find(|&i| matches_selector_list(&selector.list, self.el(i), &mut cx))
-            .map(|i| self.entries[i].handle.clone())
+        self.matching(selector, start, end, true)
+            .first()
+            .map(|&i| self.entries[i].handle.clone())
     }
 
     fn select_range(&self, selector: &Selector, start: usize, end: usize) -> Vec<Handle> {
-        let mut caches = SelectorCaches::default();
-        let mut cx = context(&mut caches);
-        self.candidates(selector, start, end)
-            .filter(|&i| matches_selector_list(&selector.list, self.el(i), &mut cx))
+        self.matching(selector, start, end, false)
+            .into_iter()
             .map(|i| self.entries[i].handle.clone())
             .collect()
     }
 
-    /// Positions that may match `selector` in `start..end`, in document order: those
-    /// with the key its subjects need, or all.
-    fn candidates(
-        &self,
-        selector: &Selector,
-        start: usize,
-        end: usize,
-    ) -> Box<dyn Iterator<Item = usize> + '_> {
-        match &selector.keys {
-            Some(keys) => {
-                let index = self
-                    .keys
-                    .get_or_init(|| KeyIndex::build(self.entries.iter().map(|e| &e.handle)));
-                Box::new(
-                    index
-                        .candidates(keys, start, end)
-                        .into_iter()
-                        .map(|i| i as usize),
-                )
+    /// Positions in `start..end` matching `selector`, in document order (only the first
+    /// when `first`). Each candidate is tested only against the selectors whose key it
+    /// has, after its ancestors (kept in a bloom filter) may satisfy them.
+    fn matching(&self, selector: &Selector, start: usize, end: usize, first: bool) -> Vec<usize> {
+        let candidates: Vec<(u32, u64)> = match &selector.keys {
+            Some(keys) => self
+                .keys
+                .get_or_init(|| KeyIndex::build(self.entries.iter().map(|e| &e.handle)))
+                .candidates(keys, start, end),
+            None => (start as u32..end as u32).map(|i| (i, u64::MAX)).collect(),
+        };
+        let selectors = selector.list.slice();
+        let mut caches = SelectorCaches::default();
+        let mut ancestors = selector.uses_ancestors.then(Ancestors::default);
+        let mut out = Vec::new();
+        for (i, mask) in candidates {
+            if let Some(a) = &mut ancestors {
+                a.move_to(self, i);
             }
-            None => Box::new(start..end),
+            let bloom = ancestors.as_ref().map(|a| &a.filter);
+            let mut cx = context(&mut caches, bloom);
+            let hit = selectors.iter().enumerate().any(|(j, s)| {
+                // A list of more than 64 selectors tests every one.
+                (j >= 64 || mask & (1 << j) != 0)
+                    && matches_selector(
+                        s,
+                        0,
+                        bloom.map(|_| &selector.hashes[j]),
+                        self.el(i as usize),
+                        &mut cx,
+                    )
+            });
+            if hit {
+                out.push(i as usize);
+                if first {
+                    break;
+                }
+            }
         }
+        out
+    }
+
+    /// The parent element of the element at `i`.
+    pub(super) fn parent_of(&self, i: u32) -> Option<u32> {
+        self.entries[i as usize].parent
+    }
+
+    /// Whether the element at `a` is an ancestor of the one at `i`.
+    pub(super) fn contains(&self, a: u32, i: u32) -> bool {
+        a < i && i <= self.entries[a as usize].subtree_end
+    }
+
+    /// The element at `i`.
+    pub(super) fn handle(&self, i: u32) -> &Handle {
+        &self.entries[i as usize].handle
     }
 
     fn position(&self, node: &Handle) -> Option<usize> {
@@ -219,143 +261,18 @@ impl DomIndex {
     }
 }
 
-fn context(caches: &mut SelectorCaches) -> MatchingContext<'_, Simple> {
+fn context<'a>(
+    caches: &'a mut SelectorCaches,
+    bloom: Option<&'a BloomFilter>,
+) -> MatchingContext<'a, Simple> {
     MatchingContext::new(
         MatchingMode::Normal,
-        None,
+        bloom,
         caches,
         QuirksMode::NoQuirks,
         NeedsSelectorFlags::No,
         MatchingForInvalidation::No,
     )
-}
-
-/// A string as `selectors` wants its names and values.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CssStr(String);
-
-impl From<&str> for CssStr {
-    fn from(s: &str) -> Self {
-        CssStr(s.to_string())
-    }
-}
-
-impl AsRef<str> for CssStr {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Borrow<str> for CssStr {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl ToCss for CssStr {
-    fn to_css<W: fmt::Write>(&self, dest: &mut W) -> fmt::Result {
-        cssparser::serialize_identifier(&self.0, dest)
-    }
-}
-
-impl precomputed_hash::PrecomputedHash for CssStr {
-    fn precomputed_hash(&self) -> u32 {
-        // FNV-1a: only used for bloom-filter hints.
-        self.0.bytes().fold(0x811c_9dc5u32, |h, b| {
-            (h ^ b as u32).wrapping_mul(0x0100_0193)
-        })
-    }
-}
-
-/// Pseudo-elements are not supported: this type has no values.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum NoPseudo {}
-
-impl ToCss for NoPseudo {
-    fn to_css<W: fmt::Write>(&self, _dest: &mut W) -> fmt::Result {
-        match *self {}
-    }
-}
-
-/// The one non-standard pseudo-class: `:contains("text")` matches elements whose text
-/// contains `text`, compared case-insensitively with white space collapsed (profiles
-/// use it to find a card by its heading). Pseudo-classes of user state are unsupported.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Pseudo {
-    /// The needle, lowercased, white space collapsed.
-    Contains(String),
-}
-
-impl ToCss for Pseudo {
-    fn to_css<W: fmt::Write>(&self, dest: &mut W) -> fmt::Result {
-        match self {
-            Pseudo::Contains(text) => {
-                dest.write_str(":contains(")?;
-                cssparser::serialize_string(text, dest)?;
-                dest.write_str(")")
-            }
-        }
-    }
-}
-
-impl selectors::parser::NonTSPseudoClass for Pseudo {
-    fn is_active_or_hover(&self) -> bool {
-        false
-    }
-    fn is_user_action_state(&self) -> bool {
-        false
-    }
-}
-
-impl selectors::parser::PseudoElement for NoPseudo {}
-
-#[derive(Clone, Debug)]
-pub struct Simple;
-
-impl selectors::parser::SelectorImpl for Simple {
-    type ExtraMatchingData<'a> = ();
-    type AttrValue = CssStr;
-    type Identifier = CssStr;
-    type LocalName = CssStr;
-    type NamespaceUrl = CssStr;
-    type NamespacePrefix = CssStr;
-    type BorrowedNamespaceUrl = str;
-    type BorrowedLocalName = str;
-    type NonTSPseudoClass = Pseudo;
-    type PseudoElement = NoPseudo;
-}
-
-struct SelectorParser;
-
-impl<'i> selectors::parser::Parser<'i> for SelectorParser {
-    type Impl = Simple;
-    type Error = SelectorParseErrorKind;
-
-    fn parse_is_and_where(&self) -> bool {
-        true
-    }
-    fn parse_has(&self) -> bool {
-        true
-    }
-    fn parse_nth_child_of(&self) -> bool {
-        true
-    }
-    fn parse_non_ts_functional_pseudo_class(
-        &self,
-        name: &str,
-        parser: &mut cssparser::Parser<'i>,
-        _after_part: bool,
-    ) -> Result<Pseudo, cssparser::ParseError<SelectorParseErrorKind>> {
-        if name.eq_ignore_ascii_case("contains") {
-            let needle = parser.expect_ident_or_string()?.as_ref().to_owned();
-            return Ok(Pseudo::Contains(
-                crate::dom::collapse_whitespace(&needle).to_lowercase(),
-            ));
-        }
-        Err(cssparser::ParseError::custom(
-            SelectorParseErrorKind::UnsupportedPseudoClassOrElement,
-        ))
-    }
 }
 
 #[derive(Clone, Copy)]
@@ -523,76 +440,5 @@ impl selectors::Element for El<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::dom::{attr, text, Document};
-
-    fn texts(html: &str, sel: &str) -> Vec<String> {
-        let doc = Document::parse(html);
-        let ix = DomIndex::new(&doc.root());
-        ix.select(&Selector::parse(sel).unwrap())
-            .iter()
-            .map(text)
-            .collect()
-    }
-
-    #[test]
-    fn descendant_child_and_sibling_combinators() {
-        let html = "<div class=a><p>1</p><span><p>2</p></span></div><p>3</p><p>4</p>";
-        assert_eq!(texts(html, ".a p"), ["1", "2"]);
-        assert_eq!(texts(html, ".a > p"), ["1"]);
-        assert_eq!(texts(html, "div + p"), ["3"]);
-        assert_eq!(texts(html, "div ~ p"), ["3", "4"]);
-    }
-
-    #[test]
-    fn attributes_structural_pseudo_classes_and_case() {
-        let html =
-            r##"<ul><li><a href="/x.pdf">a</a></li><li><a href="#">b</a></li><li>c</li></ul>"##;
-        assert_eq!(texts(html, "a[href$='.pdf']"), ["a"]);
-        assert_eq!(texts(html, "LI:nth-child(2) A"), ["b"]);
-        assert_eq!(texts(html, "li:last-child"), ["c"]);
-        assert_eq!(texts(html, "li:not(:has(a))"), ["c"]);
-        assert_eq!(texts(html, "li:contains('  B ')"), ["b"]);
-        assert!(Selector::parse("li:hover").is_err());
-        assert_eq!(texts(html, "li:first-child, li:last-child"), ["a", "c"]);
-    }
-
-    /// Attribute selectors take their candidates from an index of attribute names: the
-    /// same elements as testing every one.
-    #[test]
-    fn attribute_selectors_find_every_match() {
-        let html = r#"<div role=main><p ROLE="note" class="x back-to-top">1</p>
-            <svg viewBox="0 0 1 1"><g aria-label="Cookie notice">2</g></svg>
-            <span data-x>3</span><i lang="en-US">4</i></div>"#;
-        assert_eq!(texts(html, "[role=note]"), ["1"]);
-        assert_eq!(texts(html, "[ROLE=note i]"), ["1"]);
-        assert_eq!(texts(html, "[class*=back-to-top]"), ["1"]);
-        assert_eq!(texts(html, "[aria-label*=cookie i]"), ["2"]);
-        // As in browsers: attribute names of SVG elements keep their case.
-        assert_eq!(texts(html, "[viewBox]").len(), 1);
-        assert!(texts(html, "[viewbox]").is_empty());
-        assert_eq!(texts(html, "[data-x], [lang|=en]"), ["3", "4"]);
-        assert_eq!(texts(html, "[role]").len(), 2);
-        assert!(texts(html, "[nothing]").is_empty());
-    }
-
-    #[test]
-    fn scoped_selection_stays_inside_the_scope() {
-        let doc = Document::parse(
-            "<section id=s><div class=t><a href=/1>x</a></div></section><div class=t><a href=/2>y</a></div>",
-        );
-        let ix = DomIndex::new(&doc.root());
-        let section = ix.first(&Selector::parse("#s").unwrap(), None).unwrap();
-        let hits = ix.select_within(&Selector::parse(".t a").unwrap(), &section);
-        assert_eq!(hits.len(), 1);
-        assert_eq!(attr(&hits[0], "href").as_deref(), Some("/1"));
-    }
-
-    #[test]
-    fn invalid_selector_is_an_error_naming_it() {
-        let err = Selector::parse("a:hover").unwrap_err();
-        assert!(err.to_string().contains("a:hover"), "{err}");
-        assert!(Selector::parse("div[").is_err());
-    }
-}
+#[path = "select_tests.rs"]
+mod tests;

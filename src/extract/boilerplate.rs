@@ -4,7 +4,7 @@
 //! reported with the reason. A block is known by a fingerprint of its element names and
 //! text (attributes, which carry generated ids, are left out).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
 use markup5ever_rcdom::{Handle, NodeData};

@@ -4,7 +4,6 @@
 //! page costs its text plus a few dozen bytes.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 
 /// A stretch of the text buffer.
 #[derive(Debug, Clone, Copy)]
@@ -30,16 +29,14 @@ pub(crate) struct PageTable {
     olds: Vec<Span>,
     /// Old URL hash → page. A URL whose hash another URL holds already (practically
     /// never) is kept by its text in `collided`.
-    by_old: HashMap<u64, u32>,
+    by_old: rustc_hash::FxHashMap<u64, u32>,
     collided: HashMap<String, u32>,
     /// Page numbers sorted by output path.
     by_output: Vec<u32>,
 }
 
 fn hash(url: &str) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    url.hash(&mut h);
-    h.finish()
+    xxhash_rust::xxh3::xxh3_64(url.as_bytes())
 }
 
 impl PageTable {
