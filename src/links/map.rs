@@ -270,12 +270,19 @@ impl<'a> Linker<'a> {
         let Some(policy) = self.policy else {
             return super::normalize::verbatim(raw);
         };
-        let mut link = policy.normalize(raw);
+        let link = policy.normalize(raw);
         let (Some(map), Some(url)) = (self.map, link.url.as_deref()) else {
             return link;
         };
         if link.kind != LinkKind::OwnSite || url.contains(['{', liquid::OPEN]) {
             return link;
+        }
+        if super::normalize::is_plain_path(url) {
+            // Joined with any page's URL, a plain path is its own URL path: no parsing.
+            let Some(page) = map.lookup(url) else {
+                return link;
+            };
+            return self.internal(link, page, None, None);
         }
         let origin = policy.origin();
         let base = match self.page.as_ref().and_then(|(_, old)| old.as_ref()) {
@@ -289,10 +296,24 @@ impl<'a> Linker<'a> {
         let Some(page) = map.lookup(target.path()) else {
             return link;
         };
+        self.internal(link, page, target.query(), target.fragment())
+    }
+
+    /// `link` (normalized) points at `page`: its new address.
+    fn internal(
+        &self,
+        mut link: Link,
+        page: MappedPage,
+        query: Option<&str>,
+        fragment: Option<&str>,
+    ) -> Link {
+        let Some(policy) = self.policy else {
+            return link;
+        };
         let new = match policy.config().internal {
             InternalStyle::Url => {
                 let mut s = page.new_url().to_string();
-                if let Some(q) = target.query() {
+                if let Some(q) = query {
                     s.push('?');
                     s.push_str(q);
                 }
@@ -303,12 +324,12 @@ impl<'a> Linker<'a> {
                 relative_path(from, page.output_rel())
             }
         };
-        let new = match target.fragment() {
+        let new = match fragment {
             Some(f) => format!("{new}#{f}"),
             None => new,
         };
         link.kind = LinkKind::Internal;
-        if new != url {
+        if link.url.as_deref() != Some(new.as_str()) {
             link.url = Some(new);
             link.rules.push(rule::INTERNAL);
         }

@@ -161,6 +161,28 @@ impl LinkPolicy {
     }
 
     fn apply_once(&self, raw: &str, rules: &mut Vec<&'static str>) -> Option<String> {
+        if self.keeps_as_is(raw) {
+            return Some(raw.to_string());
+        }
+        self.apply_parsed(raw, rules)
+    }
+
+    /// Whether `raw` is a plain own-site path that every rule leaves as it is: most
+    /// links of a site, spared the URL parser. What `apply_parsed` would make of it is
+    /// `raw` itself, with no rule (a property test holds the two together).
+    pub(super) fn keeps_as_is(&self, raw: &str) -> bool {
+        is_plain_path(raw)
+            && self.origin.scheme() == "https"
+            && self.config.own_site == OwnSiteStyle::RootRelative
+            && !self
+                .config
+                .prefix_rewrites
+                .iter()
+                .any(|rw| raw.starts_with(rw.from.as_str()))
+    }
+
+    /// Every rule, in order, through the URL parser.
+    pub(super) fn apply_parsed(&self, raw: &str, rules: &mut Vec<&'static str>) -> Option<String> {
         // As the URL parser does: leading and trailing C0 controls and spaces go, so
         // `\0vbscript:` is seen for what it is (found by fuzzing).
         let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || c <= ' ');
@@ -384,6 +406,19 @@ fn root_relative(url: &Url) -> String {
         out.push_str(f);
     }
     out
+}
+
+/// A root-relative path the URL parser serializes unchanged: no query, fragment,
+/// colon, percent sign, white space or backslash, only characters no part of the URL
+/// Standard encodes, and no `.` or `..` segment.
+pub(super) fn is_plain_path(s: &str) -> bool {
+    s.starts_with('/')
+        && !s.starts_with("//")
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@/".contains(&b))
+        && !s
+            .split('/')
+            .any(|segment| segment == "." || segment == "..")
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {

@@ -1,7 +1,9 @@
 //! Tests of the default (City of Chicago) link policy on the patterns of the real pages.
 
 use super::*;
+use crate::links::map::{Linker, UrlHints, UrlMap};
 use crate::source::liquid;
+use proptest::strategy::Strategy;
 
 fn chicago() -> LinkPolicy {
     LinkPolicy::new(&LinksConfig {
@@ -210,4 +212,53 @@ fn leading_controls_and_braces_before_spaces() {
     assert_eq!(p.normalize(&once).url.as_deref(), Some(once.as_str()));
     let mail = p.normalize("mailto:x@y.org?subject={ hi }").url.unwrap();
     assert!(!mail.contains("{%"), "{mail}");
+}
+
+fn with_old_root() -> LinkPolicy {
+    let mut config = chicago().config().clone();
+    config.old_root = Some("https://www.chicago.gov/city/en/".into());
+    LinkPolicy::new(&config).unwrap()
+}
+
+proptest::proptest! {
+    #[test]
+    fn plain_paths_are_what_the_url_parser_makes_of_them(
+        segments in proptest::collection::vec(
+            proptest::prop_oneof![
+                "[a-zA-Z0-9_.~!$&'()*+,;=@-]{0,6}",
+                proptest::sample::select(vec![".", "..", "%2e", "%2E.", "", "a:b", "x y", "q?x", "f#y", "a\\b"])
+                    .prop_map(str::to_string),
+            ],
+            0..6,
+        )
+    ) {
+        let raw = format!("/{}", segments.join("/"));
+        for policy in [chicago(), with_old_root()] {
+            if policy.keeps_as_is(&raw) {
+                let mut rules = Vec::new();
+                let parsed = policy.apply_parsed(&raw, &mut rules);
+                proptest::prop_assert_eq!(parsed.as_deref(), Some(raw.as_str()));
+                proptest::prop_assert!(rules.is_empty(), "{:?}", rules);
+            }
+        }
+    }
+
+    #[test]
+    fn a_plain_path_reaches_the_page_its_absolute_url_reaches(
+        dir in "[a-z]{1,3}", page in "[a-z.]{1,6}", from in "[a-z]{1,3}",
+    ) {
+        let policy = with_old_root();
+        let pages = [
+            (format!("{dir}/{page}.md"), format!("{dir}/{page}.html"), UrlHints::default()),
+            (format!("{from}/x.md"), format!("{from}/x.html"), UrlHints::default()),
+        ];
+        let map = UrlMap::build(&policy, &pages);
+        let output = format!("{from}/x.md");
+        let linker = Linker::for_page(&policy, &map, &output);
+        let path = format!("/city/en/{dir}/{page}.html");
+        let plain = linker.link(&path);
+        let absolute = linker.link(&format!("https://www.chicago.gov{path}"));
+        proptest::prop_assert_eq!(&plain.url, &absolute.url);
+        proptest::prop_assert_eq!(plain.kind, absolute.kind);
+    }
 }
