@@ -342,7 +342,7 @@ pub fn estimated_depth(html: &str) -> usize {
     let bytes = html.as_bytes();
     let (mut depth, mut deepest) = (0usize, 0usize);
     let mut i = 0;
-    while let Some(off) = memchr_lt(&bytes[i..]) {
+    while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         i += off + 1;
         let closing = bytes.get(i) == Some(&b'/');
         let start = if closing { i + 1 } else { i };
@@ -354,8 +354,11 @@ pub fn estimated_depth(html: &str) -> usize {
         if len == 0 {
             continue;
         }
-        let name = html[start..start + len].to_ascii_lowercase();
-        if !NESTING.contains(&name.as_str()) {
+        let name = &bytes[start..start + len];
+        if !NESTING
+            .iter()
+            .any(|n| n.as_bytes().eq_ignore_ascii_case(name))
+        {
             continue;
         }
         if closing {
@@ -368,10 +371,6 @@ pub fn estimated_depth(html: &str) -> usize {
     deepest
 }
 
-fn memchr_lt(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'<')
-}
-
 #[cfg(test)]
 mod depth_tests {
     use super::estimated_depth;
@@ -379,6 +378,7 @@ mod depth_tests {
     #[test]
     fn estimates_nesting_without_parsing() {
         assert_eq!(estimated_depth("<div><p>a<div>b</div></div><div></div>"), 2);
+        assert_eq!(estimated_depth("<DIV><Section><divx></DIV>"), 2);
         assert_eq!(estimated_depth(&"<div>".repeat(100_000)), 100_000);
         // Implicitly closed elements do not count.
         assert_eq!(estimated_depth(&"<p>x<li>y".repeat(5_000)), 0);

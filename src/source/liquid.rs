@@ -56,7 +56,7 @@ pub fn protect(body: &str) -> Protected {
         ..Protected::default()
     };
     let mut rest = body;
-    while let Some(start) = rest.find(['{', OPEN, CLOSE]) {
+    while let Some(start) = next_special(rest) {
         let after = &rest[start..];
         // A placeholder character already in the source would be read back as a
         // placeholder: it is protected like a tag, so it restores as itself.
@@ -108,6 +108,31 @@ pub fn protect(body: &str) -> Protected {
     }
     out.text.push_str(rest);
     out
+}
+
+/// Where the next `{`, `OPEN` or `CLOSE` is: a byte search for `{` and for the first
+/// byte the two placeholder characters share in UTF-8.
+fn next_special(s: &str) -> Option<usize> {
+    const LEAD: u8 = {
+        let mut buf = [0u8; 4];
+        OPEN.encode_utf8(&mut buf);
+        buf[0]
+    };
+    const _: () = {
+        let mut buf = [0u8; 4];
+        CLOSE.encode_utf8(&mut buf);
+        assert!(buf[0] == LEAD);
+    };
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr2(b'{', LEAD, &bytes[from..]) {
+        let at = from + i;
+        if bytes[at] == b'{' || s[at..].starts_with([OPEN, CLOSE]) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Whether text holds an HTML tag, comment or doctype (`<` then a letter, `/` or `!`).
@@ -234,11 +259,31 @@ mod tests {
             "a\u{E000}0\u{E001}b",
             "\u{E001}{{ x }}\u{E000}",
             "{{ \u{E000} }}\u{E000}1",
+            // Characters that share the placeholders' first UTF-8 byte are text.
+            "\u{E002}\u{E0FF}{{ y }}\u{E001}\u{E002}",
         ] {
             let p = protect(body);
             assert_eq!(restore(&p.text, &p.tags), body, "{body:?}");
             assert!(!remove_all_placeholders(&p.text).contains(OPEN));
         }
+    }
+
+    #[test]
+    fn only_braces_and_placeholder_characters_are_found() {
+        let s = "a\u{E002}b{c\u{E0FF}\u{E001}é\u{E000}";
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(i) = next_special(&s[from..]) {
+            found.push(from + i);
+            from += i + s[from + i..].chars().next().unwrap().len_utf8();
+        }
+        let expected: Vec<usize> = s
+            .char_indices()
+            .filter(|(_, c)| matches!(*c, '{' | OPEN | CLOSE))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(found, expected);
+        assert_eq!(next_special("plain text"), None);
     }
 
     #[test]
