@@ -317,28 +317,6 @@ mod tests {
 /// parses deeply nested `<div>`s in quadratic time, so a page can be refused before it
 /// is parsed.
 pub fn estimated_depth(html: &str) -> usize {
-    const NESTING: &[&str] = &[
-        "div",
-        "section",
-        "article",
-        "aside",
-        "nav",
-        "main",
-        "header",
-        "footer",
-        "blockquote",
-        "span",
-        "b",
-        "i",
-        "em",
-        "strong",
-        "font",
-        "table",
-        "ul",
-        "ol",
-        "form",
-        "a",
-    ];
     let bytes = html.as_bytes();
     let (mut depth, mut deepest) = (0usize, 0usize);
     let mut i = 0;
@@ -354,11 +332,32 @@ pub fn estimated_depth(html: &str) -> usize {
         if len == 0 {
             continue;
         }
-        let name = &bytes[start..start + len];
-        if !NESTING
-            .iter()
-            .any(|n| n.as_bytes().eq_ignore_ascii_case(name))
-        {
+        let mut name = [0u8; 12];
+        name[..len].copy_from_slice(&bytes[start..start + len]);
+        name.make_ascii_lowercase();
+        if !matches!(
+            &name[..len],
+            b"div"
+                | b"section"
+                | b"article"
+                | b"aside"
+                | b"nav"
+                | b"main"
+                | b"header"
+                | b"footer"
+                | b"blockquote"
+                | b"span"
+                | b"b"
+                | b"i"
+                | b"em"
+                | b"strong"
+                | b"font"
+                | b"table"
+                | b"ul"
+                | b"ol"
+                | b"form"
+                | b"a"
+        ) {
             continue;
         }
         if closing {

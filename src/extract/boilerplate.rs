@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use markup5ever_rcdom::{Handle, NodeData};
 use serde::Deserialize;
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::xxh3_128;
 
 /// A block's fingerprint.
 pub type Fingerprint = [u8; 16];
@@ -66,23 +66,26 @@ pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
     // (node, children done); results: one (fingerprint, text length) per node finished.
     let mut stack = vec![(root.clone(), false)];
     let mut results: Vec<(Fingerprint, usize)> = Vec::new();
+    // The bytes a fingerprint hashes, built in one buffer and hashed at once (the same
+    // digest as feeding them to a streaming hasher piece by piece).
+    let mut bytes: Vec<u8> = Vec::new();
     while let Some((node, done)) = stack.pop() {
         match &node.data {
             NodeData::Text { contents } => {
                 // The text with its white space collapsed, hashed word by word.
-                let mut h = Xxh3::new();
-                h.update(b"t");
+                bytes.clear();
+                bytes.push(b't');
                 let mut chars = 0;
                 let text = contents.borrow();
                 for word in text.split(char::is_whitespace).filter(|w| !w.is_empty()) {
                     if chars > 0 {
-                        h.update(b" ");
+                        bytes.push(b' ');
                         chars += 1;
                     }
-                    h.update(word.as_bytes());
+                    bytes.extend_from_slice(word.as_bytes());
                     chars += word.chars().count();
                 }
-                results.push((truncate(h), chars));
+                results.push((digest(&bytes), chars));
             }
             NodeData::Element { .. } | NodeData::Document => {
                 let tag = match &node.data {
@@ -103,19 +106,19 @@ pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
                     node.children.borrow().len()
                 };
                 let first = results.len() - n;
-                let mut h = Xxh3::new();
-                h.update(b"e");
-                h.update(tag.as_bytes());
+                bytes.clear();
+                bytes.push(b'e');
+                bytes.extend_from_slice(tag.as_bytes());
                 let mut len = 0;
                 for (print, l) in &results[first..] {
                     if *l > 0 {
-                        h.update(print);
+                        bytes.extend_from_slice(print);
                         len += l;
                     }
                 }
                 results.truncate(first);
-                h.update(b"/");
-                let print = truncate(h);
+                bytes.push(b'/');
+                let print = digest(&bytes);
                 if len >= MIN_TEXT && BLOCKS.contains(&tag) && !Rc::ptr_eq(&node, root) {
                     found.push((node.clone(), print));
                 }
@@ -129,8 +132,8 @@ pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
 
 /// A block's fingerprint: a 128-bit XXH3 (not a cryptographic hash: a page that
 /// forged a colliding block could only get its own block taken for boilerplate).
-fn truncate(h: Xxh3) -> Fingerprint {
-    h.digest128().to_le_bytes()
+fn digest(bytes: &[u8]) -> Fingerprint {
+    xxh3_128(bytes).to_le_bytes()
 }
 
 /// Counts fingerprints over sampled pages.

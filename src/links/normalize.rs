@@ -412,10 +412,38 @@ fn root_relative(url: &Url) -> String {
 /// colon, percent sign, white space or backslash, only characters no part of the URL
 /// Standard encodes, and no `.` or `..` segment.
 pub(super) fn is_plain_path(s: &str) -> bool {
+    const PLAIN: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            table[b] = c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    b'-' | b'.'
+                        | b'_'
+                        | b'~'
+                        | b'!'
+                        | b'$'
+                        | b'&'
+                        | b'\''
+                        | b'('
+                        | b')'
+                        | b'*'
+                        | b'+'
+                        | b','
+                        | b';'
+                        | b'='
+                        | b'@'
+                        | b'/'
+                );
+            b += 1;
+        }
+        table
+    };
     s.starts_with('/')
         && !s.starts_with("//")
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@/".contains(&b))
+        && s.bytes().all(|b| PLAIN[b as usize])
         && !s
             .split('/')
             .any(|segment| segment == "." || segment == "..")
@@ -446,9 +474,13 @@ fn glued_url(s: &str) -> Option<&str> {
     if !s.starts_with('/') || s.starts_with("//") {
         return None;
     }
+    if !s.contains("://") {
+        return None;
+    }
+    let lower = s.to_ascii_lowercase();
     let at = ["https://", "http://"]
         .iter()
-        .filter_map(|p| s.to_ascii_lowercase().find(p))
+        .filter_map(|p| lower.find(p))
         .min()?;
     let prefix = &s[..at];
     (!prefix.contains(['?', '#', '=', ' '])).then(|| &s[at..])
