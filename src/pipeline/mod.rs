@@ -131,6 +131,9 @@ pub fn convert_with_events(
             .par_iter()
             .zip(&first.sources)
             .enumerate()
+            // Every page a job of its own: an idle worker can take any page not yet
+            // started, so no worker is left converting a run of pages at the end alone.
+            .with_max_len(1)
             .fold(record::Collected::default, |mut done, (i, (p, s))| {
                 let (mut outcome, record) = run::convert_one(&context, p, s);
                 on_event(Event::Page(&outcome));
@@ -360,6 +363,7 @@ pub fn inventory(
     let results: Vec<Result<Vec<LinkRecord>, (PathBuf, String)>> = pool.install(|| {
         planned
             .par_iter()
+            .with_max_len(1)
             .map(|p| {
                 let file = p.found.path.display().to_string();
                 let bytes = std::fs::read(&p.found.path)

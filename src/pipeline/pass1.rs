@@ -260,6 +260,7 @@ fn learn_boilerplate(
     }
     let prints: Vec<Option<Vec<Fingerprint>>> = sample
         .par_iter()
+        .with_max_len(1)
         .map(|&i| {
             let p = &planned[i];
             let bytes = std::fs::read(&p.found.path).ok()?;

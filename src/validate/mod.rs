@@ -140,6 +140,7 @@ pub fn validate(
     let mut findings: Vec<Finding> = pool.install(|| {
         files
             .par_iter()
+            .with_max_len(1)
             .flat_map_iter(|f| {
                 let schema = fixed.clone().or_else(|| {
                     globs
