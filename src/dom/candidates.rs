@@ -14,7 +14,7 @@ use selectors::parser::{Component, SelectorList};
 
 use selectors::bloom::BloomFilter;
 
-use super::css::Simple;
+use super::css::{fnv, Simple};
 use super::select::DomIndex;
 
 /// What the rightmost compound of a selector requires.
@@ -156,6 +156,8 @@ pub(super) struct Ancestors {
     pub(super) filter: BloomFilter,
     /// Positions whose hashes are in the filter, outermost first.
     stack: Vec<u32>,
+    /// The ancestors to push, innermost first (kept to reuse its allocation).
+    chain: Vec<u32>,
 }
 
 impl Ancestors {
@@ -168,16 +170,16 @@ impl Ancestors {
             each_hash(ix, top, |h| self.filter.remove_hash(h));
         }
         let top = self.stack.last().copied();
-        let mut chain = Vec::new();
+        self.chain.clear();
         let mut p = ix.parent_of(i);
         while let Some(a) = p {
             if Some(a) == top {
                 break;
             }
-            chain.push(a);
+            self.chain.push(a);
             p = ix.parent_of(a);
         }
-        for &a in chain.iter().rev() {
+        for &a in self.chain.iter().rev() {
             each_hash(ix, a, |h| self.filter.insert_hash(h));
             self.stack.push(a);
         }
@@ -202,11 +204,4 @@ fn each_hash(ix: &DomIndex, i: u32, mut f: impl FnMut(u32)) {
             _ => {}
         }
     }
-}
-
-/// FNV-1a: the hash `selectors` knows names by (`PrecomputedHash` of `CssStr`).
-pub(super) fn fnv(s: &str) -> u32 {
-    s.bytes().fold(0x811c_9dc5u32, |h, b| {
-        (h ^ b as u32).wrapping_mul(0x0100_0193)
-    })
 }

@@ -8,8 +8,6 @@ use std::fmt;
 use cssparser::ToCss;
 use selectors::parser::SelectorParseErrorKind;
 
-use super::candidates::fnv;
-
 /// A string as `selectors` wants its names and values.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CssStr(pub(super) String);
@@ -133,4 +131,12 @@ impl<'i> selectors::parser::Parser<'i> for SelectorParser {
             SelectorParseErrorKind::UnsupportedPseudoClassOrElement,
         ))
     }
+}
+
+/// FNV-1a: the hash `selectors` knows names by (`PrecomputedHash` of `CssStr`), also
+/// what the ancestor bloom filter holds.
+pub(super) fn fnv(s: &str) -> u32 {
+    s.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ b as u32).wrapping_mul(0x0100_0193)
+    })
 }

@@ -282,7 +282,7 @@ impl<'a> Linker<'a> {
             let Some(page) = map.lookup(url) else {
                 return link;
             };
-            return self.internal(link, page, None, None);
+            return self.internal(policy, link, page, None, None);
         }
         let origin = policy.origin();
         let base = match self.page.as_ref().and_then(|(_, old)| old.as_ref()) {
@@ -296,20 +296,18 @@ impl<'a> Linker<'a> {
         let Some(page) = map.lookup(target.path()) else {
             return link;
         };
-        self.internal(link, page, target.query(), target.fragment())
+        self.internal(policy, link, page, target.query(), target.fragment())
     }
 
     /// `link` (normalized) points at `page`: its new address.
     fn internal(
         &self,
+        policy: &LinkPolicy,
         mut link: Link,
         page: MappedPage,
         query: Option<&str>,
         fragment: Option<&str>,
     ) -> Link {
-        let Some(policy) = self.policy else {
-            return link;
-        };
         let new = match policy.config().internal {
             InternalStyle::Url => {
                 let mut s = page.new_url().to_string();
