@@ -34,11 +34,17 @@ measure() {
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-floor_cpu=$(for _ in $(seq "$runs"); do measure target/release/examples/parse-floor "$work/small" -j 1; done | awk '{print $1}' | median)
-conv1=$(for i in $(seq "$runs"); do measure "$bin" convert "$work/small" -o "$work/out1-$i" -q -j 1 --no-progress; done)
-conv1_cpu=$(echo "$conv1" | awk '{print $1}' | median)
-conv1_wall=$(echo "$conv1" | awk '{print $2}' | median)
-conv2_wall=$(for i in $(seq "$runs"); do measure "$bin" convert "$work/small" -o "$work/out2-$i" -q -j 2 --no-progress; done | awk '{print $2}' | median)
+# The floor, -j1 and -j2 take turns, so that a burst of load from the machine's other
+# users falls on all three rather than on one of them.
+for i in $(seq "$runs"); do
+  measure target/release/examples/parse-floor "$work/small" -j 1 >> "$work/floor"
+  measure "$bin" convert "$work/small" -o "$work/out1-$i" -q -j 1 --no-progress >> "$work/conv1"
+  measure "$bin" convert "$work/small" -o "$work/out2-$i" -q -j 2 --no-progress >> "$work/conv2"
+done
+floor_cpu=$(awk '{print $1}' "$work/floor" | median)
+conv1_cpu=$(awk '{print $1}' "$work/conv1" | median)
+conv1_wall=$(awk '{print $2}' "$work/conv1" | median)
+conv2_wall=$(awk '{print $2}' "$work/conv2" | median)
 rss_small=$(measure "$bin" convert "$work/small" -o "$work/out-rss" -q --no-progress | awk '{print $3}')
 
 echo "corpus: $small pages, $mb MB"
