@@ -42,6 +42,36 @@ impl precomputed_hash::PrecomputedHash for CssStr {
     }
 }
 
+/// A tag or attribute name as an html5ever atom, the form the parsed tree holds names
+/// in: matching compares one machine word instead of two strings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CssName(pub(super) html5ever::LocalName);
+
+impl From<&str> for CssName {
+    fn from(s: &str) -> Self {
+        CssName(html5ever::LocalName::from(s))
+    }
+}
+
+impl AsRef<str> for CssName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl ToCss for CssName {
+    fn to_css<W: fmt::Write>(&self, dest: &mut W) -> fmt::Result {
+        cssparser::serialize_identifier(&self.0, dest)
+    }
+}
+
+impl precomputed_hash::PrecomputedHash for CssName {
+    fn precomputed_hash(&self) -> u32 {
+        // The same hash as the ancestor bloom filter holds tag names by.
+        fnv(&self.0)
+    }
+}
+
 /// Pseudo-elements are not supported: this type has no values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NoPseudo {}
@@ -91,11 +121,11 @@ impl selectors::parser::SelectorImpl for Simple {
     type ExtraMatchingData<'a> = ();
     type AttrValue = CssStr;
     type Identifier = CssStr;
-    type LocalName = CssStr;
+    type LocalName = CssName;
     type NamespaceUrl = CssStr;
     type NamespacePrefix = CssStr;
     type BorrowedNamespaceUrl = str;
-    type BorrowedLocalName = str;
+    type BorrowedLocalName = CssName;
     type NonTSPseudoClass = Pseudo;
     type PseudoElement = NoPseudo;
 }

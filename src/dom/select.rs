@@ -17,7 +17,7 @@ use selectors::parser::{AncestorHashes, ParseRelative, SelectorList};
 use selectors::OpaqueElement;
 
 use super::candidates::{keys_of, Ancestors, Key, KeyIndex};
-use super::css::{CssStr, NoPseudo, Pseudo, SelectorParser, Simple};
+use super::css::{CssName, CssStr, NoPseudo, Pseudo, SelectorParser, Simple};
 
 /// A selector that did not compile.
 #[derive(Debug, thiserror::Error)]
@@ -341,8 +341,11 @@ impl selectors::Element for El<'_> {
             _ => false,
         }
     }
-    fn has_local_name(&self, local_name: &str) -> bool {
-        self.local_name() == local_name
+    fn has_local_name(&self, local_name: &CssName) -> bool {
+        match &self.entry().handle.data {
+            NodeData::Element { name, .. } => name.local == local_name.0,
+            _ => false,
+        }
     }
     fn has_namespace(&self, ns: &str) -> bool {
         match &self.entry().handle.data {
@@ -351,12 +354,17 @@ impl selectors::Element for El<'_> {
         }
     }
     fn is_same_type(&self, other: &Self) -> bool {
-        self.local_name() == other.local_name()
+        match (&self.entry().handle.data, &other.entry().handle.data) {
+            (NodeData::Element { name: a, .. }, NodeData::Element { name: b, .. }) => {
+                a.local == b.local
+            }
+            _ => false,
+        }
     }
     fn attr_matches(
         &self,
         ns: &NamespaceConstraint<&CssStr>,
-        local_name: &CssStr,
+        local_name: &CssName,
         operation: &AttrSelectorOperation<&CssStr>,
     ) -> bool {
         self.with_attrs(|attrs| {
@@ -365,7 +373,7 @@ impl selectors::Element for El<'_> {
                     NamespaceConstraint::Any => true,
                     NamespaceConstraint::Specific(url) => *a.name.ns == *url.0,
                 };
-                ns_ok && *a.name.local == *local_name.0 && operation.eval_str(&a.value)
+                ns_ok && a.name.local == local_name.0 && operation.eval_str(&a.value)
             })
         })
     }
@@ -388,7 +396,10 @@ impl selectors::Element for El<'_> {
     fn apply_selector_flags(&self, _flags: ElementSelectorFlags) {}
     fn is_link(&self) -> bool {
         matches!(self.local_name(), "a" | "area" | "link")
-            && self.with_attrs(|a| a.iter().any(|a| &*a.name.local == "href"))
+            && self.with_attrs(|a| {
+                a.iter()
+                    .any(|a| a.name.local == html5ever::local_name!("href"))
+            })
     }
     fn is_html_slot_element(&self) -> bool {
         false
@@ -396,14 +407,15 @@ impl selectors::Element for El<'_> {
     fn has_id(&self, id: &CssStr, case_sensitivity: CaseSensitivity) -> bool {
         self.with_attrs(|attrs| {
             attrs.iter().any(|a| {
-                &*a.name.local == "id" && case_sensitivity.eq(a.value.as_bytes(), id.0.as_bytes())
+                a.name.local == html5ever::local_name!("id")
+                    && case_sensitivity.eq(a.value.as_bytes(), id.0.as_bytes())
             })
         })
     }
     fn has_class(&self, name: &CssStr, case_sensitivity: CaseSensitivity) -> bool {
         self.with_attrs(|attrs| {
             attrs.iter().any(|a| {
-                &*a.name.local == "class"
+                a.name.local == html5ever::local_name!("class")
                     && a.value
                         .split_ascii_whitespace()
                         .any(|c| case_sensitivity.eq(c.as_bytes(), name.0.as_bytes()))

@@ -270,6 +270,20 @@ impl<'a> Linker<'a> {
         let Some(policy) = self.policy else {
             return super::normalize::verbatim(raw);
         };
+        if policy.keeps_as_is(raw) {
+            // A plain own-site path, as normalization leaves it; joined with any page's
+            // URL it is its own URL path: no parsing.
+            let link = Link {
+                original: raw.to_string(),
+                url: Some(raw.to_string()),
+                rules: Vec::new(),
+                kind: LinkKind::OwnSite,
+            };
+            return match self.map.and_then(|map| map.lookup(raw)) {
+                Some(page) => self.internal(policy, link, page, None, None),
+                None => link,
+            };
+        }
         let link = policy.normalize(raw);
         let (Some(map), Some(url)) = (self.map, link.url.as_deref()) else {
             return link;
@@ -278,7 +292,6 @@ impl<'a> Linker<'a> {
             return link;
         }
         if super::normalize::is_plain_path(url) {
-            // Joined with any page's URL, a plain path is its own URL path: no parsing.
             let Some(page) = map.lookup(url) else {
                 return link;
             };

@@ -441,12 +441,25 @@ pub(super) fn is_plain_path(s: &str) -> bool {
         }
         table
     };
-    s.starts_with('/')
-        && !s.starts_with("//")
-        && s.bytes().all(|b| PLAIN[b as usize])
-        && !s
-            .split('/')
-            .any(|segment| segment == "." || segment == "..")
+    let dots = |segment: &[u8]| segment == b"." || segment == b"..";
+    let bytes = s.as_bytes();
+    if bytes.first() != Some(&b'/') || bytes.get(1) == Some(&b'/') {
+        return false;
+    }
+    // One pass: every byte plain, no segment `.` or `..`.
+    let mut segment = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !PLAIN[b as usize] {
+            return false;
+        }
+        if b == b'/' {
+            if dots(&bytes[segment..i]) {
+                return false;
+            }
+            segment = i + 1;
+        }
+    }
+    !dots(&bytes[segment..])
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {

@@ -244,6 +244,47 @@ proptest::proptest! {
     }
 
     #[test]
+    fn plain_path_checks_every_byte_and_segment(
+        segments in proptest::collection::vec(
+            proptest::prop_oneof![
+                "[a-z.]{0,4}",
+                proptest::sample::select(vec![".", "..", "...", ".a", "", "a:b", "%2e", "x y", "{x}"])
+                    .prop_map(str::to_string),
+            ],
+            0..6,
+        ),
+        lead in proptest::sample::select(vec!["/", "//", "", "a/"]),
+    ) {
+        let s = format!("{lead}{}", segments.join("/"));
+        let plain_byte = |b: u8| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@/".contains(&b);
+        let expected = s.starts_with('/')
+            && !s.starts_with("//")
+            && s.bytes().all(plain_byte)
+            && !s.split('/').any(|segment| segment == "." || segment == "..");
+        proptest::prop_assert_eq!(super::normalize::is_plain_path(&s), expected, "{:?}", s);
+    }
+
+    #[test]
+    fn a_plain_path_is_linked_as_its_normalization_is(
+        dir in "[a-z]{1,3}", page in "[a-z.]{1,6}", query in proptest::option::of("[a-z=]{0,4}"),
+    ) {
+        let policy = with_old_root();
+        let pages = [(format!("{dir}/x.md"), format!("{dir}/x.html"), UrlHints::default())];
+        let map = UrlMap::build(&policy, &pages);
+        let linker = Linker::for_page(&policy, &map, "a/b.md");
+        let mut raw = format!("/city/en/{dir}/{page}.html");
+        if let Some(q) = query {
+            raw = format!("{raw}?{q}");
+        }
+        let linked = linker.link(&raw);
+        let normalized = policy.normalize(&raw);
+        proptest::prop_assert_eq!(&linked.original, &normalized.original);
+        if linked.kind != LinkKind::Internal {
+            proptest::prop_assert_eq!(linked, normalized);
+        }
+    }
+
+    #[test]
     fn a_plain_path_reaches_the_page_its_absolute_url_reaches(
         dir in "[a-z]{1,3}", page in "[a-z.]{1,6}", from in "[a-z]{1,3}",
     ) {

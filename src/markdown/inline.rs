@@ -209,7 +209,7 @@ impl Writer<'_> {
             }
             return;
         };
-        let tag = name.local.to_string();
+        let tag: &str = &name.local;
         if depth > MAX_RENDER_DEPTH {
             self.loss(
                 node,
@@ -218,7 +218,7 @@ impl Writer<'_> {
             out.text(&dom::text(node));
             return;
         }
-        match tag.as_str() {
+        match tag {
             "br" => out.hard_break(),
             "strong" | "b" => self.delimited(node, out, "**", "**", depth),
             "em" | "i" | "cite" | "dfn" | "var" => self.delimited(node, out, "*", "*", depth),
@@ -235,7 +235,7 @@ impl Writer<'_> {
             "code" | "kbd" | "samp" | "tt" => code_span(&dom::raw_text(node), out),
             "a" => self.link(node, out, depth),
             "img" => self.image(node, out),
-            "iframe" | "video" | "audio" | "embed" | "object" => self.embed(node, &tag, out, depth),
+            "iframe" | "video" | "audio" | "embed" | "object" => self.embed(node, tag, out, depth),
             "input" => self.input(node, out),
             "select" | "svg" | "canvas" | "math" | "textarea" | "map" => {
                 // Each text run (an option, an SVG label) quoted apart.

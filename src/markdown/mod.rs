@@ -253,18 +253,19 @@ impl Writer<'_> {
             push_para(&mut out, para);
             return out;
         }
-        let children: Vec<Handle> = node.children.borrow().clone();
-        for child in &children {
+        // Rendering only reads the tree: its children are borrowed, not copied.
+        let children = node.children.borrow();
+        for child in children.iter() {
             match &child.data {
                 NodeData::Text { contents } => block_text(&contents.borrow(), &mut para, &mut out),
                 NodeData::Element { name, .. } => {
-                    let tag = name.local.to_string();
-                    if is_invisible(&tag) {
+                    let tag: &str = &name.local;
+                    if is_invisible(tag) {
                         continue;
                     }
-                    if is_block(&tag) {
+                    if is_block(tag) {
                         push_para(&mut out, std::mem::replace(&mut para, Inline::new(false)));
-                        self.block(child, &tag, depth + 1, &mut out);
+                        self.block(child, tag, depth + 1, &mut out);
                     } else {
                         self.inline(child, &mut para, depth + 1);
                     }
@@ -354,8 +355,8 @@ impl Writer<'_> {
         // A list whose items wrap their text in paragraphs is loose.
         let mut paragraphs = false;
         let mut stray = Inline::new(false);
-        let children: Vec<Handle> = node.children.borrow().clone();
-        for child in &children {
+        let children = node.children.borrow();
+        for child in children.iter() {
             match dom::tag_name(child) {
                 Some("li") => {
                     flush_stray(&mut items, &mut stray);
@@ -451,8 +452,8 @@ impl Writer<'_> {
     }
 
     fn inline_children(&mut self, node: &Handle, out: &mut Inline, depth: usize) {
-        let children: Vec<Handle> = node.children.borrow().clone();
-        for child in &children {
+        let children = node.children.borrow();
+        for child in children.iter() {
             match &child.data {
                 NodeData::Text { contents } => out.text(&contents.borrow()),
                 NodeData::Element { .. } => self.inline(child, out, depth + 1),
