@@ -443,7 +443,11 @@ pub fn document_text(record: &Mapping, body: &str) -> Result<String, PageError> 
             "the written YAML reads back as a different value".to_string(),
         ));
     }
-    let body = body.replace("\r\n", "\n");
+    let body = if body.contains('\r') {
+        std::borrow::Cow::Owned(body.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(body)
+    };
     let body = body.trim_matches('\n');
     let mut out = String::with_capacity(yaml.len() + body.len() + 16);
     out.push_str("---\n");

@@ -134,18 +134,44 @@ impl KeyIndex {
                 );
             }
         }
-        if keys.len() > 1 {
-            out.sort_unstable_by_key(|&(i, _)| i);
-            out.dedup_by(|later, kept| {
-                let same = later.0 == kept.0;
-                if same {
-                    kept.1 |= later.1;
-                }
-                same
-            });
+        let range = end.saturating_sub(start);
+        if keys.len() > 1 && out.len() >= range / 16 {
+            merge_dense(&mut out, start, range);
+        } else if keys.len() > 1 {
+            merge_sorted(&mut out);
         }
         out
     }
+}
+
+/// Candidates of several keys, each list in document order, made one list in document
+/// order with each position once and its bits together: sorted.
+pub(super) fn merge_sorted(out: &mut Vec<(u32, u64)>) {
+    out.sort_unstable_by_key(|&(i, _)| i);
+    out.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1 |= later.1;
+        }
+        same
+    });
+}
+
+/// The same as `merge_sorted` for positions in `start..start + range`, in linear time:
+/// each position's bits gathered in place. For lists that cover much of the range.
+pub(super) fn merge_dense(out: &mut Vec<(u32, u64)>, start: usize, range: usize) {
+    let mut masks = vec![0u64; range];
+    for &(i, bit) in out.iter() {
+        masks[i as usize - start] |= bit;
+    }
+    out.clear();
+    out.extend(
+        masks
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| **m != 0)
+            .map(|(k, m)| ((start + k) as u32, *m)),
+    );
 }
 
 /// The ancestors of the element being matched, in a bloom filter of their tags, ids and

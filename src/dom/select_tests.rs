@@ -116,6 +116,22 @@ proptest::proptest! {
     }
 }
 
+proptest::proptest! {
+    #[test]
+    fn dense_and_sorted_candidate_merges_agree(
+        lists in proptest::collection::vec(proptest::collection::btree_set(10u32..60, 0..30), 1..6)
+    ) {
+        let mut out: Vec<(u32, u64)> = Vec::new();
+        for (j, list) in lists.iter().enumerate() {
+            out.extend(list.iter().map(|&i| (i, 1u64 << j)));
+        }
+        let mut sorted = out.clone();
+        crate::dom::candidates::merge_sorted(&mut sorted);
+        crate::dom::candidates::merge_dense(&mut out, 10, 50);
+        proptest::prop_assert_eq!(out, sorted);
+    }
+}
+
 #[test]
 fn a_list_of_more_than_64_selectors_tests_them_all() {
     let html = "<div><p class=c70>a</p><p class=c3>b</p><p>c</p></div>";

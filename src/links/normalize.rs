@@ -258,11 +258,13 @@ impl LinkPolicy {
             s = format!("{}{}", path_part.replace('\\', "/"), &s[end..]);
             rules.push(rule::BACKSLASH);
         }
-        let unspaced = remove_spaces_around_slashes(&s);
-        if unspaced != s {
-            s = unspaced;
-            if !rules.contains(&rule::STRAY_SPACE) {
-                rules.push(rule::STRAY_SPACE);
+        if s.contains(char::is_whitespace) {
+            let unspaced = remove_spaces_around_slashes(&s);
+            if unspaced != s {
+                s = unspaced;
+                if !rules.contains(&rule::STRAY_SPACE) {
+                    rules.push(rule::STRAY_SPACE);
+                }
             }
         }
         if s.starts_with("//") {
