@@ -4,12 +4,7 @@
 /// Escapes running text. `in_table` also escapes `|`.
 pub fn escape_text(text: &str, in_table: bool, out: &mut String) {
     // Most text has nothing to escape.
-    if !text.bytes().any(|b| {
-        matches!(
-            b,
-            b'\\' | b'*' | b'`' | b'[' | b']' | b'~' | b'_' | b'<' | b'&' | b'|'
-        )
-    }) {
+    if !may_need_escaping(text) {
         out.push_str(text);
         return;
     }
@@ -35,6 +30,17 @@ pub fn escape_text(text: &str, in_table: bool, out: &mut String) {
         }
         out.push(c);
     }
+}
+
+/// Whether `text` has a character `escape_text` may escape; without one it is written
+/// as it is.
+pub fn may_need_escaping(text: &str) -> bool {
+    text.bytes().any(|b| {
+        matches!(
+            b,
+            b'\\' | b'*' | b'`' | b'[' | b']' | b'~' | b'_' | b'<' | b'&' | b'|'
+        )
+    })
 }
 
 /// `&name;`, `&#123;` or `&#x1F;` follows.

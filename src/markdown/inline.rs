@@ -53,12 +53,32 @@ impl Inline {
         }
     }
 
+    /// The Markdown written so far.
+    #[cfg(test)]
+    pub(super) fn as_str(&self) -> &str {
+        &self.s
+    }
+
     fn ends_with_space(&self) -> bool {
         self.s.ends_with(' ') || self.s.ends_with('\n')
     }
 
     /// Appends text, collapsing white space (no-break spaces included) and escaping.
     pub(super) fn text(&mut self, text: &str) {
+        if text.is_ascii() && !super::escape::may_need_escaping(text) {
+            // The common case in one pass over the bytes: words as they are, each run
+            // of white space (ASCII's, as `char::is_whitespace` has it) one space.
+            let mut word = 0;
+            for (i, b) in text.bytes().enumerate() {
+                if matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r') {
+                    self.s.push_str(&text[word..i]);
+                    self.space();
+                    word = i + 1;
+                }
+            }
+            self.s.push_str(&text[word..]);
+            return;
+        }
         for (i, word) in text.split(char::is_whitespace).enumerate() {
             if i > 0 {
                 self.space();

@@ -179,3 +179,28 @@ fn fixed_point_regressions() {
         assert_eq!(faithful(&back), md, "{html}");
     }
 }
+
+proptest::proptest! {
+    /// Text is written word by word with white space collapsed, whichever way it is
+    /// taken: the one-pass way for plain ASCII, word by word through the escaper else.
+    #[test]
+    fn text_runs_collapse_white_space_alike(
+        runs in proptest::collection::vec("[a-c \t\n\u{b}\u{c}\r]{0,8}|[*_é\u{a0} ]{1,3}", 1..5),
+        single_line in proptest::bool::ANY,
+    ) {
+        let mut fast = inline::Inline::new(single_line);
+        let mut reference = String::new();
+        for run in &runs {
+            fast.text(run);
+            for (i, word) in run.split(char::is_whitespace).enumerate() {
+                if i > 0 && !(reference.ends_with(' ') || reference.ends_with('\n')) {
+                    reference.push(' ');
+                }
+                if !word.is_empty() {
+                    escape::escape_text(word, false, &mut reference);
+                }
+            }
+        }
+        proptest::prop_assert_eq!(fast.as_str(), reference.as_str());
+    }
+}
