@@ -331,14 +331,14 @@ impl LinkPolicy {
             }
         }
         if own {
-            let path = url.path().to_string();
             if let Some(rw) = self
                 .config
                 .prefix_rewrites
                 .iter()
-                .find(|rw| path.starts_with(rw.from.as_str()))
+                .find(|rw| url.path().starts_with(rw.from.as_str()))
             {
-                url.set_path(&format!("{}{}", rw.to, &path[rw.from.len()..]));
+                let path = format!("{}{}", rw.to, &url.path()[rw.from.len()..]);
+                url.set_path(&path);
                 rules.push(rule::PREFIX_REWRITE);
             }
         }
@@ -358,8 +358,7 @@ impl LinkPolicy {
             }
             (false, _) => url.to_string(),
         };
-        let space_only = before.replace(' ', "%20") == out;
-        if rules.len() == added_before && out != before && !space_only {
+        if rules.len() == added_before && out != before && before.replace(' ', "%20") != out {
             rules.push(rule::WHATWG);
         }
         out
