@@ -369,11 +369,16 @@ impl selectors::Element for El<'_> {
     ) -> bool {
         self.with_attrs(|attrs| {
             attrs.iter().any(|a| {
-                let ns_ok = match ns {
-                    NamespaceConstraint::Any => true,
-                    NamespaceConstraint::Specific(url) => *a.name.ns == *url.0,
-                };
-                ns_ok && a.name.local == local_name.0 && operation.eval_str(&a.value)
+                // The name first: one word compared, and false for most attributes.
+                a.name.local == local_name.0
+                    && match ns {
+                        NamespaceConstraint::Any => true,
+                        NamespaceConstraint::Specific(url) if url.0.is_empty() => {
+                            a.name.ns == html5ever::ns!()
+                        }
+                        NamespaceConstraint::Specific(url) => *a.name.ns == *url.0,
+                    }
+                    && operation.eval_str(&a.value)
             })
         })
     }
