@@ -65,20 +65,29 @@ impl Inline {
 
     /// Appends text, collapsing white space (no-break spaces included) and escaping.
     pub(super) fn text(&mut self, text: &str) {
-        if text.is_ascii() && !super::escape::may_need_escaping(text) {
-            // The common case in one pass over the bytes: words as they are, each run
-            // of white space (ASCII's, as `char::is_whitespace` has it) one space.
-            let mut word = 0;
-            for (i, b) in text.bytes().enumerate() {
-                if matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r') {
+        // The common case in one pass over the bytes: plain ASCII words as they are,
+        // each run of white space one space. At a byte that may need escaping, or
+        // outside ASCII, what was written is taken back and the text goes word by word.
+        let mark = self.s.len();
+        let mut word = 0;
+        for (i, b) in text.bytes().enumerate() {
+            match TEXT_BYTES[b as usize] {
+                PLAIN => {}
+                SPACE => {
                     self.s.push_str(&text[word..i]);
                     self.space();
                     word = i + 1;
                 }
+                _ => {
+                    self.s.truncate(mark);
+                    return self.text_by_word(text);
+                }
             }
-            self.s.push_str(&text[word..]);
-            return;
         }
+        self.s.push_str(&text[word..]);
+    }
+
+    fn text_by_word(&mut self, text: &str) {
         for (i, word) in text.split(char::is_whitespace).enumerate() {
             if i > 0 {
                 self.space();
@@ -219,6 +228,28 @@ impl Inline {
         s
     }
 }
+
+const PLAIN: u8 = 0;
+const SPACE: u8 = 1;
+const OTHER: u8 = 2;
+
+/// How `Inline::text` takes each byte: ASCII white space (as `char::is_whitespace` has
+/// it), a byte `escape_text` may escape or one outside ASCII, or plain.
+const TEXT_BYTES: [u8; 256] = {
+    let mut table = [PLAIN; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = match c {
+            b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => SPACE,
+            b'\\' | b'*' | b'`' | b'[' | b']' | b'~' | b'_' | b'<' | b'&' | b'|' => OTHER,
+            0x80..=0xFF => OTHER,
+            _ => PLAIN,
+        };
+        b += 1;
+    }
+    table
+};
 
 impl Writer<'_> {
     /// Renders one inline element (or an unknown one, treated as inline) into `out`.
