@@ -101,23 +101,26 @@ impl DomIndex {
     /// Indexes every element below `root` (the document node), iteratively.
     pub fn new(root: &Handle) -> DomIndex {
         let mut entries: Vec<Entry> = Vec::new();
-        // (node, parent index, is_exit marker)
-        let mut stack: Vec<(Handle, Option<u32>, bool)> = Vec::new();
+        // Elements to enter (with their parent's index), and `None` where the element
+        // entered last is left. Only elements are pushed: text is no part of the index.
+        let mut stack: Vec<Option<(Handle, Option<u32>)>> = Vec::new();
+        let push_children = |stack: &mut Vec<_>, node: &Handle, parent: Option<u32>| {
+            for c in node.children.borrow().iter().rev() {
+                if matches!(c.data, NodeData::Element { .. }) {
+                    stack.push(Some((Handle::clone(c), parent)));
+                }
+            }
+        };
         let mut last_child: Vec<Option<u32>> = vec![None];
-        for c in root.children.borrow().iter().rev() {
-            stack.push((c.clone(), None, false));
-        }
+        push_children(&mut stack, root, None);
         let mut open: Vec<u32> = Vec::new();
-        while let Some((node, parent, exit)) = stack.pop() {
-            if exit {
+        while let Some(step) = stack.pop() {
+            let Some((node, parent)) = step else {
                 let idx = open.pop().expect("balanced walk");
                 entries[idx as usize].subtree_end = entries.len() as u32 - 1;
                 last_child.pop();
                 continue;
-            }
-            if !matches!(node.data, NodeData::Element { .. }) {
-                continue;
-            }
+            };
             let idx = entries.len() as u32;
             let prev = *last_child.last().expect("sibling slot");
             if let Some(p) = prev {
@@ -129,20 +132,18 @@ impl DomIndex {
                 }
             }
             *last_child.last_mut().expect("sibling slot") = Some(idx);
+            open.push(idx);
+            last_child.push(None);
+            stack.push(None);
+            push_children(&mut stack, &node, Some(idx));
             entries.push(Entry {
-                handle: node.clone(),
+                handle: node,
                 parent,
                 prev,
                 next: None,
                 first_child: None,
                 subtree_end: idx,
             });
-            open.push(idx);
-            last_child.push(None);
-            stack.push((node.clone(), parent, true));
-            for c in node.children.borrow().iter().rev() {
-                stack.push((c.clone(), Some(idx), false));
-            }
         }
         let positions = entries
             .iter()
