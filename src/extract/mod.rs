@@ -94,11 +94,13 @@ pub fn extract_indexed(
         .into_iter()
         .map(|(node, field)| (node, format!("its content went into the field `{field}`")))
         .collect();
+    // Only what is below the content root is rendered: the profile's removals are looked
+    // for there (the root itself and its ancestors are never removed).
     for sel in &profile.remove {
         let reason = format!("removed by the profile rule `{}`", sel.as_str());
         remove.extend(
             run.index
-                .select(sel)
+                .select_within(sel, &content_root)
                 .into_iter()
                 .map(|n| (n, reason.clone())),
         );
