@@ -421,11 +421,15 @@ impl Writer<'_> {
                 format!("{marker} ")
             };
             let sep = if loose { "\n\n" } else { "\n" };
-            let body = blocks
-                .iter()
-                .map(|b| b.text.as_str())
-                .collect::<Vec<_>>()
-                .join(sep);
+            let body: std::borrow::Cow<str> = match blocks.as_slice() {
+                [one] => one.text.as_str().into(),
+                _ => blocks
+                    .iter()
+                    .map(|b| b.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(sep)
+                    .into(),
+            };
             if body.is_empty() {
                 out.push_str(bullet.trim_end());
                 continue;
@@ -435,7 +439,7 @@ impl Writer<'_> {
                 if n == 0 {
                     out.push_str(&bullet);
                     // `- --` would read as a rule.
-                    if is_thematic_break(&format!("{bullet}{line}")) {
+                    if is_thematic_break(bullet.chars().chain(line.chars())) {
                         out.push('\\');
                     }
                     out.push_str(line);
@@ -505,9 +509,19 @@ fn needs_blank(prev: &Block, next: &Block) -> bool {
 }
 
 /// Three or more of one of `-`, `*`, `_` and nothing but spaces: a thematic break.
-fn is_thematic_break(line: &str) -> bool {
-    let t: Vec<char> = line.chars().filter(|c| !c.is_whitespace()).collect();
-    t.len() >= 3 && matches!(t[0], '-' | '*' | '_') && t.iter().all(|c| *c == t[0])
+fn is_thematic_break(line: impl Iterator<Item = char>) -> bool {
+    let mut marks = line.filter(|c| !c.is_whitespace());
+    let Some(first @ ('-' | '*' | '_')) = marks.next() else {
+        return false;
+    };
+    let mut count = 1;
+    for c in marks {
+        if c != first {
+            return false;
+        }
+        count += 1;
+    }
+    count >= 3
 }
 
 fn next_marker(marker: char, ordered: bool) -> char {

@@ -204,3 +204,21 @@ proptest::proptest! {
         proptest::prop_assert_eq!(fast.as_str(), reference.as_str());
     }
 }
+
+#[test]
+fn thematic_breaks_are_three_of_one_mark_and_spaces() {
+    let is_break = |s: &str| is_thematic_break(s.chars());
+    assert!(is_break("- --"));
+    assert!(is_break(" * * *"));
+    assert!(is_break("___"));
+    assert!(!is_break("--"));
+    assert!(!is_break("- -*"));
+    assert!(!is_break("+++"));
+    assert!(!is_break(""));
+    assert!(!is_break("---x"));
+}
+
+#[test]
+fn a_list_item_that_reads_as_a_rule_is_escaped() {
+    assert_eq!(md("<ul><li>--</li><li>a</li></ul>"), "- \\--\n- a");
+}
