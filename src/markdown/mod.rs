@@ -5,6 +5,7 @@
 
 mod escape;
 mod inline;
+mod run;
 mod table;
 
 use markup5ever_rcdom::{Handle, NodeData};
@@ -12,7 +13,7 @@ use markup5ever_rcdom::{Handle, NodeData};
 use crate::dom::{self, Document};
 use crate::links::{FoundLink, Linker};
 use crate::source::liquid;
-use inline::Inline;
+use run::Inline;
 
 /// Nesting deeper than this is flattened to its text (and reported), so that rendering
 /// never recurses without bound.

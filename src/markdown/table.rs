@@ -4,7 +4,7 @@
 
 use markup5ever_rcdom::Handle;
 
-use super::inline::Inline;
+use super::run::Inline;
 use super::{Block, Writer};
 use crate::dom;
 

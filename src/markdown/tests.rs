@@ -188,7 +188,7 @@ proptest::proptest! {
         runs in proptest::collection::vec("[a-c \t\n\u{b}\u{c}\r]{0,8}|[*_é\u{a0} ]{1,3}", 1..5),
         single_line in proptest::bool::ANY,
     ) {
-        let mut fast = inline::Inline::new(single_line);
+        let mut fast = run::Inline::new(single_line);
         let mut reference = String::new();
         for run in &runs {
             fast.text(run);
