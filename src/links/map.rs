@@ -270,15 +270,8 @@ impl<'a> Linker<'a> {
         let Some(policy) = self.policy else {
             return super::normalize::verbatim(raw);
         };
-        if policy.keeps_as_is(raw) {
-            // A plain own-site path, as normalization leaves it; joined with any page's
-            // URL it is its own URL path: no parsing.
-            let link = Link {
-                original: raw.to_string(),
-                url: Some(raw.to_string()),
-                rules: Vec::new(),
-                kind: LinkKind::OwnSite,
-            };
+        if let Some(link) = policy.plain_own_path(raw) {
+            // Joined with any page's URL, a plain path is its own URL path: no parsing.
             return match self.map.and_then(|map| map.lookup(raw)) {
                 Some(page) => self.internal(policy, link, page, None, None),
                 None => link,

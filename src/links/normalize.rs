@@ -99,6 +99,9 @@ impl LinkPolicy {
 
     /// Normalizes one raw link as found in an attribute (entities already decoded).
     pub fn normalize(&self, raw: &str) -> Link {
+        if let Some(link) = self.plain_own_path(raw) {
+            return link;
+        }
         let mut rules = Vec::new();
         let url = self.apply(raw, &mut rules);
         let kind = self.kind_of(url.as_deref(), &rules);
@@ -179,6 +182,16 @@ impl LinkPolicy {
                 .prefix_rewrites
                 .iter()
                 .any(|rw| raw.starts_with(rw.from.as_str()))
+    }
+
+    /// `raw` normalized when it is a plain own-site path every rule leaves as it is.
+    pub(super) fn plain_own_path(&self, raw: &str) -> Option<Link> {
+        self.keeps_as_is(raw).then(|| Link {
+            original: raw.to_string(),
+            url: Some(raw.to_string()),
+            rules: Vec::new(),
+            kind: LinkKind::OwnSite,
+        })
     }
 
     /// Every rule, in order, through the URL parser.
