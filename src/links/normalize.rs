@@ -212,12 +212,18 @@ impl LinkPolicy {
             rules.push(rule::PLACEHOLDER);
             return None;
         }
-        let scheme_probe: String = trimmed
-            .chars()
-            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-            .take(16)
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let breaks = |c: char| matches!(c, '\t' | '\n' | '\r');
+        let head = trimmed.get(..16).unwrap_or(trimmed);
+        let scheme_probe = if head.is_ascii() && !head.contains(breaks) {
+            head.to_ascii_lowercase()
+        } else {
+            trimmed
+                .chars()
+                .filter(|&c| !breaks(c))
+                .take(16)
+                .collect::<String>()
+                .to_ascii_lowercase()
+        };
         if runs_script(&scheme_probe, trimmed) {
             rules.push(rule::UNSAFE_SCHEME);
             return None;
@@ -254,10 +260,11 @@ impl LinkPolicy {
         }
 
         // Browsers drop tabs and line breaks anywhere in a URL.
-        let mut s: String = trimmed
-            .chars()
-            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-            .collect();
+        let mut s: String = if trimmed.contains(breaks) {
+            trimmed.chars().filter(|&c| !breaks(c)).collect()
+        } else {
+            trimmed.to_string()
+        };
         if s != trimmed {
             rules.push(rule::STRAY_SPACE);
         }
