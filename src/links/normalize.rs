@@ -146,8 +146,10 @@ impl LinkPolicy {
             })
     }
 
+    /// Every rule, through the URL parser (a plain own-site path, which every rule leaves
+    /// as it is, was answered by `plain_own_path` before).
     fn apply(&self, raw: &str, rules: &mut Vec<&'static str>) -> Option<String> {
-        let mut out = self.apply_once(raw, rules);
+        let mut out = self.apply_parsed(raw, rules);
         // A repaired own-site link can reveal another glued URL
         // (`www.x.gov/https://y/…` → `/https://y/…`): repair until none is left.
         for _ in 0..3 {
@@ -155,19 +157,12 @@ impl LinkPolicy {
                 Some(glued) => {
                     let glued = glued.to_string();
                     rules.push(rule::GLUED_URL);
-                    out = self.apply_once(&glued, rules);
+                    out = self.apply_parsed(&glued, rules);
                 }
                 None => break,
             }
         }
         out
-    }
-
-    fn apply_once(&self, raw: &str, rules: &mut Vec<&'static str>) -> Option<String> {
-        if self.keeps_as_is(raw) {
-            return Some(raw.to_string());
-        }
-        self.apply_parsed(raw, rules)
     }
 
     /// Whether `raw` is a plain own-site path that every rule leaves as it is: most

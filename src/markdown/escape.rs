@@ -32,15 +32,19 @@ pub fn escape_text(text: &str, in_table: bool, out: &mut String) {
     }
 }
 
+/// Whether `escape_text` may escape the byte `b`: the ASCII characters CommonMark/GFM
+/// can read as markup in running text.
+pub const fn may_escape(b: u8) -> bool {
+    matches!(
+        b,
+        b'\\' | b'*' | b'`' | b'[' | b']' | b'~' | b'_' | b'<' | b'&' | b'|'
+    )
+}
+
 /// Whether `text` has a character `escape_text` may escape; without one it is written
 /// as it is.
-pub fn may_need_escaping(text: &str) -> bool {
-    text.bytes().any(|b| {
-        matches!(
-            b,
-            b'\\' | b'*' | b'`' | b'[' | b']' | b'~' | b'_' | b'<' | b'&' | b'|'
-        )
-    })
+fn may_need_escaping(text: &str) -> bool {
+    text.bytes().any(may_escape)
 }
 
 /// `&name;`, `&#123;` or `&#x1F;` follows.

@@ -239,8 +239,8 @@ const TEXT_BYTES: [u8; 256] = {
         let c = b as u8;
         table[b] = match c {
             b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => SPACE,
-            b'\\' | b'*' | b'`' | b'[' | b']' | b'~' | b'_' | b'<' | b'&' | b'|' => OTHER,
             0x80..=0xFF => OTHER,
+            _ if super::escape::may_escape(c) => OTHER,
             _ => PLAIN,
         };
         b += 1;
