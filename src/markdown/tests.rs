@@ -1,5 +1,6 @@
 //! Unit tests of the Markdown writer on the constructs of legacy department pages.
 
+use super::list::is_thematic_break;
 use super::*;
 use crate::dom::Document;
 use crate::links::{LinkPolicy, Linker};
