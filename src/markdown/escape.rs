@@ -21,7 +21,7 @@ pub fn escape_text(text: &str, in_table: bool, out: &mut String) {
             // At the end of a run the next character is unknown: the next text node may
             // start with a letter and make a tag (found by fuzzing).
             '<' => next.is_none_or(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
-            '&' => looks_like_entity(&chars[i + 1..]),
+            '&' => looks_like_entity(chars[i + 1..].iter().copied()),
             '|' => in_table,
             _ => false,
         };
@@ -47,14 +47,18 @@ fn may_need_escaping(text: &str) -> bool {
     text.bytes().any(may_escape)
 }
 
-/// `&name;`, `&#123;` or `&#x1F;` follows.
-fn looks_like_entity(rest: &[char]) -> bool {
-    let body: String = rest
-        .iter()
-        .take(34)
-        .take_while(|c| c.is_ascii_alphanumeric() || **c == '#')
-        .collect();
-    !body.is_empty() && rest.get(body.len()) == Some(&';')
+/// `&name;`, `&#123;` or `&#x1F;` follows (CommonMark reads entity and numeric
+/// references in text, link destinations and titles alike).
+pub(super) fn looks_like_entity(rest: impl Iterator<Item = char>) -> bool {
+    for (len, c) in rest.take(35).enumerate() {
+        if c == ';' {
+            return len > 0;
+        }
+        if len == 34 || !(c.is_ascii_alphanumeric() || c == '#') {
+            return false;
+        }
+    }
+    false
 }
 
 /// Escapes what would start a block at the beginning of each line of a paragraph:

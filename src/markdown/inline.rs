@@ -1,8 +1,11 @@
 //! Inline elements: emphasis, code spans, links, images, embedded content and form
 //! controls, written into runs (`run.rs`).
 
+use std::borrow::Cow;
+
 use markup5ever_rcdom::{Handle, NodeData};
 
+use super::escape::looks_like_entity;
 use super::run::{Edge, Inline};
 use super::{Writer, MAX_RENDER_DEPTH};
 use crate::dom;
@@ -398,7 +401,18 @@ fn code_span(text: &str, out: &mut Inline) {
 
 /// A link destination, in `<…>` form (with `\\`, `<` and `>` escaped) when it holds
 /// white space, angle brackets, backslashes or unbalanced parentheses.
-fn destination(url: &str) -> String {
+fn destination(url: &str) -> Cow<'_, str> {
+    // Most links are visible ASCII without brackets, backslashes or references: written
+    // as they are.
+    if url
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'\\' | b'(' | b')'))
+        && !url
+            .match_indices('&')
+            .any(|(i, _)| looks_like_entity(url[i + 1..].chars()))
+    {
+        return Cow::Borrowed(url);
+    }
     // Liquid tags are placeholders here, opaque to what follows: the text around them
     // is made safe like any other (found by fuzzing: a kept Liquid URL carried
     // newlines and `</style>` into the Markdown). Control characters end a Markdown
@@ -439,22 +453,23 @@ fn destination(url: &str) -> String {
         && depth == 0
         && !url.contains(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '\\'))
     {
-        return url.to_string();
+        return Cow::Owned(escape_references(url));
     }
     let mut out = String::from("<");
-    for c in url.chars() {
+    for (i, c) in url.char_indices() {
         match c {
             '\\' | '<' | '>' => {
                 out.push('\\');
                 out.push(c);
             }
+            '&' if looks_like_entity(url[i + 1..].chars()) => out.push_str("\\&"),
             '\n' => out.push_str("%0A"),
             '\r' => out.push_str("%0D"),
             _ => out.push(c),
         }
     }
     out.push('>');
-    out
+    Cow::Owned(out)
 }
 
 /// A link title in double quotes. A blank line would end the paragraph, so runs of
@@ -465,14 +480,29 @@ fn link_title(t: &str) -> String {
         s = s.replace("\n\n", "\n");
     }
     let mut out = String::from("\"");
-    for c in s.chars() {
+    for (i, c) in s.char_indices() {
         // `<` and `>` are escaped too: should the link not parse (a Liquid tag with a
         // line break in a heading, found by fuzzing), the title is text, never markup.
-        if matches!(c, '"' | '\\' | '<' | '>') {
+        if matches!(c, '"' | '\\' | '<' | '>')
+            || (c == '&' && looks_like_entity(s[i + 1..].chars()))
+        {
             out.push('\\');
         }
         out.push(c);
     }
     out.push('"');
+    out
+}
+
+/// `url` with a backslash before each `&` that would start a character reference, so
+/// that CommonMark reads it back as written (`?a=1&amp;b=2` stays that, not `&b=2`).
+fn escape_references(url: &str) -> String {
+    let mut out = String::with_capacity(url.len() + 2);
+    for (i, c) in url.char_indices() {
+        if c == '&' && looks_like_entity(url[i + 1..].chars()) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
     out
 }

@@ -181,7 +181,57 @@ fn fixed_point_regressions() {
     }
 }
 
+/// The link a verbatim conversion of `<a href=… title=…>x</a>` reads back as, through a
+/// CommonMark parser: its destination and title.
+fn link_read_back(href: &str, title: &str) -> Option<(String, String)> {
+    let attr = |v: &str| {
+        v.replace('&', "&amp;")
+            .replace('"', "&quot;")
+            .replace('<', "&lt;")
+    };
+    let html = format!(
+        r#"<p><a href="{}" title="{}">x</a></p>"#,
+        attr(href),
+        attr(title)
+    );
+    let doc = Document::parse(&html);
+    let md = render(&doc, &doc.body(), &Linker::verbatim(), Options::default()).markdown;
+    pulldown_cmark::Parser::new(&md).find_map(|event| match event {
+        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link {
+            dest_url, title, ..
+        }) => Some((dest_url.to_string(), title.to_string())),
+        _ => None,
+    })
+}
+
+#[test]
+fn character_references_in_links_are_kept_as_written() {
+    // A legacy page's double-encoded `&amp;amp;` is the text `&amp;` in the link:
+    // CommonMark would read it as `&` unless it is escaped.
+    for (href, title) in [
+        ("/x?a=1&amp;b=2", "Fish &amp; chips"),
+        ("/x y?a=1&#38;b=2", "&copy; the city"),
+        ("https://example.org/?q=&lt;x&gt;", "A"),
+    ] {
+        assert_eq!(
+            link_read_back(href, title),
+            Some((href.to_string(), title.to_string())),
+            "{href}"
+        );
+    }
+}
+
 proptest::proptest! {
+    /// Whatever its characters, a link's destination and title read back as written.
+    #[test]
+    fn link_destinations_and_titles_read_back_as_written(
+        href in "[a-z/](&#?[a-z0-9]{1,3};|[a-z0-9&#;()<>\\\\/?=. ]){0,10}[a-z0-9;/]",
+        // Not the link's text, `x`: a title that repeats the text is dropped.
+        title in "T( ?(&#?[a-z0-9]{1,3};|[a-zA-Z&#;<>\\\\\"])){0,10}",
+    ) {
+        proptest::prop_assert_eq!(link_read_back(&href, &title), Some((href.clone(), title.clone())));
+    }
+
     /// Text is written word by word with white space collapsed, whichever way it is
     /// taken: the one-pass way for plain ASCII, word by word through the escaper else.
     #[test]
