@@ -104,8 +104,8 @@ pub struct Converted {
     pub record: Mapping,
     /// The whole output file: front matter, then the Markdown body.
     pub text: String,
-    /// Every link met in fields and body, with the rules that changed it; body lines
-    /// are lines of the source file.
+    /// The links met in fields and body that the policy changed or dropped, with the
+    /// rules that did; body lines are lines of the source file.
     pub links: Vec<FoundLink>,
     pub warnings: Vec<Diagnostic>,
     /// The source's encoding and where it came from.
@@ -346,6 +346,7 @@ pub fn convert(
     }
     let body = liquid::restore(&rendered.markdown, &parsed.protected.tags);
     let mut links = extracted.links;
+    links.retain(|l| l.link.changed() || l.link.url.is_none());
     links.extend(rendered.links.into_iter().map(|mut l| {
         l.line = file_line(l.line);
         l

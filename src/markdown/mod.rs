@@ -36,6 +36,7 @@ pub struct Loss {
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub markdown: String,
+    /// The links the policy changed or dropped.
     pub links: Vec<FoundLink>,
     pub losses: Vec<Loss>,
 }
@@ -230,9 +231,13 @@ impl Writer<'_> {
         });
     }
 
-    /// Normalizes a link found in `node`'s `attribute` and records it.
+    /// Normalizes a link found in `node`'s `attribute`, and records it when the policy
+    /// changed or dropped it (a link kept as it was has nothing to report).
     fn normalize(&mut self, node: &Handle, attribute: &str, raw: &str) -> Option<String> {
         let link = self.linker.link(raw);
+        if !link.changed() && link.url.is_some() {
+            return link.url;
+        }
         let url = link.url.clone();
         self.links.push(FoundLink {
             link,
