@@ -94,7 +94,12 @@ pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
                         .filter(|w| !w.is_empty())
                         .for_each(|w| add(w, w.chars().count()));
                 }
-                results.push((digest(&bytes), chars));
+                // A node without text adds nothing to its parent's print: it needs none.
+                results.push(if chars > 0 {
+                    (digest(&bytes), chars)
+                } else {
+                    ([0; 16], 0)
+                });
             }
             NodeData::Element { .. } | NodeData::Document => {
                 let tag = match &node.data {
@@ -115,14 +120,18 @@ pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
                     node.children.borrow().len()
                 };
                 let first = results.len() - n;
+                let len: usize = results[first..].iter().map(|&(_, l)| l).sum();
+                if len == 0 {
+                    results.truncate(first);
+                    results.push(([0; 16], 0));
+                    continue;
+                }
                 bytes.clear();
                 bytes.push(b'e');
                 bytes.extend_from_slice(tag.as_bytes());
-                let mut len = 0;
                 for (print, l) in &results[first..] {
                     if *l > 0 {
                         bytes.extend_from_slice(print);
-                        len += l;
                     }
                 }
                 results.truncate(first);
@@ -307,6 +316,25 @@ mod tests {
         let print = |d: &Document| fingerprints(&d.root()).last().unwrap().1;
         assert_eq!(print(&a), print(&b));
         assert_ne!(print(&a), print(&c));
+    }
+
+    #[test]
+    fn elements_without_text_do_not_change_a_fingerprint_but_their_place_in_text_does() {
+        let print = |html: &str| {
+            let d = Document::parse(html);
+            fingerprints(&d.root()).last().unwrap().1
+        };
+        let plain = print("<div><p>Same words in a footer block here</p></div>");
+        // A tracking pixel, an empty element and white space between tags add no text.
+        assert_eq!(
+            plain,
+            print("<div>\n <img src=t.gif><p>Same words in a footer block here</p><span></span> </div>")
+        );
+        // An element that holds some of the text is part of the block's structure.
+        assert_ne!(
+            plain,
+            print("<div><p>Same words in a <b>footer</b> block here</p></div>")
+        );
     }
 
     #[test]
