@@ -94,12 +94,7 @@ pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
                         .filter(|w| !w.is_empty())
                         .for_each(|w| add(w, w.chars().count()));
                 }
-                // A node without text adds nothing to its parent's print: it needs none.
-                results.push(if chars > 0 {
-                    (digest(&bytes), chars)
-                } else {
-                    ([0; 16], 0)
-                });
+                results.push((digest(&bytes), chars));
             }
             NodeData::Element { .. } | NodeData::Document => {
                 let tag = match &node.data {
@@ -120,18 +115,14 @@ pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
                     node.children.borrow().len()
                 };
                 let first = results.len() - n;
-                let len: usize = results[first..].iter().map(|&(_, l)| l).sum();
-                if len == 0 {
-                    results.truncate(first);
-                    results.push(([0; 16], 0));
-                    continue;
-                }
                 bytes.clear();
                 bytes.push(b'e');
                 bytes.extend_from_slice(tag.as_bytes());
+                let mut len = 0;
                 for (print, l) in &results[first..] {
                     if *l > 0 {
                         bytes.extend_from_slice(print);
+                        len += l;
                     }
                 }
                 results.truncate(first);

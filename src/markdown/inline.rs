@@ -400,7 +400,8 @@ fn code_span(text: &str, out: &mut Inline) {
 }
 
 /// A link destination, in `<…>` form (with `\\`, `<` and `>` escaped) when it holds
-/// white space, angle brackets, backslashes or unbalanced parentheses.
+/// white space, angle brackets, backslashes or unbalanced parentheses; in either form a
+/// `&` that would start a character reference is escaped.
 fn destination(url: &str) -> Cow<'_, str> {
     // Most links are visible ASCII without brackets, backslashes or references: written
     // as they are.
