@@ -10,7 +10,7 @@ use crate::dom::{self, Document};
 use crate::extract::boilerplate::Boilerplate;
 use crate::extract::{self, PageInput, Removal};
 use crate::links::scan::{self, LinkRecord};
-use crate::links::{FoundLink, Linker};
+use crate::links::{FoundLink, LinkStatus, Linker};
 use crate::markdown;
 use crate::source::includes::{self, IncludeDir, LineMap};
 use crate::source::{self, decode, front_matter::FrontMatterError, liquid, FrontMatter};
@@ -346,7 +346,7 @@ pub fn convert(
     }
     let body = liquid::restore(&rendered.markdown, &parsed.protected.tags);
     let mut links = extracted.links;
-    links.retain(|l| l.link.changed() || l.link.url.is_none());
+    links.retain(|l| l.link.status() != LinkStatus::Kept);
     links.extend(rendered.links.into_iter().map(|mut l| {
         l.line = file_line(l.line);
         l

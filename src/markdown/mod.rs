@@ -12,7 +12,7 @@ mod table;
 use markup5ever_rcdom::{Handle, NodeData};
 
 use crate::dom::{self, Document};
-use crate::links::{FoundLink, Linker};
+use crate::links::{FoundLink, LinkStatus, Linker};
 use crate::source::liquid;
 use list::next_marker;
 use run::Inline;
@@ -235,7 +235,7 @@ impl Writer<'_> {
     /// changed or dropped it (a link kept as it was has nothing to report).
     fn normalize(&mut self, node: &Handle, attribute: &str, raw: &str) -> Option<String> {
         let link = self.linker.link(raw);
-        if !link.changed() && link.url.is_some() {
+        if link.status() == LinkStatus::Kept {
             return link.url;
         }
         let url = link.url.clone();
