@@ -174,7 +174,11 @@ impl Writer<'_> {
             l.text(&label);
             return self.write_link(out, &l.finish(), &url, None, lead, trail);
         }
-        if let Some(auto) = autolink(&plain(&text), &url) {
+        // GFM does not read `\|` back inside an autolink: in a table cell, a URL with a
+        // `|` is written as a link.
+        let autolink =
+            autolink(&plain(&text), &url).filter(|_| !(out.in_table && url.contains('|')));
+        if let Some(auto) = autolink {
             if dom::attr(node, "title").is_none() {
                 out.lead_edge(lead);
                 out.raw(&auto);
@@ -211,10 +215,10 @@ impl Writer<'_> {
         out.raw("[");
         out.raw(text);
         out.raw("](");
-        out.raw(&destination(url));
+        out.raw_pipes_escaped(&destination(url));
         if let Some(t) = title {
             out.raw(" ");
-            out.raw(&link_title(t));
+            out.raw_pipes_escaped(&link_title(t));
         }
         out.raw(")");
         out.trail_edge(trail);
@@ -248,10 +252,10 @@ impl Writer<'_> {
         out.raw("![");
         out.raw(&a.finish());
         out.raw("](");
-        out.raw(&destination(&url));
+        out.raw_pipes_escaped(&destination(&url));
         if let Some(t) = title {
             out.raw(" ");
-            out.raw(&link_title(&t));
+            out.raw_pipes_escaped(&link_title(&t));
         }
         out.raw(")");
     }
@@ -390,11 +394,7 @@ fn code_span(text: &str, out: &mut Inline) {
     };
     out.raw(&fence);
     out.raw(pad);
-    out.raw(&if out.in_table {
-        text.replace('|', "\\|")
-    } else {
-        text
-    });
+    out.raw_pipes_escaped(&text);
     out.raw(pad);
     out.raw(&fence);
 }

@@ -100,6 +100,17 @@ impl Inline {
         self.s.push_str(s);
     }
 
+    /// Markdown whose `|` is content (a code span, a link's destination or title), written
+    /// as it is but in a table cell, where a `|` would end the cell: there it is escaped
+    /// (GFM reads `\|` back as `|` in code spans and links alike).
+    pub(super) fn raw_pipes_escaped(&mut self, s: &str) {
+        if self.in_table && s.contains('|') {
+            self.s.push_str(&s.replace('|', "\\|"));
+        } else {
+            self.s.push_str(s);
+        }
+    }
+
     /// A `!` right before a link would make it an image.
     pub(super) fn escape_trailing_bang(&mut self) {
         if self.s.ends_with('!') && !self.s.ends_with("\\!") {

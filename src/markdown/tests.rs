@@ -182,21 +182,37 @@ fn fixed_point_regressions() {
 }
 
 /// The link a verbatim conversion of `<a href=… title=…>x</a>` reads back as, through a
-/// CommonMark parser: its destination and title.
-fn link_read_back(href: &str, title: &str) -> Option<(String, String)> {
+/// GFM parser: its destination and title. In a table, the link is the one cell of a
+/// one-column table, and `None` unless it reads back as such a table.
+fn link_read_back(href: &str, title: &str, in_table: bool) -> Option<(String, String)> {
     let attr = |v: &str| {
         v.replace('&', "&amp;")
             .replace('"', "&quot;")
             .replace('<', "&lt;")
     };
-    let html = format!(
-        r#"<p><a href="{}" title="{}">x</a></p>"#,
-        attr(href),
-        attr(title)
-    );
+    let link = format!(r#"<a href="{}" title="{}">x</a>"#, attr(href), attr(title));
+    let html = if in_table {
+        format!("<table><thead><tr><th>h</th></tr></thead><tbody><tr><td>{link}</td></tr></tbody></table>")
+    } else {
+        format!("<p>{link}</p>")
+    };
     let doc = Document::parse(&html);
     let md = render(&doc, &doc.body(), &Linker::verbatim(), Options::default()).markdown;
-    pulldown_cmark::Parser::new(&md).find_map(|event| match event {
+    let events: Vec<_> =
+        pulldown_cmark::Parser::new_ext(&md, pulldown_cmark::Options::all()).collect();
+    let cells = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::TableCell)
+            )
+        })
+        .count();
+    if in_table && cells != 2 {
+        return None;
+    }
+    events.into_iter().find_map(|event| match event {
         pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link {
             dest_url, title, ..
         }) => Some((dest_url.to_string(), title.to_string())),
@@ -208,28 +224,60 @@ fn link_read_back(href: &str, title: &str) -> Option<(String, String)> {
 fn character_references_in_links_are_kept_as_written() {
     // A legacy page's double-encoded `&amp;amp;` is the text `&amp;` in the link:
     // CommonMark would read it as `&` unless it is escaped.
-    for (href, title) in [
-        ("/x?a=1&amp;b=2", "Fish &amp; chips"),
-        ("/x y?a=1&#38;b=2", "&copy; the city"),
-        ("https://example.org/?q=&lt;x&gt;", "A"),
-    ] {
+    assert_links_read_back(
+        &[
+            ("/x?a=1&amp;b=2", "Fish &amp; chips"),
+            ("/x y?a=1&#38;b=2", "&copy; the city"),
+            ("https://example.org/?q=&lt;x&gt;", "A"),
+        ],
+        false,
+    );
+}
+
+fn assert_links_read_back(cases: &[(&str, &str)], in_table: bool) {
+    for &(href, title) in cases {
         assert_eq!(
-            link_read_back(href, title),
+            link_read_back(href, title, in_table),
             Some((href.to_string(), title.to_string())),
             "{href}"
         );
     }
 }
 
+#[test]
+fn a_pipe_in_a_link_does_not_split_its_table_cell() {
+    assert_links_read_back(
+        &[
+            ("/search?q=a|b", "Parks | Recreation"),
+            ("/x y|z", "T"),
+            ("https://example.org/a|b", ""),
+        ],
+        true,
+    );
+    // GFM keeps `\|` in an autolink: a pipe there makes the link a written-out one.
+    let doc = Document::parse(
+        "<table><thead><tr><th>h</th></tr></thead><tbody><tr><td>\
+         <a href=\"https://example.org/a|b\">https://example.org/a|b</a></td></tr></tbody></table>",
+    );
+    let md = render(&doc, &doc.body(), &Linker::verbatim(), Options::default()).markdown;
+    assert!(
+        md.contains(r"[https://example.org/a\|b](https://example.org/a\|b)"),
+        "{md}"
+    );
+}
+
 proptest::proptest! {
-    /// Whatever its characters, a link's destination and title read back as written.
+    /// Whatever its characters, a link's destination and title read back as written, in
+    /// running text and in a table cell.
     #[test]
     fn link_destinations_and_titles_read_back_as_written(
-        href in "[a-z/](&#?[a-z0-9]{1,3};|[a-z0-9&#;()<>\\\\/?=. ]){0,10}[a-z0-9;/]",
+        href in "[a-z/](&#?[a-z0-9]{1,3};|[a-z0-9&#;()<>\\\\/?=.| ]){0,10}[a-z0-9;/]",
         // Not the link's text, `x`: a title that repeats the text is dropped.
-        title in "T( ?(&#?[a-z0-9]{1,3};|[a-zA-Z&#;<>\\\\\"])){0,10}",
+        title in "T( ?(&#?[a-z0-9]{1,3};|[a-zA-Z&#;<>\\\\\"|])){0,10}",
     ) {
-        proptest::prop_assert_eq!(link_read_back(&href, &title), Some((href.clone(), title.clone())));
+        let expected = Some((href.clone(), title.clone()));
+        proptest::prop_assert_eq!(link_read_back(&href, &title, false), expected.clone());
+        proptest::prop_assert_eq!(link_read_back(&href, &title, true), expected);
     }
 
     /// Text is written word by word with white space collapsed, whichever way it is
