@@ -277,7 +277,7 @@ impl<'a> Linker<'a> {
                 None => link,
             };
         }
-        let link = policy.normalize(raw);
+        let link = policy.normalize_parsed(raw);
         let (Some(map), Some(url)) = (self.map, link.url.as_deref()) else {
             return link;
         };

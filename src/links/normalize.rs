@@ -99,9 +99,14 @@ impl LinkPolicy {
 
     /// Normalizes one raw link as found in an attribute (entities already decoded).
     pub fn normalize(&self, raw: &str) -> Link {
-        if let Some(link) = self.plain_own_path(raw) {
-            return link;
+        match self.plain_own_path(raw) {
+            Some(link) => link,
+            None => self.normalize_parsed(raw),
         }
+    }
+
+    /// `normalize` for a link already known not to be a plain own-site path.
+    pub(super) fn normalize_parsed(&self, raw: &str) -> Link {
         let mut rules = Vec::new();
         let url = self.apply(raw, &mut rules);
         let kind = self.kind_of(url.as_deref(), &rules);
