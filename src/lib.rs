@@ -22,6 +22,7 @@ pub mod page;
 pub mod pipeline;
 pub mod report;
 pub mod source;
+pub mod state;
 pub mod validate;
 
 pub use config::Settings;

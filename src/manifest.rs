@@ -24,7 +24,7 @@ const FORMAT: u32 = 1;
 /// One page's entry, keyed by its output path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
-    /// The source file, as the inputs named it.
+    /// The source file: its real path relative to the output folder's.
     pub source: String,
     pub source_hash: String,
     /// What pass 1 read from the source (for the URL map).
@@ -162,28 +162,26 @@ impl HashCache {
     pub fn gitignore(output: &Path) -> (PathBuf, String) {
         (
             output.join(DIR).join(".gitignore"),
-            format!("{CACHE}\nrunning\n"),
+            format!("{CACHE}\nrunning\nstate.redb\nstate.*.redb\n"),
         )
     }
 
-    /// Forgets the entry of `path` (a new one is about to be written).
-    pub fn remove(&mut self, path: &Path) {
-        self.files.remove(&key(path));
+    /// Forgets the entry of `key` (a new one is about to be written).
+    pub fn remove(&mut self, key: &str) {
+        self.files.remove(key);
     }
 
-    /// The hash of `path` when its stamp is the cached one.
-    pub fn lookup(&self, path: &Path, stamp: Option<Stamp>) -> Option<&str> {
-        let (cached, hash) = self.files.get(&key(path))?;
+    /// The hash of the file named `key` when its stamp is the cached one. Keys are
+    /// paths relative to the output folder (a source's manifest key, an output's path),
+    /// so they do not depend on how the command line spelled the folders.
+    pub fn lookup(&self, key: &str, stamp: Option<Stamp>) -> Option<&str> {
+        let (cached, hash) = self.files.get(key)?;
         (Some(*cached) == stamp).then_some(hash.as_str())
     }
 
-    pub fn insert(&mut self, path: &Path, stamp: Stamp, hash: String) {
-        self.files.insert(key(path), (stamp, hash));
+    pub fn insert(&mut self, key: &str, stamp: Stamp, hash: String) {
+        self.files.insert(key.to_string(), (stamp, hash));
     }
-}
-
-fn key(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
 }
 
 /// The hash of some bytes, as stored in the manifest.
@@ -311,10 +309,11 @@ pub fn write_cache_streamed<'a, W: std::io::Write>(
     Ok(())
 }
 
-/// The hash of a file's content: from the cache when its stamp matches, else read.
-pub fn file_digest(cache: &HashCache, path: &Path) -> Option<(Digest, Option<Stamp>)> {
+/// The hash of a file's content (cached under `key`): from the cache when its stamp
+/// matches, else read.
+pub fn file_digest(cache: &HashCache, path: &Path, key: &str) -> Option<(Digest, Option<Stamp>)> {
     let stamp = Stamp::of(path);
-    if let Some(d) = cache.lookup(path, stamp).and_then(Digest::from_hex) {
+    if let Some(d) = cache.lookup(key, stamp).and_then(Digest::from_hex) {
         return Some((d, stamp));
     }
     let bytes = std::fs::read(path).ok()?;
@@ -445,19 +444,13 @@ mod tests {
             modified_ns: 1_700_000_000_000_000_000,
         };
         let mut old = HashCache::default();
-        old.insert(Path::new("old"), stamp, hash(b"old"));
+        old.insert("old", stamp, hash(b"old"));
         let mut out = Vec::new();
         let new = [("new".into(), stamp, Digest::of(b"new"))];
         write_cache_streamed(&mut out, &old, new.into_iter()).unwrap();
         let back: HashCache = serde_json::from_slice(&out).unwrap();
-        assert_eq!(
-            back.lookup(Path::new("old"), Some(stamp)),
-            Some(&*hash(b"old"))
-        );
-        assert_eq!(
-            back.lookup(Path::new("new"), Some(stamp)),
-            Some(&*hash(b"new"))
-        );
+        assert_eq!(back.lookup("old", Some(stamp)), Some(&*hash(b"old")));
+        assert_eq!(back.lookup("new", Some(stamp)), Some(&*hash(b"new")));
         assert_eq!(back.files.len(), 2);
     }
 
@@ -468,12 +461,12 @@ mod tests {
         std::fs::write(&f, "one").unwrap();
         let mut cache = HashCache::default();
         let stamp = Stamp::of(&f).unwrap();
-        cache.insert(&f, stamp, "h".into());
-        assert_eq!(cache.lookup(&f, Some(stamp)), Some("h"));
+        cache.insert("f", stamp, "h".into());
+        assert_eq!(cache.lookup("f", Some(stamp)), Some("h"));
         let other = Stamp {
             size: stamp.size + 1,
             ..stamp
         };
-        assert_eq!(cache.lookup(&f, Some(other)), None);
+        assert_eq!(cache.lookup("f", Some(other)), None);
     }
 }

@@ -15,7 +15,8 @@ fn pagemill() -> Command {
 
 #[test]
 fn committed_output_and_redirects_are_what_convert_makes_of_input() {
-    let out = tempfile::tempdir().unwrap();
+    // Beside `output/`: the manifest names sources relative to the output folder.
+    let out = tempfile::tempdir_in(common::root()).unwrap();
     let redirects = tempfile::tempdir().unwrap();
     let redirects = redirects.path().join("redirects.csv");
     pagemill()
@@ -702,13 +703,15 @@ fn reruns_skip_unchanged_pages_and_redo_what_changed() {
             })
             .collect()
     };
-    // A no-op rerun converts nothing: no page has a profile (none was run).
+    // A no-op rerun converts nothing, and reports what the last conversion found.
     let r = report(&[]);
     assert!(r["pages"]
         .as_array()
         .unwrap()
         .iter()
-        .all(|p| p["profile"].is_null() && p["status"] == "unchanged"));
+        .all(|p| p["converted"] == false && p["status"] == "unchanged"));
+    assert!(r["pages"][2]["profile"] == "chicago-department", "{r}");
+    assert!(r["pages"][2]["fields"]["title"] == "URBAN FORESTRY", "{r}");
     // A changed source re-converts that page; the others stay skipped.
     let source = dir.path().join("input/depts/parks/index.html");
     let html = std::fs::read_to_string(&source).unwrap();
@@ -726,7 +729,7 @@ fn reruns_skip_unchanged_pages_and_redo_what_changed() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|p| !p["profile"].is_null())
+        .filter(|p| p["converted"] == true)
         .map(|p| p["output"].as_str().unwrap())
         .collect();
     assert_eq!(converted, ["depts/parks/index.md"]);
@@ -741,7 +744,7 @@ fn reruns_skip_unchanged_pages_and_redo_what_changed() {
         .as_array()
         .unwrap()
         .iter()
-        .all(|p| !p["profile"].is_null()));
+        .all(|p| p["converted"] == true));
 }
 
 #[test]

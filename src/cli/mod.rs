@@ -125,7 +125,11 @@ fn validate(args: ValidateArgs) -> Result<ExitCode, Fatal> {
 
 fn batch_error(e: pipeline::BatchError) -> Fatal {
     match e {
-        pipeline::BatchError::Discover(_) | pipeline::BatchError::StaleIndex => usage(e),
+        pipeline::BatchError::Discover(_)
+        | pipeline::BatchError::StaleIndex
+        | pipeline::BatchError::Overlap(_)
+        | pipeline::BatchError::State(pagemill::state::StateError::Busy(_)) => usage(e),
+        pipeline::BatchError::State(_) => internal(e),
         pipeline::BatchError::Pool { .. } | pipeline::BatchError::Unreadable(_) => internal(e),
     }
 }
@@ -196,6 +200,7 @@ fn links(args: LinksArgs) -> Result<ExitCode, Fatal> {
 
 fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
     let settings = load(&args.settings)?;
+    let signals = Signals::catch();
     let redirects = match &args.redirects {
         None => None,
         Some(path) => {
@@ -219,6 +224,14 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
         dry_run: args.check || args.dry_run || args.diff,
         diff: args.diff,
         details: args.report.is_some(),
+        review: args.report.as_ref().is_some_and(|p| {
+            p.extension().is_some_and(|e| {
+                matches!(
+                    e.to_string_lossy().to_ascii_lowercase().as_str(),
+                    "html" | "htm"
+                )
+            })
+        }),
         // The machine formats list every finding at the end; people read them as
         // pages finish.
         keep_findings: args.format != Format::Human,
@@ -229,6 +242,8 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
             Some(path) => Some(read_site_index(path)?),
             None => None,
         },
+        also_writes: args.report.iter().cloned().collect(),
+        stop: Some(signals.stop.clone()),
     };
     let report_html = match &args.report {
         Some(path) => {
@@ -324,6 +339,9 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
             .with_context(|| format!("{}: cannot write the report", path.display()))
             .map_err(internal)?;
     }
+    if report.interrupted.is_some() {
+        return Ok(ExitCode::from(signals.exit_code()));
+    }
     let batch_error = report
         .batch
         .iter()
@@ -359,6 +377,41 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
     } else {
         EXIT_OK
     }))
+}
+
+/// SIGINT and SIGTERM while `convert` runs: the first stops the batch taking pages (it
+/// finishes those in flight, records them and prints its summary); a second one ends
+/// the process at once.
+struct Signals {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    which: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Signals {
+    fn catch() -> Signals {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let which = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        #[cfg(unix)]
+        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            // Registered first, so it sees the flag as the previous signal left it.
+            let _ = signal_hook::flag::register_conditional_shutdown(
+                signal,
+                128 + signal,
+                stop.clone(),
+            );
+            let _ = signal_hook::flag::register_usize(signal, which.clone(), signal as usize);
+            let _ = signal_hook::flag::register(signal, stop.clone());
+        }
+        Signals { stop, which }
+    }
+
+    /// 128 + the signal that stopped the run: 130 for SIGINT, 143 for SIGTERM.
+    fn exit_code(&self) -> u8 {
+        match self.which.load(std::sync::atomic::Ordering::Relaxed) {
+            0 => EXIT_INTERRUPTED,
+            n => (128 + n).min(255) as u8,
+        }
+    }
 }
 
 fn options_output(dir: &std::path::Path, rel: &str) -> String {

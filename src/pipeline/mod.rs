@@ -6,6 +6,7 @@
 
 mod outcome;
 mod pass1;
+mod paths;
 mod record;
 mod run;
 mod write;
@@ -22,6 +23,7 @@ use crate::links::Linker;
 use crate::manifest::{HashCache, Manifest};
 use crate::page::{self, Diagnostic, PageError, Severity};
 use crate::source::discover::{discover, DiscoverError, Unreadable};
+use crate::state::{Journal, State};
 
 pub use outcome::{BatchReport, ConvertOptions, Event, Orphan, PageOutcome, Status, Tally};
 pub(crate) use pass1::Planned;
@@ -41,6 +43,10 @@ pub enum BatchError {
     Unreadable(Unreadable),
     #[error("the site index was made with other settings (configuration, profiles or pagemill version); run `pagemill index` again")]
     StaleIndex,
+    #[error(transparent)]
+    Overlap(#[from] paths::OverlapError),
+    #[error(transparent)]
+    State(#[from] crate::state::StateError),
 }
 
 /// Converts every page under the inputs into the output folder.
@@ -71,6 +77,16 @@ pub fn convert_with_events(
     if let Some(shard) = options.shard {
         planned.retain(|p| pass1::in_shard(&p.output_rel, shard));
     }
+    // Before anything is written: no output may be a source.
+    let extra: Vec<&Path> = options
+        .redirects
+        .iter()
+        .map(|(p, _)| p.as_path())
+        .chain(options.also_writes.iter().map(PathBuf::as_path))
+        .collect();
+    paths::check_overlap(&options.inputs, &options.output, &planned, &extra)?;
+    let keys = paths::SourceKeys::new(&options.output);
+    keys.assign(&mut planned);
     on_event(Event::Planned(planned.len()));
     let mut batch: Vec<Diagnostic> = unreadable
         .iter()
@@ -85,9 +101,47 @@ pub fn convert_with_events(
             line: None,
         })
         .collect();
-    let manifest_name = match options.shard {
-        Some((k, n)) => format!("manifest.{k}-of-{n}.json"),
-        None => "manifest.json".to_string(),
+    let (manifest_name, state_name) = match options.shard {
+        Some((k, n)) => (
+            format!("manifest.{k}-of-{n}.json"),
+            format!("state.{k}-of-{n}.redb"),
+        ),
+        None => ("manifest.json".to_string(), "state.redb".to_string()),
+    };
+    let state_path = State::path(&options.output, &state_name);
+    let state = if options.dry_run {
+        State::open_read_only(&state_path)
+    } else {
+        match State::open(&state_path) {
+            Ok((state, warning)) => {
+                if let Some(w) = warning {
+                    batch.push(Diagnostic::warning("state", w));
+                }
+                Some(state)
+            }
+            Err(e @ crate::state::StateError::Busy(_)) => return Err(e.into()),
+            // The state only spares work: the run goes on without it.
+            Err(e) => {
+                batch.push(Diagnostic::warning(
+                    "state",
+                    format!(
+                        "{e}; every page is converted, and nothing is recorded until the next run"
+                    ),
+                ));
+                None
+            }
+        }
+    };
+    let state = state.map(std::sync::Arc::new);
+    let journal = match (&state, options.dry_run) {
+        (Some(state), false) => {
+            let output = options.output.clone();
+            // Pages are made durable before the state that vouches for them.
+            Some(Journal::start(state.clone(), move || {
+                sync_file_system(&output)
+            }))
+        }
+        _ => None,
     };
     let previous = match Manifest::load_named(&options.output, &manifest_name) {
         Ok(m) => m,
@@ -116,16 +170,20 @@ pub fn convert_with_events(
     // Outcomes are kept for the caller only when asked for; otherwise each is counted
     // and let go as its page finishes.
     let keep = options.keep_findings || options.details || options.dry_run;
-    let same_batch = previous
-        .as_ref()
-        .is_some_and(|m| m.settings == settings.fingerprint && m.batch == first.batch_hash);
     let context = run::Batch {
         settings,
         first: &first,
         previous: previous.as_ref(),
-        same_batch,
         cache: &cache,
         options,
+        state: state.as_deref(),
+        journal: journal.as_ref(),
+    };
+    let stopped = |_: &(usize, (&Planned, &pass1::SourceInfo))| {
+        options
+            .stop
+            .as_ref()
+            .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
     };
     // Each page leaves a small record (and its outcome, when kept); the tally is
     // summed as pages finish.
@@ -137,7 +195,13 @@ pub fn convert_with_events(
             // Every page a job of its own: an idle worker can take any page not yet
             // started, so no worker is left converting a run of pages at the end alone.
             .with_max_len(1)
-            .fold(record::Collected::default, |mut done, (i, (p, s))| {
+            .fold(record::Collected::default, |mut done, item| {
+                // Stopped: pages not yet started are left for the next run.
+                if stopped(&item) {
+                    done.not_taken += 1;
+                    return done;
+                }
+                let (i, (p, s)) = item;
                 let (mut outcome, record) = run::convert_one(&context, p, s);
                 on_event(Event::Page(&outcome));
                 done.tally.add(&outcome);
@@ -153,6 +217,11 @@ pub fn convert_with_events(
             .reduce(record::Collected::default, record::Collected::merge)
     });
     collected.sort();
+    if let Some(journal) = journal {
+        if let Err(e) = journal.finish() {
+            batch.push(Diagnostic::warning("state", e.to_string()));
+        }
+    }
     batch.extend(first.url_map.conflicts.iter().map(|(url, kept, other)| {
         Diagnostic::warning(
             "url-map",
@@ -163,7 +232,14 @@ pub fn convert_with_events(
     // The previous manifest's entries of pages whose source is gone (and, with
     // `--prune`, whose output was removed) go; this run's entries replace the others.
     let mut previous = previous.map(|m| m.pages).unwrap_or_default();
-    let orphans = orphans(&mut previous, &planned, &unreadable, options, &mut batch);
+    let orphans = orphans(
+        &mut previous,
+        &planned,
+        &unreadable,
+        options,
+        &keys,
+        &mut batch,
+    );
 
     let mut redirect_lines = None;
     if !options.dry_run {
@@ -195,7 +271,7 @@ pub fn convert_with_events(
         }
         let path = HashCache::path(&options.output);
         let written = write_streamed(&path, |out| {
-            record::write_cache(out, cache, &options.output, &first, &planned, records)
+            record::write_cache(out, cache, &first, &planned, records)
         });
         if let Err(e) = written {
             failed(&path, e);
@@ -206,6 +282,21 @@ pub fn convert_with_events(
         }
         let _ = std::fs::remove_file(&marker);
     }
+    if let (Some(state), false) = (&state, options.dry_run) {
+        let gone: Vec<String> = orphans
+            .iter()
+            .filter(|o| o.removed)
+            .map(|o| o.output_rel.clone())
+            .collect();
+        if let Err(e) = state.put(&[], &gone) {
+            batch.push(Diagnostic::warning("state", e.to_string()));
+        }
+    }
+    let interrupted = options
+        .stop
+        .as_ref()
+        .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+        .then_some(collected.not_taken);
     Ok(BatchReport {
         pages: collected.pages.into_iter().map(|(_, p)| p).collect(),
         batch,
@@ -214,6 +305,7 @@ pub fn convert_with_events(
         dry_run: options.dry_run,
         elapsed: started.elapsed(),
         tally: collected.tally,
+        interrupted,
     })
 }
 
@@ -294,16 +386,19 @@ fn orphans(
     planned: &[Planned],
     unreadable: &[Unreadable],
     options: &ConvertOptions,
+    keys: &paths::SourceKeys,
     batch: &mut Vec<Diagnostic>,
 ) -> Vec<Orphan> {
     let current: std::collections::HashSet<&str> =
         planned.iter().map(|p| p.output_rel.as_str()).collect();
+    let inputs: Vec<PathBuf> = options.inputs.iter().map(|i| paths::real(i)).collect();
+    let unreadable: Vec<PathBuf> = unreadable.iter().map(|u| paths::real(&u.path)).collect();
     let mut found = Vec::new();
     for (output_rel, entry) in manifest.iter() {
-        let source = Path::new(&entry.source);
-        let ours = options.inputs.iter().any(|i| source.starts_with(i));
+        let source = keys.resolve(&entry.source);
+        let ours = inputs.iter().any(|i| source.starts_with(i));
         // A source in a folder the walk could not read is not known to be gone.
-        let unknown = unreadable.iter().any(|u| source.starts_with(&u.path));
+        let unknown = unreadable.iter().any(|u| source.starts_with(u));
         if current.contains(output_rel.as_str()) || !ours || unknown || source.exists() {
             continue;
         }
@@ -334,7 +429,7 @@ fn orphans(
         }
         found.push(Orphan {
             output_rel: output_rel.clone(),
-            source: entry.source.clone(),
+            source: paths::shown(&source),
             removed,
         });
     }

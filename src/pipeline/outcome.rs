@@ -29,6 +29,9 @@ pub struct ConvertOptions {
     /// Keep each page's record and the text of removed blocks in its outcome (for a
     /// review report); without it outcomes stay small.
     pub details: bool,
+    /// Keep each page's content root as legacy HTML and its Markdown (the HTML review
+    /// report): pages up to date are read again for it.
+    pub review: bool,
     /// Keep every page's diagnostics, changed links and losses in its outcome (for the
     /// machine formats and reports). Without it (and without `details`) they are handed
     /// to the caller as each page is done, counted in the report's tally and let go, so
@@ -42,6 +45,12 @@ pub struct ConvertOptions {
     pub shard: Option<(usize, usize)>,
     /// The site index (`pagemill index`): the URL map and boilerplate of the batch.
     pub site: Option<SiteIndex>,
+    /// Other files the caller writes after the run (the review report): refused, like
+    /// every output, when one of them is a source.
+    pub also_writes: Vec<PathBuf>,
+    /// Set (by a signal handler) to stop taking pages: pages in flight finish, what is
+    /// done is recorded, and the report says the run was interrupted.
+    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// What happened to one page.
@@ -86,6 +95,9 @@ pub struct PageOutcome {
     pub elapsed: Duration,
     /// In a dry run with diffs: the unified diff of the output that would change.
     pub diff: Option<String>,
+    /// Up to date and not converted in this run: its findings are those recorded when
+    /// it last was.
+    pub replayed: bool,
 }
 
 /// An output whose source is gone.
@@ -115,6 +127,9 @@ pub struct BatchReport {
     pub elapsed: Duration,
     /// Counts over every page's findings.
     pub tally: Tally,
+    /// Stopped before every page was taken (`ConvertOptions::stop`): the pages not
+    /// taken, which the next run converts.
+    pub interrupted: Option<usize>,
 }
 
 impl BatchReport {

@@ -24,6 +24,8 @@ pub(crate) struct Planned {
     pub collision: Option<String>,
     /// The includes folder of the page and the hash of its files.
     pub includes: Option<(IncludeDir, String)>,
+    /// How the manifest names the source (`paths::SourceKeys`); empty outside `convert`.
+    pub source_key: String,
 }
 
 impl Planned {
@@ -36,8 +38,8 @@ impl Planned {
         }
     }
 
-    pub fn source_key(&self) -> String {
-        self.found.path.to_string_lossy().into_owned()
+    pub fn source_key(&self) -> &str {
+        &self.source_key
     }
 }
 
@@ -76,6 +78,7 @@ pub(crate) fn plan(settings: &Settings, found: Vec<Discovered>) -> Vec<Planned> 
                 found: f,
                 collision: None,
                 includes,
+                source_key: String::new(),
             }
         })
         .collect();
@@ -154,7 +157,7 @@ pub(crate) fn read(
             let known = previous
                 .and_then(|m| m.pages.get(&p.output_rel))
                 .filter(|e| e.source == p.source_key());
-            if let (Some(entry), Some(hash)) = (known, cache.lookup(&p.found.path, stamp)) {
+            if let (Some(entry), Some(hash)) = (known, cache.lookup(p.source_key(), stamp)) {
                 if entry.source_hash == hash {
                     return SourceInfo {
                         hash: Digest::from_hex(hash),

@@ -5,7 +5,6 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
 
 use super::pass1::{FirstPass, Planned};
 use super::{PageOutcome, Tally};
@@ -31,6 +30,8 @@ pub(crate) struct Collected {
     /// The outcomes kept for the caller, by index in the plan.
     pub pages: Vec<(usize, PageOutcome)>,
     pub tally: Tally,
+    /// Pages not started because the run was stopped.
+    pub not_taken: usize,
 }
 
 impl Collected {
@@ -38,6 +39,7 @@ impl Collected {
         self.records.extend(other.records);
         self.pages.extend(other.pages);
         self.tally.merge(other.tally);
+        self.not_taken += other.not_taken;
         self
     }
 
@@ -68,7 +70,7 @@ pub(crate) fn write_manifest<W: Write>(
         let p = &planned[i];
         let source = &first.sources[i];
         let entry = EntryRef {
-            source: p.found.path.to_string_lossy(),
+            source: Cow::Borrowed(p.source_key()),
             source_hash: source.hash.expect("a converted page was read"),
             hints: &source.hints,
             includes: p.includes.as_ref().map(|(_, h)| h.as_str()),
@@ -111,7 +113,6 @@ pub(crate) fn write_manifest<W: Write>(
 pub(crate) fn write_cache<W: Write>(
     out: W,
     mut old: HashCache,
-    output: &Path,
     first: &FirstPass,
     planned: &[Planned],
     records: &[(usize, Record)],
@@ -125,20 +126,19 @@ pub(crate) fn write_cache<W: Write>(
     };
     for (i, r) in records {
         if source(*i, r).is_some() {
-            old.remove(&planned[*i].found.path);
+            old.remove(planned[*i].source_key());
         }
         if r.output.is_some() {
-            old.remove(&output.join(&planned[*i].output_rel));
+            old.remove(&planned[*i].output_rel);
         }
     }
     let learned = records.iter().flat_map(|(i, r)| {
         let p = &planned[*i];
         let source =
-            source(*i, r).map(|(stamp, hash)| (p.found.path.to_string_lossy(), stamp, hash));
-        let output = r.output.map(|(stamp, hash)| {
-            let path = output.join(&p.output_rel);
-            (Cow::Owned(path.to_string_lossy().into_owned()), stamp, hash)
-        });
+            source(*i, r).map(|(stamp, hash)| (Cow::Borrowed(p.source_key()), stamp, hash));
+        let output = r
+            .output
+            .map(|(stamp, hash)| (Cow::Borrowed(p.output_rel.as_str()), stamp, hash));
         source.into_iter().chain(output)
     });
     manifest::write_cache_streamed(out, &old, learned)

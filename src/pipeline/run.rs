@@ -9,18 +9,21 @@ use super::record::Record;
 use super::{write_page, ConvertOptions, PageOutcome, Status};
 use crate::config::Settings;
 use crate::links::Linker;
-use crate::manifest::{self, Digest, HashCache, Manifest, Stamp};
+use crate::manifest::{self, Digest, Entry, HashCache, Manifest, Stamp};
 use crate::page::{self, Diagnostic, PageError, Severity};
+use crate::state::{Journal, Recorded, State, StoredOutcome};
 
 /// The batch-wide state a page is converted against.
 pub(crate) struct Batch<'a> {
     pub settings: &'a Settings,
     pub first: &'a FirstPass,
     pub previous: Option<&'a Manifest>,
-    /// The manifest's settings and batch hashes are this run's.
-    pub same_batch: bool,
     pub cache: &'a HashCache,
     pub options: &'a ConvertOptions,
+    /// The output's run state: each page's last result (read), and the journal this
+    /// run records finished pages in (none in a dry run).
+    pub state: Option<&'a State>,
+    pub journal: Option<&'a Journal>,
 }
 
 pub(crate) fn convert_one(
@@ -42,6 +45,7 @@ pub(crate) fn convert_one(
         review: None,
         elapsed: Duration::ZERO,
         diff: None,
+        replayed: false,
     };
     let mut record = Record::default();
     run(batch, p, source, &mut outcome, &mut record);
@@ -84,27 +88,50 @@ fn run(
     };
     record.source_cached = source.stamp.is_some();
     let target = options.output.join(&p.output_rel);
+    let settings = &batch.settings.fingerprint;
+    let batch_hash = &batch.first.batch_hash;
+    // What pagemill last wrote there: the committed manifest's entry, and the run
+    // state's (newer when a run was stopped before its manifest).
     let entry = batch.previous.and_then(|m| m.pages.get(&p.output_rel));
-    let current = manifest::file_digest(batch.cache, &target);
+    let recorded = batch.state.and_then(|s| s.get(&p.output_rel));
+    let current = manifest::file_digest(batch.cache, &target, &p.output_rel);
     if let Some((hash, Some(stamp))) = current {
         record.output = Some((stamp, hash));
     }
-    // An output whose bytes differ from what pagemill last wrote there.
-    let edited = match (entry, &current) {
-        (Some(e), Some((hash, _))) => !hash.is(&e.output_hash),
-        _ => false,
-    };
     let includes = p.includes.as_ref().map(|(_, h)| h.as_str());
-    let up_to_date = batch.same_batch
-        && !edited
-        && current.is_some()
-        && entry.is_some_and(|e| {
-            e.source == p.source_key()
-                && source_hash.is(&e.source_hash)
-                && e.includes.as_deref() == includes
-        });
-    if up_to_date {
+    let same_inputs = |e: &Entry| {
+        e.source == p.source_key()
+            && source_hash.is(&e.source_hash)
+            && e.includes.as_deref() == includes
+    };
+    let matches = |e: &Entry| current.as_ref().is_some_and(|(h, _)| h.is(&e.output_hash));
+    // An output whose bytes differ from everything pagemill wrote there.
+    let known = entry.is_some() || recorded.is_some();
+    let edited = current.is_some()
+        && known
+        && !entry.is_some_and(matches)
+        && !recorded.as_ref().is_some_and(|r| matches(&r.entry));
+    let state_current = recorded.as_ref().filter(|r| {
+        r.settings == *settings
+            && r.batch == *batch_hash
+            && same_inputs(&r.entry)
+            && matches(&r.entry)
+    });
+    // Up to date, and its last outcome is known: replayed, not converted again (the HTML
+    // review report shows legacy content, so with one the page is read again; so it is
+    // when only the manifest vouches for it, to learn its outcome).
+    if let (Some(r), Some((hash, _)), false) = (state_current, &current, options.review) {
         outcome.status = Status::Unchanged;
+        outcome.replayed = true;
+        outcome.diagnostics = r.outcome.diagnostics();
+        outcome.links = r.outcome.links();
+        outcome.losses = r.outcome.losses(options.details);
+        outcome.encoding = r.outcome.encoding();
+        outcome.profile = r.outcome.profile.clone();
+        if options.details {
+            outcome.record = r.outcome.record();
+        }
+        record.output_hash = Some(*hash);
         return;
     }
 
@@ -114,7 +141,7 @@ fn run(
     };
     let linker = Linker::for_page(&batch.settings.policy, &batch.first.url_map, &p.output_rel);
     let mut context = p.context(Some(&batch.first.boilerplate));
-    context.review = options.details;
+    context.review = options.review;
     let converted = match page::convert(&bytes, context, batch.settings, &linker) {
         Ok(c) => c,
         Err(PageError::NotHtml) => {
@@ -141,23 +168,39 @@ fn run(
         .filter(|l| l.link.changed())
         .collect();
     outcome.review = converted.review;
-    if options.details {
-        outcome.record = Some(converted.record);
-    } else {
+    outcome.record = Some(converted.record);
+    let text = converted.text;
+    let new_hash = Digest::of(text.as_bytes());
+    let unchanged = current.as_ref().is_some_and(|(h, _)| *h == new_hash);
+    // What the run state keeps of this conversion, should the output end up holding it.
+    let mut stored = batch.journal.map(|_| {
+        StoredOutcome::new(
+            outcome.profile.as_deref(),
+            outcome.encoding,
+            &outcome.diagnostics,
+            &outcome.links,
+            &outcome.losses,
+            outcome.record.as_ref(),
+        )
+    });
+    if unchanged {
+        outcome.status = Status::Unchanged;
+        record.output_hash = Some(new_hash);
+        journal(batch, p, source, new_hash, stored.take());
+    }
+    // The record and the removed text stay only for a report.
+    if !options.details {
+        outcome.record = None;
         for r in &mut outcome.losses {
             r.text = String::new();
         }
     }
-    let text = converted.text;
-    let new_hash = Digest::of(text.as_bytes());
-    if current.as_ref().is_some_and(|(h, _)| *h == new_hash) {
-        outcome.status = Status::Unchanged;
-        record.output_hash = Some(new_hash);
+    if unchanged {
         return;
     }
     // Not ours to overwrite: edited since pagemill wrote it, or never written by
     // pagemill in a folder that has a manifest.
-    let foreign = current.is_some() && entry.is_none() && batch.previous.is_some();
+    let foreign = current.is_some() && !known && batch.previous.is_some();
     if (edited || foreign) && !options.force {
         outcome.status = Status::Edited;
         let why = if edited {
@@ -199,6 +242,7 @@ fn run(
             outcome.status = Status::Written;
             record.output = Stamp::of(&target).map(|stamp| (stamp, new_hash));
             record.output_hash = Some(new_hash);
+            journal(batch, p, source, new_hash, stored.take());
         }
         Err(e) => fail(
             outcome,
@@ -207,4 +251,33 @@ fn run(
             None,
         ),
     }
+}
+
+/// Records a page whose output now holds `output_hash` in the run state, with its
+/// outcome, so that a later run can skip it and replay what it found.
+fn journal(
+    batch: &Batch,
+    p: &Planned,
+    source: &SourceInfo,
+    output_hash: Digest,
+    outcome: Option<StoredOutcome>,
+) {
+    let (Some(journal), Some(source_hash), Some(outcome)) = (batch.journal, source.hash, outcome)
+    else {
+        return;
+    };
+    let hints = source.hints.clone();
+    let recorded = Recorded {
+        settings: batch.settings.fingerprint.clone(),
+        batch: batch.first.batch_hash.clone(),
+        entry: Entry {
+            source: p.source_key().to_string(),
+            source_hash: source_hash.hex().to_string(),
+            hints,
+            includes: p.includes.as_ref().map(|(_, h)| h.clone()),
+            output_hash: output_hash.hex().to_string(),
+        },
+        outcome,
+    };
+    journal.record(&p.output_rel, &recorded);
 }

@@ -71,10 +71,14 @@ pub fn summary(report: &BatchReport) -> String {
     let unchanged = report.count(Status::Unchanged);
     let failed = report.count(Status::Failed);
     let skipped = report.count(Status::Skipped);
-    let mut out =
-        format!(
-        "pagemill: {} pages: {} converted ({written} {}, {unchanged} unchanged), {failed} failed",
-        report.total(),
+    let interrupted = if report.interrupted.is_some() {
+        "interrupted; "
+    } else {
+        ""
+    };
+    let mut out = format!(
+        "pagemill: {interrupted}{}: {} converted ({written} {}, {unchanged} unchanged), {failed} failed",
+        plural(report.total(), "page"),
         written + unchanged,
         if report.dry_run { "would change" } else { "written" },
     );
@@ -90,24 +94,48 @@ pub fn summary(report: &BatchReport) -> String {
         let removed = report.orphans.iter().filter(|o| o.removed).count();
         let _ = write!(out, ", {orphans} without source ({removed} removed)");
     }
-    let _ = write!(out, "; {} warnings", report.warnings());
+    let warnings = report.warnings() + batch_warnings(report).map(|(_, n)| n).sum::<usize>();
+    let _ = write!(out, "; {}", plural(warnings, "warning"));
     let kinds = warning_kinds(report);
     if !kinds.is_empty() {
         let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
         let _ = write!(out, " ({})", list.join(", "));
     }
+    if let Some(left) = report.interrupted {
+        let _ = write!(
+            out,
+            "; {} not taken (the next run converts them)",
+            plural(left, "page")
+        );
+    }
     let _ = write!(out, "; {:.2}s", report.elapsed.as_secs_f64());
     out
 }
 
-/// Warnings counted by kind, in name order.
-pub fn warning_kinds(report: &BatchReport) -> Vec<(&'static str, usize)> {
+/// `1 page`, `2 pages`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+fn batch_warnings(report: &BatchReport) -> impl Iterator<Item = (&'static str, usize)> + '_ {
     report
-        .tally
-        .warnings
+        .batch
         .iter()
-        .map(|(k, n)| (*k, *n))
-        .collect()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| (d.code, 1))
+}
+
+/// Warnings counted by kind (the batch's own included), in name order.
+pub fn warning_kinds(report: &BatchReport) -> Vec<(&'static str, usize)> {
+    let mut kinds = report.tally.warnings.clone();
+    for (k, n) in batch_warnings(report) {
+        *kinds.entry(k).or_default() += n;
+    }
+    kinds.into_iter().collect()
 }
 
 /// One line per output whose source is gone.

@@ -71,6 +71,7 @@ pub fn page_value(page: &PageOutcome) -> Value {
         "source": page.source.display().to_string(),
         "output": page.output_rel,
         "status": status_name(page.status),
+        "converted": !page.replayed,
         "profile": page.profile,
         "encoding": page.encoding.map(|e| json!({ "name": e.name, "source": e.source.as_str() })),
         "fields": fields,

@@ -7,7 +7,7 @@
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
 /// Where the encoding came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EncodingSource {
     /// A byte order mark.

@@ -33,13 +33,20 @@ pub fn pages(dir: &Path) -> Vec<String> {
 }
 
 /// Every file under `dir`, as sorted relative paths; the machine-local hash cache
-/// (`.pagemill/cache.json`) is left out.
+/// (`.pagemill/cache.json`) and run state (`.pagemill/state*.redb`) are left out.
 pub fn files(dir: &Path) -> Vec<String> {
     let mut out: Vec<String> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .filter(|e| !e.path().ends_with(".pagemill/cache.json"))
+        .filter(|e| {
+            // The run state is machine-local too (ignored by git).
+            let name = e.file_name().to_string_lossy();
+            !(e.path().parent().is_some_and(|p| p.ends_with(".pagemill"))
+                && name.starts_with("state")
+                && name.ends_with(".redb"))
+        })
         .map(|e| {
             e.path()
                 .strip_prefix(dir)

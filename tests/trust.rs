@@ -1,0 +1,260 @@
+//! What a user must be able to trust: no source is ever overwritten, the spelling of a
+//! path never matters, the same inputs give the same findings and exit code whether or
+//! not pages were converted in this run, and errors are said once, at their place.
+
+mod common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn pagemill(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("pagemill").unwrap();
+    cmd.current_dir(dir);
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+/// A folder holding a copy of the sample input as `in/`.
+fn site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in common::files(&common::root().join("input")) {
+        let dest = dir.path().join("in").join(&f);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(common::root().join("input").join(&f), dest).unwrap();
+    }
+    dir
+}
+
+/// `site()`, converted once into `out/`.
+fn converted_site() -> tempfile::TempDir {
+    let dir = site();
+    pagemill(dir.path())
+        .args(["convert", "in", "-o", "out", "-q"])
+        .assert()
+        .success();
+    dir
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    common::files(dir)
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(dir.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn an_output_that_is_a_source_is_refused_before_anything_is_written() {
+    let dir = site();
+    let root = dir.path();
+    let before = snapshot(&root.join("in"));
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(root.join("in"), root.join("alias")).unwrap();
+    let mut cases: Vec<Vec<&str>> = vec![
+        vec!["convert", "in", "-o", "in"],
+        vec!["convert", "in", "-o", "./in/"],
+        vec!["convert", "in/depts", "-o", "in"],
+        vec!["convert", "in", "-o", "."],
+        vec!["convert", "in/depts/urban-forestry.md", "-o", "in/depts"],
+        vec![
+            "convert",
+            "in",
+            "-o",
+            "out",
+            "--redirects",
+            "in/depts/urban-forestry.md",
+            "--redirects-format",
+            "csv",
+        ],
+        vec![
+            "convert",
+            "in",
+            "-o",
+            "out",
+            "--report",
+            "in/depts/parks/index.html",
+        ],
+    ];
+    if cfg!(unix) {
+        cases.push(vec!["convert", "alias", "-o", "in"]);
+        cases.push(vec!["convert", "in", "-o", "alias"]);
+    }
+    for args in cases {
+        pagemill(root).args(&args).assert().code(2).stderr(
+            predicate::str::contains("overwrite").or(predicate::str::contains("is the source")),
+        );
+        assert_eq!(
+            snapshot(&root.join("in")),
+            before,
+            "{args:?} touched the sources"
+        );
+        assert!(
+            !root.join("in/.pagemill").exists(),
+            "{args:?} wrote a manifest"
+        );
+        assert!(!root.join("out").exists(), "{args:?} wrote an output");
+    }
+    // An output folder inside the input is never searched for pages: allowed.
+    pagemill(root)
+        .args(["convert", "in", "-o", "in/site", "-q"])
+        .assert()
+        .success();
+    assert!(root.join("in/site/depts/urban-forestry.md").is_file());
+}
+
+#[test]
+fn the_spelling_of_a_path_does_not_change_the_manifest_or_redo_pages() {
+    let dir = converted_site();
+    let root = dir.path();
+    let manifest = std::fs::read(root.join("out/.pagemill/manifest.json")).unwrap();
+    let absolute = root.join("in").display().to_string() + "/";
+    for (input, output) in [
+        ("./in", "out"),
+        ("in/", "./out/"),
+        (absolute.as_str(), "out/../out"),
+    ] {
+        pagemill(root)
+            .args(["convert", input, "-o", output, "--report", "r.json"])
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("(0 written, 3 unchanged)"));
+        let report = read_json(&root.join("r.json"));
+        let converted = report["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["converted"] == true)
+            .count();
+        assert_eq!(
+            converted, 0,
+            "convert {input} -o {output} converted pages again"
+        );
+        assert_eq!(
+            std::fs::read(root.join("out/.pagemill/manifest.json")).unwrap(),
+            manifest,
+            "convert {input} -o {output} changed the manifest"
+        );
+    }
+    let text = String::from_utf8(manifest).unwrap();
+    assert!(
+        text.contains("\"source\": \"../in/depts/urban-forestry.md\""),
+        "{text}"
+    );
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// A report without what differs between a first run and a rerun: times, whether a
+/// page was written or already current, and whether it was converted or replayed.
+fn findings(path: &Path) -> serde_json::Value {
+    let mut report = read_json(path);
+    for key in ["seconds", "written", "unchanged"] {
+        report["summary"][key] = serde_json::Value::Null;
+    }
+    for page in report["pages"].as_array_mut().unwrap() {
+        for key in ["millis", "converted", "status"] {
+            page[key] = serde_json::Value::Null;
+        }
+    }
+    report
+}
+
+#[test]
+fn a_rerun_gives_the_same_findings_exit_code_and_report_as_the_first_run() {
+    let dir = site();
+    let root = dir.path();
+    let run = |extra: &[&str]| {
+        let out = pagemill(root)
+            .args(["convert", "in", "-o", "out", "--fail-on", "warning"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        // The summary line says what was written this time; the findings come before.
+        let stderr = stderr
+            .lines()
+            .filter(|l| !l.starts_with("pagemill: 3 pages"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        (
+            out.status.code(),
+            stderr,
+            String::from_utf8(out.stdout).unwrap(),
+        )
+    };
+    let first = run(&["--report", "first.json"]);
+    assert_eq!(first.0, Some(1), "{first:?}");
+    assert!(first.1.contains("[link]"), "{first:?}");
+    let second = run(&["--report", "second.json"]);
+    assert_eq!(second.0, first.0);
+    assert_eq!(second.1, first.1, "a rerun printed other findings");
+    assert_eq!(
+        findings(&root.join("second.json")),
+        findings(&root.join("first.json"))
+    );
+    let second = read_json(&root.join("second.json"));
+    assert!(second["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["converted"] == false));
+    let urban = &second["pages"][2];
+    assert_eq!(urban["fields"]["title"], "URBAN FORESTRY");
+    assert!(!urban["links"]["changed"].as_array().unwrap().is_empty());
+    // Machine formats list the same findings on a rerun.
+    let json = |root: &Path| {
+        let out = pagemill(root)
+            .args(["convert", "in", "-o", "out", "--format", "json"])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let replayed = json(root);
+    assert!(replayed.contains("\"link\""), "{replayed}");
+    // Without the machine-local run state (a fresh clone of a committed output), the
+    // pages are read again and the answers are the same.
+    std::fs::remove_file(root.join("out/.pagemill/state.redb")).unwrap();
+    assert_eq!(json(root), replayed);
+    let third = run(&["--report", "third.json"]);
+    assert_eq!(third.0, first.0);
+    assert_eq!(
+        findings(&root.join("third.json")),
+        findings(&root.join("first.json"))
+    );
+}
+
+#[test]
+fn check_on_a_hand_edited_output_reports_it_and_fails_only_when_asked() {
+    let dir = converted_site();
+    let root = dir.path();
+    let page = root.join("out/depts/parks/index.md");
+    let edited = std::fs::read_to_string(&page).unwrap() + "\nAn editor's note.\n";
+    std::fs::write(&page, &edited).unwrap();
+    // --check: convert would keep the edit, so nothing is stale; the edit is reported.
+    pagemill(root)
+        .args(["convert", "in", "-o", "out", "--check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("would change").not())
+        .stderr(predicate::str::contains("[hand-edited]"))
+        .stderr(predicate::str::contains("1 hand-edited (kept)"));
+    pagemill(root)
+        .args([
+            "convert",
+            "in",
+            "-o",
+            "out",
+            "--check",
+            "--fail-on",
+            "warning",
+        ])
+        .assert()
+        .code(1);
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), edited);
+}
