@@ -1,6 +1,7 @@
 //! A run killed with SIGKILL at any moment leaves only complete files and a usable
 //! manifest, and the next run finishes the job: its output is byte-identical to an
-//! uninterrupted run's.
+//! uninterrupted run's, and it skips the pages recorded before. SIGINT and SIGTERM stop
+//! a run cleanly: summary, exit 130/143, and the next run converts only what was left.
 
 mod common;
 
@@ -89,4 +90,112 @@ fn a_killed_run_leaves_complete_files_and_the_next_run_finishes_the_job() {
         common::assert_same_tree(&reference, &out);
     }
     eprintln!("{interrupted} of 6 runs were killed part-way");
+}
+
+/// The `.md` files under `dir` so far.
+fn written(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .count()
+}
+
+/// Pages the run converted (not replayed), from its `--report` JSON.
+fn converted_pages(report: &Path) -> usize {
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
+    r["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["converted"] == true)
+        .count()
+}
+
+/// Starts a conversion, waits until `at_least` pages are written, then sends `signal`
+/// (and waits `then` before it). `None` when the run finished first.
+fn signalled(
+    input: &Path,
+    out: &Path,
+    at_least: usize,
+    then: Duration,
+    signal: &str,
+) -> Option<std::process::Output> {
+    let child = convert(input, out)
+        .arg("--no-progress")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while written(out) < at_least && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(then);
+    let pid = child.id().to_string();
+    let _ = Command::new("kill").args([signal, &pid]).status();
+    let output = child.wait_with_output().unwrap();
+    let finished = output.status.code() == Some(0);
+    (!finished).then_some(output)
+}
+
+#[test]
+fn sigint_and_sigterm_stop_cleanly_and_the_next_run_redoes_only_the_pages_not_taken() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    site(&input, 600);
+    let reference = dir.path().join("reference");
+    assert!(convert(&input, &reference).status().unwrap().success());
+    for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
+        let out = dir.path().join(format!("stopped{signal}"));
+        let stopped = signalled(&input, &out, 100, Duration::ZERO, signal)
+            .unwrap_or_else(|| panic!("the run finished before {signal} reached it"));
+        let stderr = String::from_utf8(stopped.stderr).unwrap();
+        assert_eq!(stopped.status.code(), Some(code), "{stderr}");
+        let summary = stderr.lines().last().unwrap();
+        assert!(summary.starts_with("pagemill: interrupted; "), "{summary}");
+        let left: usize = summary
+            .split("; ")
+            .find_map(|part| part.strip_suffix(" pages not taken (the next run converts them)"))
+            .or(Some("1").filter(|_| summary.contains("1 page not taken")))
+            .expect("the summary says how many pages were not taken")
+            .parse()
+            .unwrap();
+        // What was done is recorded: a manifest, and the next run converts the rest only.
+        assert!(out.join(".pagemill/manifest.json").is_file());
+        let report = dir.path().join(format!("after{signal}.json"));
+        let next = convert(&input, &out).arg("--report").arg(&report).status();
+        assert!(next.unwrap().success());
+        assert_eq!(converted_pages(&report), left, "{signal}: {summary}");
+        common::assert_same_tree(&reference, &out);
+    }
+}
+
+#[test]
+fn after_sigkill_the_next_run_skips_the_pages_recorded_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    let pages = 2000;
+    site(&input, pages);
+    let reference = dir.path().join("reference");
+    assert!(convert(&input, &reference).status().unwrap().success());
+    let out = dir.path().join("killed");
+    // Past the first group commit (at most half a second after a page finishes).
+    let killed = signalled(&input, &out, 150, Duration::from_millis(800), "-KILL");
+    assert!(
+        killed.is_some(),
+        "the run finished before SIGKILL reached it"
+    );
+    assert!(!out.join(".pagemill/manifest.json").exists());
+    let report = dir.path().join("after-kill.json");
+    assert!(convert(&input, &out)
+        .arg("--report")
+        .arg(&report)
+        .status()
+        .unwrap()
+        .success());
+    let redone = converted_pages(&report);
+    eprintln!("after SIGKILL: {redone} of {pages} pages converted again");
+    assert!(redone < pages - 100, "{redone} pages converted again");
+    common::assert_same_tree(&reference, &out);
 }
