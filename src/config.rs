@@ -104,11 +104,11 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{origin}: invalid configuration: {source}")]
+    #[error("{origin}{}: {message}", crate::located::suffix(*.place))]
     Yaml {
         origin: String,
-        #[source]
-        source: serde_yaml::Error,
+        message: String,
+        place: Option<(usize, usize)>,
     },
     #[error("{origin}: {source}")]
     Links {
@@ -116,10 +116,10 @@ pub enum ConfigError {
         #[source]
         source: PolicyError,
     },
-    #[error("profile {name}: {source}")]
+    #[error("{name}{}: {source}", crate::located::suffix(*.place))]
     Profile {
         name: String,
-        #[source]
+        place: Option<(usize, usize)>,
         source: ProfileError,
     },
     #[error("unknown profile `{name}`: not a built-in ({builtins}) and no such file")]
@@ -209,9 +209,13 @@ impl Settings {
         base: &Path,
         profile_override: Option<&str>,
     ) -> Result<Settings, ConfigError> {
-        let config: Config = serde_yaml::from_str(text).map_err(|source| ConfigError::Yaml {
-            origin: origin.to_string(),
-            source,
+        let config: Config = serde_yaml::from_str(text).map_err(|e| {
+            let (message, place) = crate::located::yaml_error(&e);
+            ConfigError::Yaml {
+                origin: origin.to_string(),
+                message,
+                place,
+            }
         })?;
         let policy = LinkPolicy::new(&config.links).map_err(|source| ConfigError::Links {
             origin: origin.to_string(),
@@ -437,6 +441,7 @@ fn load_profile(name: &str, base: &Path) -> Result<(Profile, PathBuf, String), C
     let text = read(&path)?;
     let profile = Profile::from_yaml(&text).map_err(|source| ConfigError::Profile {
         name: path.display().to_string(),
+        place: source.place(&text),
         source,
     })?;
     Ok((profile, parent_dir(&path), text))

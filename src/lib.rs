@@ -16,6 +16,7 @@ pub mod dom;
 pub mod extract;
 pub mod finding;
 pub mod links;
+pub mod located;
 pub mod manifest;
 pub mod markdown;
 pub mod page;

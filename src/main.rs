@@ -13,8 +13,22 @@ fn main() -> ExitCode {
     match cli::run(cli) {
         Ok(code) => code,
         Err(fatal) => {
-            eprintln!("error: {:#}", fatal.error);
+            eprintln!("error: {}", said_once(&fatal.error));
             ExitCode::from(fatal.code)
         }
     }
+}
+
+/// The error and its causes, each said once: a cause whose words the message already
+/// holds (errors that quote their source) is not repeated.
+fn said_once(error: &anyhow::Error) -> String {
+    let mut out = error.to_string();
+    for cause in error.chain().skip(1) {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+    }
+    out
 }

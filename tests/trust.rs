@@ -258,3 +258,47 @@ fn check_on_a_hand_edited_output_reports_it_and_fails_only_when_asked() {
         .code(1);
     assert_eq!(std::fs::read_to_string(&page).unwrap(), edited);
 }
+
+#[test]
+fn configuration_and_profile_errors_are_said_once_at_their_place() {
+    let dir = site();
+    let root = dir.path();
+    std::fs::write(
+        root.join("bad-profile.yaml"),
+        "name: bad\nschema: department\ncontent_root:\n  - main\nfields:\n  - name: title\n    from:\n      - select: \"a[=x]\"\n",
+    )
+    .unwrap();
+    let out = pagemill(root)
+        .args([
+            "convert",
+            "in",
+            "-o",
+            "out",
+            "--profile",
+            "bad-profile.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr.trim_end(),
+        "error: ./bad-profile.yaml:8:18: profile field `title`: invalid CSS selector `a[=x]`: no qualified name in attribute selector"
+    );
+    std::fs::write(
+        root.join("bad.yaml"),
+        "links:\n  origin: https://example.gov\n  colour: red\n",
+    )
+    .unwrap();
+    let out = pagemill(root)
+        .args(["convert", "in", "-o", "out", "-c", "bad.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: bad.yaml:3:3: links: unknown field `colour`"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("colour").count(), 1, "{stderr}");
+}

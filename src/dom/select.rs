@@ -27,6 +27,23 @@ pub struct SelectError {
     pub reason: String,
 }
 
+/// A selector parse error in words (`no qualified name in attribute selector`), not the
+/// parser's variant name.
+fn describe(kind: &cssparser::ParseErrorKind<selectors::parser::SelectorParseErrorKind>) -> String {
+    let name = match kind {
+        cssparser::ParseErrorKind::Basic(basic) => format!("{basic:?}"),
+        cssparser::ParseErrorKind::Custom(custom) => format!("{custom:?}"),
+    };
+    let mut words = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            words.push(' ');
+        }
+        words.extend(c.to_lowercase());
+    }
+    words
+}
+
 /// A compiled selector list, e.g. `main h1, h1`. Compile once, match on many pages.
 #[derive(Debug, Clone)]
 pub struct Selector {
@@ -61,7 +78,7 @@ impl Selector {
             })
             .map_err(|e| SelectError {
                 selector: source.to_string(),
-                reason: format!("{:?}", e.kind),
+                reason: describe(&e.kind),
             })
     }
 

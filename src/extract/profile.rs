@@ -25,8 +25,11 @@ pub const DENSEST: &str = "densest";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
-    #[error("profile is not valid YAML: {0}")]
-    Yaml(#[from] serde_yaml::Error),
+    #[error("{message}")]
+    Yaml {
+        message: String,
+        place: Option<(usize, usize)>,
+    },
     #[error("profile field `{field}`: {source}")]
     Selector {
         field: String,
@@ -35,14 +38,36 @@ pub enum ProfileError {
     },
     #[error("profile field `{field}`: {message}")]
     Field { field: String, message: String },
-    #[error("profile field `{field}`: invalid pattern: {source}")]
+    #[error("profile field `{field}`: invalid pattern `{pattern}`: {source}")]
     Pattern {
         field: String,
+        pattern: String,
         #[source]
         source: regex::Error,
     },
     #[error("profile: {0}")]
     Selectors(#[from] SelectError),
+}
+
+impl ProfileError {
+    /// Where in the profile's text `text` the error stands: the YAML error's place, or
+    /// the offending selector, pattern or field.
+    pub fn place(&self, text: &str) -> Option<(usize, usize)> {
+        use crate::located::find;
+        match self {
+            ProfileError::Yaml { place, .. } => *place,
+            ProfileError::Selector { source, field } => {
+                find(text, &source.selector).or_else(|| find(text, field))
+            }
+            ProfileError::Selectors(source) => find(text, &source.selector),
+            ProfileError::Pattern { field, pattern, .. } => {
+                find(text, pattern).or_else(|| find(text, &format!("name: {field}")))
+            }
+            ProfileError::Field { field, .. } => {
+                find(text, &format!("name: {field}")).or_else(|| find(text, &format!("{field}:")))
+            }
+        }
+    }
 }
 
 /// Where a value comes from. Exactly one of `include`, `front_matter`, `builtin` or
@@ -207,7 +232,10 @@ pub struct Profile {
 
 impl Profile {
     pub fn from_yaml(yaml: &str) -> Result<Profile, ProfileError> {
-        let spec: ProfileSpec = serde_yaml::from_str(yaml)?;
+        let spec: ProfileSpec = serde_yaml::from_str(yaml).map_err(|e| {
+            let (message, place) = crate::located::yaml_error(&e);
+            ProfileError::Yaml { message, place }
+        })?;
         Profile::compile(spec)
     }
 
@@ -326,6 +354,7 @@ fn compile_field(spec: &FieldSpec, in_item: bool) -> Result<Field, ProfileError>
             .as_deref()
             .map(|p| {
                 regex::Regex::new(p).map_err(|source| ProfileError::Pattern {
+                    pattern: p.to_string(),
                     field: spec.name.clone(),
                     source,
                 })
