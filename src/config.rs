@@ -120,7 +120,7 @@ pub enum ConfigError {
     Profile {
         name: String,
         place: Option<(usize, usize)>,
-        source: ProfileError,
+        source: Box<ProfileError>,
     },
     #[error("unknown profile `{name}`: not a built-in ({builtins}) and no such file")]
     UnknownProfile { name: String, builtins: String },
@@ -442,7 +442,7 @@ fn load_profile(name: &str, base: &Path) -> Result<(Profile, PathBuf, String), C
     let profile = Profile::from_yaml(&text).map_err(|source| ConfigError::Profile {
         name: path.display().to_string(),
         place: source.place(&text),
-        source,
+        source: Box::new(source),
     })?;
     Ok((profile, parent_dir(&path), text))
 }
