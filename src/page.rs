@@ -349,6 +349,9 @@ pub fn convert(
     let body = liquid::restore(&rendered.markdown, &parsed.protected.tags);
     let mut links = extracted.links;
     links.retain(|l| l.link.status() != LinkStatus::Kept);
+    for l in &mut links {
+        l.line = file_line(l.line);
+    }
     links.extend(rendered.links.into_iter().map(|mut l| {
         l.line = file_line(l.line);
         l

@@ -247,11 +247,6 @@ fn rerun_rewrites_nothing() {
 #[test]
 fn usage_and_configuration_errors_exit_2() {
     pagemill()
-        .args(["convert", "no/such/folder"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("no/such/folder"));
-    pagemill()
         .args(["convert", "--profile", "nonexistent", "-o", "/tmp/unused"])
         .assert()
         .code(2)
@@ -672,6 +667,9 @@ fn outputs_of_deleted_sources_are_reported_and_pruned() {
             "removed: depts/library/hours-and-branches.md",
         ));
     assert!(!output.exists());
+    // The folder the removal emptied goes too; the output folder stays.
+    assert!(!dir.path().join("output/depts/library").exists());
+    assert!(dir.path().join("output/depts/parks/index.md").exists());
     let manifest =
         std::fs::read_to_string(dir.path().join("output/.pagemill/manifest.json")).unwrap();
     assert!(!manifest.contains("hours-and-branches"), "{manifest}");

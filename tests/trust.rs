@@ -302,3 +302,191 @@ fn configuration_and_profile_errors_are_said_once_at_their_place() {
     );
     assert_eq!(stderr.matches("colour").count(), 1, "{stderr}");
 }
+
+#[test]
+fn small_things_a_user_meets_say_what_they_mean() {
+    let dir = site();
+    let root = dir.path();
+    // A missing or empty input folder is a warning, not a failure.
+    std::fs::create_dir_all(root.join("empty")).unwrap();
+    pagemill(root)
+        .args(["convert", "no/such/folder", "empty", "-o", "out"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "[input] no/such/folder: no such file or folder",
+        ))
+        .stderr(predicate::str::contains("[input] empty: no pages found"))
+        .stderr(predicate::str::contains("0 pages: 0 converted"))
+        .stderr(predicate::str::contains("2 warnings (input 2)"));
+    // A file that is not a page says so.
+    std::fs::write(root.join("notes.txt"), "minutes of the meeting").unwrap();
+    pagemill(root)
+        .args(["convert", "notes.txt", "-o", "out"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "notes.txt: [page] not an HTML page",
+        ));
+    // One warning is "1 warning".
+    std::fs::write(
+        root.join("one.html"),
+        "<html><head><title>One</title></head><body><main><h1>One</h1><p>Text and <a href=\"javascript:go()\">a script</a>.</p></main></body></html>",
+    )
+    .unwrap();
+    pagemill(root)
+        .args(["convert", "one.html", "-o", "out-one"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("; 1 warning (link 1);"));
+    // Files named one by one keep their paths below their common folder.
+    pagemill(root)
+        .args([
+            "convert",
+            "in/depts/urban-forestry.md",
+            "in/depts/library/hours-and-branches.html",
+            "-o",
+            "files",
+            "-q",
+        ])
+        .assert()
+        .success();
+    assert!(root.join("files/urban-forestry.md").is_file());
+    assert!(root.join("files/library/hours-and-branches.md").is_file());
+}
+
+#[test]
+fn placeholder_link_warnings_carry_the_line_pagemill_links_knows() {
+    let dir = site();
+    let root = dir.path();
+    let out = pagemill(root)
+        .args(["convert", "in", "-o", "out"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let links = pagemill(root)
+        .args(["links", "in", "--format", "json"])
+        .output()
+        .unwrap();
+    let links: serde_json::Value = serde_json::from_slice(&links.stdout).unwrap();
+    let lines: Vec<u64> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| {
+            l["original"] == "#" && l["file"].as_str().unwrap().ends_with("urban-forestry.md")
+        })
+        .filter_map(|l| l["line"].as_u64())
+        .collect();
+    let warned: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("link \"#\" removed"))
+        .collect();
+    assert!(!warned.is_empty(), "{stderr}");
+    for w in warned {
+        let line: u64 = w
+            .split(':')
+            .nth(2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no line in {w}"));
+        assert!(lines.contains(&line), "{w}: not a line of {lines:?}");
+    }
+}
+
+#[test]
+fn validate_reads_the_configured_profile_and_url_fields_of_another_type_get_one_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("in")).unwrap();
+    std::fs::write(
+        root.join("in/a.html"),
+        "<html><head><title>Parks</title></head><body><main><h1>Parks</h1><p class=\"hours\">9 to 5</p><p>Body.</p></main></body></html>",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("custom.yaml"),
+        "name: custom\nschema: department\ncontent_root: [main]\nfields:\n  - name: title\n    from: [{select: h1}]\n  - name: office_hours\n    from: [{select: p.hours}]\n  - name: source\n    fields:\n      - name: path\n        from: [{builtin: source_path}]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("pagemill.yaml"),
+        pagemill::config::DEFAULT_CONFIG.replace("profile: auto", "profile: custom.yaml"),
+    )
+    .unwrap();
+    pagemill(root)
+        .args(["convert", "in", "-o", "out", "-q"])
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(root.join("out/a.md"))
+        .unwrap()
+        .contains("office_hours: 9 to 5"));
+    // The configured profile's own field is known to validate without --profile.
+    pagemill(root)
+        .args(["validate", "out"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "validated 1 file: 0 errors, 0 warnings",
+        ));
+    // A URL field holding a number: one type error, no pattern quoted.
+    std::fs::write(
+        root.join("out/b.md"),
+        "---\ntitle: B\nsource:\n  path: b.html\nbreadcrumbs:\n- title: Home\n  url: 42\n---\n\nBody.\n",
+    )
+    .unwrap();
+    let out = pagemill(root)
+        .args(["validate", "out/b.md", "--format", "json"])
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["schema/type"], "{findings}");
+}
+
+#[test]
+fn past_the_first_warnings_the_rest_are_summarized_by_kind_and_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("in")).unwrap();
+    for i in 0..30 {
+        std::fs::write(
+            root.join(format!("in/p{i:02}.html")),
+            format!("<html><head><title>P{i}</title></head><body><main><h1>P{i}</h1><p><a href=\"#\">top</a> and <a href=\"javascript:x()\">run</a>.</p></main></body></html>"),
+        )
+        .unwrap();
+    }
+    let warning_lines = |extra: &[&str]| {
+        let out = pagemill(root)
+            .args(["convert", "in", "-o", "out"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let n = stderr
+            .lines()
+            .filter(|l| l.starts_with("warning: "))
+            .count();
+        (n, stderr)
+    };
+    let (shown, stderr) = warning_lines(&[]);
+    assert_eq!(shown, 50, "{stderr}");
+    assert!(
+        stderr.contains("pagemill: 10 more warnings not shown (link 10: "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("; 60 warnings (link 60);"), "{stderr}");
+    let (shown, stderr) = warning_lines(&["--warnings", "all"]);
+    assert_eq!(shown, 60, "{stderr}");
+    assert!(!stderr.contains("not shown"), "{stderr}");
+    let (shown, stderr) = warning_lines(&["--warnings", "4"]);
+    assert_eq!(shown, 4, "{stderr}");
+    assert!(
+        stderr.contains("56 more warnings not shown (link 56: placeholder 28, unsafe-scheme 28)"),
+        "{stderr}"
+    );
+}

@@ -48,6 +48,13 @@ fn every_format_gives_exactly_the_expected_findings() {
         }
         let want = std::fs::read_to_string(&path).unwrap();
         assert_eq!(got, want, "{format} output differs from {}", path.display());
+        if format == "junit" {
+            // One <failure> per test case: JUnit readers show only one.
+            for case in got.split("<testcase").skip(1) {
+                assert!(case.matches("<failure").count() <= 1, "{case}");
+            }
+            assert!(got.contains("more errors)"), "{got}");
+        }
         assert.stderr(predicate::str::contains(
             "pagemill: validated 12 files: 20 errors, 4 warnings",
         ));

@@ -211,6 +211,10 @@ pub struct ConvertArgs {
     /// Print only errors and the summary, not warnings
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print the first N warnings of the run one by one and summarize the rest by
+    /// kind and rule, or print `all` [default: 50]
+    #[arg(long, value_name = "N|all", default_value = "50")]
+    pub warnings: super::warnings::WarningLimit,
     /// Write nothing; exit 1 listing the pages whose output would change (the CI
     /// guard that committed output is current)
     #[arg(long, conflicts_with = "dry_run")]

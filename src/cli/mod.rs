@@ -15,6 +15,7 @@ use pagemill::validate::{ValidateError, ValidateOptions};
 use pagemill::{page, report};
 
 mod args;
+mod warnings;
 pub use args::*;
 
 /// A failure that stops the command, with the exit code it maps to.
@@ -110,9 +111,10 @@ fn validate(args: ValidateArgs) -> Result<ExitCode, Fatal> {
         .filter(|f| f.severity == Severity::Error)
         .count();
     eprintln!(
-        "pagemill: validated {} files: {errors} errors, {} warnings",
-        report.files.len(),
-        report.findings.len() - errors
+        "pagemill: validated {}: {}, {}",
+        report::plural(report.files.len(), "file"),
+        report::plural(errors, "error"),
+        report::plural(report.findings.len() - errors, "warning")
     );
     Ok(ExitCode::from(
         if args.fail_on.reached_by(&report.findings) {
@@ -268,13 +270,20 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} pages, {per_sec}, ETA {eta}",
+                "{bar:40} {pos}/{len} pages, {rate} pages/s, ETA {eta}",
             )
-            .expect("the progress template is valid"),
+            .expect("the progress template is valid")
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{}", progress_rate(state.per_sec()));
+                },
+            ),
         );
         bar
     });
     let human = args.format == Format::Human;
+    let printer = warnings::Printer::new(args.warnings);
     let on_event = |event: pipeline::Event<'_>| match event {
         pipeline::Event::Planned(total) => {
             if let Some(bar) = &bar {
@@ -283,7 +292,7 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
         }
         pipeline::Event::Page(page) => {
             let lines = if human {
-                report::page_lines(page, !args.quiet)
+                printer.lines(page, !args.quiet)
             } else {
                 Vec::new()
             };
@@ -318,6 +327,10 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
             .map(|p| p.source.display().to_string())
             .collect();
         print_findings(args.format, &findings, &files)?;
+    }
+    if let Some(line) = printer.summary() {
+        stderr.push_str(&line);
+        stderr.push('\n');
     }
     for line in report::orphan_lines(&report) {
         stderr.push_str(&line);
@@ -377,6 +390,11 @@ fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
     } else {
         EXIT_OK
     }))
+}
+
+/// A progress rate as a whole number of pages per second.
+fn progress_rate(per_sec: f64) -> String {
+    format!("{:.0}", per_sec.max(0.0))
 }
 
 /// SIGINT and SIGTERM while `convert` runs: the first stops the batch taking pages (it
@@ -492,5 +510,14 @@ fn extract(args: ExtractArgs) -> Result<ExitCode, Fatal> {
             eprintln!("error: {name}{location}: {e}");
             Ok(ExitCode::from(EXIT_FAILED))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_progress_rate_is_a_whole_number() {
+        assert_eq!(super::progress_rate(12.62), "13");
+        assert_eq!(super::progress_rate(0.4), "0");
     }
 }

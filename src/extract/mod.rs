@@ -218,7 +218,7 @@ impl Run<'_> {
         if let Some(key) = &spec.front_matter {
             let v = self.page.front_matter?.get(key.as_str())?.clone();
             return match v {
-                Value::String(s) => self.clean(field, &s),
+                Value::String(s) => self.clean(field, &s, None),
                 Value::Null => None,
                 other => Some(other),
             };
@@ -233,7 +233,7 @@ impl Run<'_> {
                 .find(|i| i.name == *name)?
                 .param(param)?
                 .to_string();
-            return self.clean(field, &decode_entities(&raw));
+            return self.clean(field, &decode_entities(&raw), None);
         }
         let element = match &source.selector {
             Some(sel) => self.index.first(sel, scope)?,
@@ -244,7 +244,7 @@ impl Run<'_> {
             let lines: Vec<Value> = dom::text_lines(&element, &|n| skip.contains(&node_id(n)))
                 .into_iter()
                 .filter_map(|line| matched(source, &line))
-                .filter_map(|line| self.clean(field, &line))
+                .filter_map(|line| self.clean(field, &line, None))
                 .collect();
             if lines.is_empty() {
                 return None;
@@ -263,7 +263,8 @@ impl Run<'_> {
             }
         };
         let raw = matched(source, &raw)?;
-        let value = self.clean(field, &raw)?;
+        let line = self.page.doc.line_of(&element);
+        let value = self.clean(field, &raw, line)?;
         if spec.consume {
             self.consumed_nodes.push((element, field.name.clone()));
         }
@@ -283,8 +284,9 @@ impl Run<'_> {
         }
     }
 
-    /// Cleans a raw string by the field's type; `None` when nothing is left.
-    fn clean(&mut self, field: &Field, raw: &str) -> Option<Value> {
+    /// Cleans a raw string by the field's type; `None` when nothing is left. `line` is
+    /// where the value was read (in the parsed text), for the links it records.
+    fn clean(&mut self, field: &Field, raw: &str, line: Option<usize>) -> Option<Value> {
         let value = match field.kind {
             profile::FieldType::Text => dom::collapse_whitespace(raw),
             profile::FieldType::Url => {
@@ -294,7 +296,7 @@ impl Run<'_> {
                     link,
                     element: "front-matter".to_string(),
                     attribute: field.name.clone(),
-                    line: None,
+                    line,
                 });
                 url?
             }

@@ -62,12 +62,37 @@ pub fn convert_with_events(
     on_event: &(dyn Fn(Event<'_>) + Sync),
 ) -> Result<BatchReport, BatchError> {
     let started = Instant::now();
-    let found = discover(
-        &options.inputs,
-        &settings.config.exclude,
-        Some(&options.output),
-    )?;
-    let unreadable = found.unreadable;
+    // A missing input is said, not fatal; its pages' outputs are not taken for orphans.
+    let (present, missing): (Vec<PathBuf>, Vec<PathBuf>) = options
+        .inputs
+        .iter()
+        .cloned()
+        .partition(|i| std::fs::symlink_metadata(i).is_ok());
+    let found = discover(&present, &settings.config.exclude, Some(&options.output))?;
+    let mut early: Vec<Diagnostic> = missing
+        .iter()
+        .map(|m| {
+            Diagnostic::warning(
+                "input",
+                format!(
+                    "{}: no such file or folder; nothing was converted from it",
+                    m.display()
+                ),
+            )
+        })
+        .collect();
+    for input in present.iter().filter(|i| i.is_dir()) {
+        if !found.pages.iter().any(|p| p.root == *input) {
+            early.push(Diagnostic::warning(
+                "input",
+                format!(
+                    "{}: no pages found (files ending in .html, .htm, .shtml or .md)",
+                    input.display()
+                ),
+            ));
+        }
+    }
+    let mut unreadable = found.unreadable;
     let mut planned = pass1::plan(settings, found.pages);
     if let Some(index) = &options.site {
         if index.settings != settings.fingerprint {
@@ -88,19 +113,22 @@ pub fn convert_with_events(
     let keys = paths::SourceKeys::new(&options.output);
     keys.assign(&mut planned);
     on_event(Event::Planned(planned.len()));
-    let mut batch: Vec<Diagnostic> = unreadable
-        .iter()
-        .map(|u| Diagnostic {
-            severity: Severity::Error,
-            code: "io",
-            message: format!(
-                "{}: cannot read: {}; its pages are left out of this run",
-                u.path.display(),
-                u.message
-            ),
-            line: None,
-        })
-        .collect();
+    let mut batch: Vec<Diagnostic> = early;
+    batch.extend(unreadable.iter().map(|u| Diagnostic {
+        severity: Severity::Error,
+        code: "io",
+        message: format!(
+            "{}: cannot read: {}; its pages are left out of this run",
+            u.path.display(),
+            u.message
+        ),
+        line: None,
+    }));
+    // Outputs of a missing input's pages are not known to be orphans.
+    unreadable.extend(missing.into_iter().map(|path| Unreadable {
+        path,
+        message: "missing".to_string(),
+    }));
     let (manifest_name, state_name) = match options.shard {
         Some((k, n)) => (
             format!("manifest.{k}-of-{n}.json"),
@@ -379,6 +407,17 @@ fn remove_temporary_files(output: &Path) {
     }
 }
 
+/// Removes the folders above `file` that removing it left empty, up to `root`.
+fn remove_emptied_folders(file: &Path, root: &Path) {
+    let mut folder = file.parent();
+    while let Some(dir) = folder {
+        if dir == root || !dir.starts_with(root) || std::fs::remove_dir(dir).is_err() {
+            break; // not empty, or not ours
+        }
+        folder = dir.parent();
+    }
+}
+
 /// Manifest entries whose source lies under this run's inputs but is gone. With
 /// `prune` their outputs are removed (an output edited by hand only with `force`).
 fn orphans(
@@ -410,7 +449,10 @@ fn orphans(
                 .unwrap_or(true);
             if intact || options.force {
                 match std::fs::remove_file(&target) {
-                    Ok(()) => removed = true,
+                    Ok(()) => {
+                        removed = true;
+                        remove_emptied_folders(&target, &options.output);
+                    }
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => removed = true,
                     Err(e) => batch.push(Diagnostic::warning(
                         "prune",

@@ -78,6 +78,16 @@ fn run(
         );
         return fail(outcome, "collision", message, None);
     }
+    let page_like = p
+        .found
+        .path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .is_some_and(|e| crate::source::discover::PAGE_EXTENSIONS.contains(&e.as_str()));
+    if !page_like {
+        let message = "not an HTML page: pagemill converts .html, .htm, .shtml and .md files";
+        return fail(outcome, "page", message.to_string(), None);
+    }
     let Some(source_hash) = source.hash else {
         let e = std::fs::read(&p.found.path).err();
         let message = format!(

@@ -161,12 +161,26 @@ pub fn junit(files: &[String], findings: &[Finding]) -> String {
             continue;
         }
         out.push_str(">\n");
-        for f in of.iter().filter(|f| f.severity == Severity::Error) {
+        // One failure per test case (JUnit readers show only one): the first error's
+        // rule and message, every error's line in its text.
+        let errors: Vec<&&Finding> = of
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        if let Some(first) = errors.first() {
+            let message = match errors.len() {
+                1 => first.message.clone(),
+                n => format!("{} (and {} more errors)", first.message, n - 1),
+            };
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|f| crate::report::finding_line(f))
+                .collect();
             out.push_str(&format!(
                 "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-                xml(&f.rule),
-                xml(&f.message),
-                xml(&crate::report::finding_line(f))
+                xml(&first.rule),
+                xml(&message),
+                xml(&lines.join("\n"))
             ));
         }
         let warnings: Vec<String> = of

@@ -69,17 +69,24 @@ fn discover_with(
     let skip = skip.and_then(|s| s.canonicalize().ok());
     let mut found = Found::default();
     let pages = &mut found.pages;
+    // Files named one by one keep their paths below the folder they have in common.
+    let files: Vec<&PathBuf> = inputs.iter().filter(|i| i.is_file()).collect();
+    let common = common_folder(&files);
     for input in inputs {
         let meta = std::fs::metadata(input).map_err(|_| DiscoverError::Missing {
             path: input.clone(),
         })?;
         if meta.is_file() {
-            let root = input.parent().map(Path::to_path_buf).unwrap_or_default();
-            let name = input.file_name().unwrap_or_default().to_string_lossy();
+            let rel = input.strip_prefix(&common).unwrap_or(input);
+            let rel_path = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             pages.push(Discovered {
                 path: input.clone(),
-                root,
-                rel_path: name.into_owned(),
+                root: common.clone(),
+                rel_path,
             });
             continue;
         }
@@ -131,6 +138,30 @@ fn discover_with(
     Ok(found)
 }
 
+/// The folder the files' paths have in common, as they are spelled (`a/x.html` and
+/// `a/b/y.html` share `a`); their own folder for one file.
+fn common_folder(files: &[&PathBuf]) -> PathBuf {
+    let mut common: Option<Vec<std::path::Component>> = None;
+    for f in files {
+        let parent: Vec<_> = f
+            .parent()
+            .unwrap_or(Path::new(""))
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
+        common = Some(match common {
+            None => parent,
+            Some(c) => c
+                .into_iter()
+                .zip(parent)
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect(),
+        });
+    }
+    common.unwrap_or_default().into_iter().collect()
+}
+
 fn has_extension(path: &Path, extensions: &[&str]) -> bool {
     path.extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -174,6 +205,27 @@ mod tests {
         .unwrap();
         let rels: Vec<_> = found.pages.iter().map(|d| d.rel_path.as_str()).collect();
         assert_eq!(rels, ["a/c.shtml", "a/z.htm", "b.html", "d.md"]);
+    }
+
+    #[test]
+    fn files_named_one_by_one_keep_their_paths_below_their_common_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in ["site/a/x.html", "site/b/c/y.html"] {
+            std::fs::create_dir_all(root.join(f).parent().unwrap()).unwrap();
+            std::fs::write(root.join(f), "<p>x</p>").unwrap();
+        }
+        let found = discover(
+            &[root.join("site/a/x.html"), root.join("site/b/c/y.html")],
+            &[],
+            None,
+        )
+        .unwrap();
+        let rels: Vec<_> = found.pages.iter().map(|d| d.rel_path.as_str()).collect();
+        assert_eq!(rels, ["a/x.html", "b/c/y.html"]);
+        assert!(found.pages.iter().all(|d| d.root == root.join("site")));
+        let one = discover(&[root.join("site/a/x.html")], &[], None).unwrap();
+        assert_eq!(one.pages[0].rel_path, "x.html");
     }
 
     #[test]
