@@ -29,6 +29,9 @@ pub struct Limits {
     pub max_file_bytes: u64,
     /// Pages nested deeper than this (in elements) fail.
     pub max_depth: usize,
+    /// Pages with more elements than this fail before they are parsed, so that no
+    /// page's tree takes more than about 60 MB of a worker's memory.
+    pub max_elements: usize,
 }
 
 impl Default for Limits {
@@ -36,6 +39,7 @@ impl Default for Limits {
         Limits {
             max_file_bytes: 16 * 1024 * 1024,
             max_depth: 1_000,
+            max_elements: 100_000,
         }
     }
 }

@@ -31,6 +31,8 @@ pub enum PageError {
     FrontMatter(#[from] FrontMatterError),
     #[error("elements are nested {depth} deep, over the limit of {limit} (limits.max_depth)")]
     TooDeep { depth: usize, limit: usize },
+    #[error("about {count} elements, over the limit of {limit} (limits.max_elements)")]
+    TooManyElements { count: usize, limit: usize },
     #[error("{message}")]
     Include { message: String, line: usize },
     #[error("no content: the content root <{root}> holds no text to convert")]
@@ -240,6 +242,14 @@ pub fn parse(bytes: &[u8], ctx: Context, settings: &Settings) -> Result<Parsed, 
         return Err(PageError::TooDeep {
             depth: estimate,
             limit: limits.max_depth,
+        });
+    }
+    // Refuse a tree too large for a worker's share of memory before it is built.
+    let count = dom::estimated_elements(&protected.text);
+    if count > limits.max_elements {
+        return Err(PageError::TooManyElements {
+            count,
+            limit: limits.max_elements,
         });
     }
     let doc = Document::parse(&protected.text);

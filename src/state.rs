@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 use redb::{ReadableDatabase, TableDefinition};
 use serde::{Deserialize, Serialize};
 
-use crate::extract::Removal;
 use crate::links::{FoundLink, Link, LinkKind};
 use crate::manifest::Entry;
 use crate::page::{Diagnostic, Encoding, Severity};
@@ -46,28 +45,18 @@ pub struct Recorded {
     pub outcome: StoredOutcome,
 }
 
-/// The findings of a page's conversion, as a rerun replays them.
+/// The findings of a page's conversion, as a rerun replays them: its diagnostics, and
+/// of each changed link the rules that changed it and whether it was dropped (for the
+/// tally and the warning summary). Reports show more (fields, losses, URLs) and read
+/// the page again.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StoredOutcome {
     pub profile: Option<String>,
     pub encoding: Option<(String, EncodingSource)>,
     pub diagnostics: Vec<(Severity, String, String, Option<usize>)>,
-    pub links: Vec<StoredLink>,
-    /// Element, line, reason and removed text.
-    pub losses: Vec<(String, Option<usize>, String, String)>,
-    /// The front matter record, as YAML.
-    pub record: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StoredLink {
-    pub original: String,
-    pub url: Option<String>,
-    pub rules: Vec<String>,
-    pub kind: LinkKind,
-    pub element: String,
-    pub attribute: String,
-    pub line: Option<usize>,
+    /// The changed links in order, as runs of links alike: their rules (`rule_code`),
+    /// whether they were dropped, their kind, and how many in a row.
+    pub links: Vec<(String, bool, LinkKind, u32)>,
 }
 
 impl StoredOutcome {
@@ -76,8 +65,6 @@ impl StoredOutcome {
         encoding: Option<Encoding>,
         diagnostics: &[Diagnostic],
         links: &[FoundLink],
-        losses: &[Removal],
-        record: Option<&serde_yaml::Mapping>,
     ) -> StoredOutcome {
         StoredOutcome {
             profile: profile.map(str::to_string),
@@ -86,29 +73,8 @@ impl StoredOutcome {
                 .iter()
                 .map(|d| (d.severity, d.code.to_string(), d.message.clone(), d.line))
                 .collect(),
-            links: links
-                .iter()
-                .map(|l| StoredLink {
-                    original: l.link.original.clone(),
-                    url: l.link.url.clone(),
-                    rules: l.link.rules.iter().map(|r| r.to_string()).collect(),
-                    kind: l.link.kind,
-                    element: l.element.clone(),
-                    attribute: l.attribute.clone(),
-                    line: l.line,
-                })
-                .collect(),
-            losses: losses
-                .iter()
-                .map(|r| (r.element.clone(), r.line, r.reason.clone(), r.text.clone()))
-                .collect(),
-            record: record.and_then(|r| serde_yaml::to_string(r).ok()),
+            links: runs(links),
         }
-    }
-
-    /// The front matter record.
-    pub fn record(&self) -> Option<serde_yaml::Mapping> {
-        serde_yaml::from_str(self.record.as_deref()?).ok()
     }
 
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
@@ -123,32 +89,23 @@ impl StoredOutcome {
             .collect()
     }
 
+    /// The changed links as far as they are kept: rules, dropped or not, kind (no URLs).
     pub fn links(&self) -> Vec<FoundLink> {
         self.links
             .iter()
-            .map(|l| FoundLink {
-                link: Link {
-                    original: l.original.clone(),
-                    url: l.url.clone(),
-                    rules: l.rules.iter().map(|r| intern(r)).collect(),
-                    kind: l.kind,
-                },
-                element: l.element.clone(),
-                attribute: l.attribute.clone(),
-                line: l.line,
-            })
-            .collect()
-    }
-
-    /// The loss report (with the removed text, or without).
-    pub fn losses(&self, text: bool) -> Vec<Removal> {
-        self.losses
-            .iter()
-            .map(|(element, line, reason, removed)| Removal {
-                element: element.clone(),
-                line: *line,
-                reason: reason.clone(),
-                text: if text { removed.clone() } else { String::new() },
+            .flat_map(|(rules, dropped, kind, n)| {
+                let link = FoundLink {
+                    link: Link {
+                        original: String::new(),
+                        url: (!dropped).then(String::new),
+                        rules: rules_of(rules),
+                        kind: *kind,
+                    },
+                    element: String::new(),
+                    attribute: String::new(),
+                    line: None,
+                };
+                std::iter::repeat_n(link, *n as usize)
             })
             .collect()
     }
@@ -161,6 +118,49 @@ impl StoredOutcome {
             source: *source,
         })
     }
+}
+
+/// Links as runs of links alike (rules, dropped, kind), in order.
+fn runs(links: &[FoundLink]) -> Vec<(String, bool, LinkKind, u32)> {
+    let mut out: Vec<(String, bool, LinkKind, u32)> = Vec::new();
+    for l in links {
+        let dropped = l.link.url.is_none();
+        let code = rule_code(&l.link.rules);
+        match out.last_mut() {
+            Some((rules, d, kind, n))
+                if *d == dropped && *kind == l.link.kind && *rules == code =>
+            {
+                *n += 1
+            }
+            _ => out.push((code, dropped, l.link.kind, 1)),
+        }
+    }
+    out
+}
+
+/// Rule ids written short: their places in `rule::ALL`, `.`-separated (a name this
+/// version does not know is written as it is).
+fn rule_code(rules: &[&'static str]) -> String {
+    let all = crate::links::rule::ALL;
+    let parts: Vec<String> = rules
+        .iter()
+        .map(|r| match all.iter().position(|a| a == r) {
+            Some(i) => i.to_string(),
+            None => r.to_string(),
+        })
+        .collect();
+    parts.join(".")
+}
+
+fn rules_of(code: &str) -> Vec<&'static str> {
+    let all = crate::links::rule::ALL;
+    code.split('.')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.parse::<usize>().ok().and_then(|i| all.get(i)) {
+            Some(rule) => *rule,
+            None => intern(p),
+        })
+        .collect()
 }
 
 /// Diagnostic codes and rule ids are a small fixed set of names; a replayed one is
@@ -213,7 +213,9 @@ impl State {
             std::fs::create_dir_all(parent).map_err(|e| io(&e))?;
         }
         let mut warning = None;
-        let db = match redb::Database::create(path) {
+        // A small page cache: the state is read once per page and written in groups.
+        let create = |path: &Path| redb::Builder::new().set_cache_size(4 << 20).create(path);
+        let db = match create(path) {
             Ok(db) => db,
             Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
                 return Err(StateError::Busy(path.to_path_buf()))
@@ -224,7 +226,7 @@ impl State {
                     path.display()
                 ));
                 std::fs::remove_file(path).map_err(|e| io(&e))?;
-                redb::Database::create(path).map_err(|e| io(&e))?
+                create(path).map_err(|e| io(&e))?
             }
         };
         let state = State {
@@ -240,7 +242,10 @@ impl State {
         if !path.is_file() {
             return None;
         }
-        let db = redb::ReadOnlyDatabase::open(path).ok()?;
+        let db = redb::Builder::new()
+            .set_cache_size(4 << 20)
+            .open_read_only(path)
+            .ok()?;
         Some(State {
             path: path.to_path_buf(),
             db: Db::Read(db),
@@ -256,7 +261,8 @@ impl State {
         .ok()?;
         let table = txn.open_table(PAGES).ok()?;
         let value = table.get(output_rel).ok()??;
-        serde_json::from_slice(value.value()).ok()
+        let json = lz4_flex::decompress_size_prepended(value.value()).ok()?;
+        serde_json::from_slice(&json).ok()
     }
 
     /// Records pages in one transaction, durable when it returns.
@@ -341,7 +347,9 @@ impl Journal {
     /// A page finished: record it.
     pub fn record(&self, output_rel: &str, recorded: &Recorded) {
         if let Some(sender) = &self.sender {
-            let bytes = serde_json::to_vec(recorded).expect("a record serializes");
+            // JSON, compressed (a page's warnings and links repeat themselves a lot).
+            let json = serde_json::to_vec(recorded).expect("a record serializes");
+            let bytes = lz4_flex::compress_prepend_size(&json);
             let _ = sender.send((output_rel.to_string(), bytes));
         }
     }
@@ -399,6 +407,43 @@ mod tests {
         assert_eq!(state.get("nope.md"), None);
         let replayed = state.get("1.md").unwrap().outcome.diagnostics();
         assert_eq!(replayed[0].code, "link");
+    }
+
+    #[test]
+    fn links_replay_with_their_rules_in_order() {
+        use crate::links::rule;
+        let link = |rules: Vec<&'static str>, dropped: bool| FoundLink {
+            link: Link {
+                original: "x".into(),
+                url: (!dropped).then(|| "y".to_string()),
+                rules,
+                kind: LinkKind::OwnSite,
+            },
+            element: "a".into(),
+            attribute: "href".into(),
+            line: Some(1),
+        };
+        let links = [
+            link(vec![rule::OWN_SITE], false),
+            link(vec![rule::OWN_SITE], false),
+            link(vec![rule::PLACEHOLDER], true),
+            link(
+                vec![rule::HTTPS_UPGRADE, rule::OWN_SITE, rule::INTERNAL],
+                false,
+            ),
+        ];
+        let stored = StoredOutcome::new(None, None, &[], &links);
+        assert_eq!(stored.links.len(), 3, "{:?}", stored.links);
+        let back = stored.links();
+        let got: Vec<(Vec<&str>, bool)> = back
+            .iter()
+            .map(|l| (l.link.rules.clone(), l.link.url.is_none()))
+            .collect();
+        let want: Vec<(Vec<&str>, bool)> = links
+            .iter()
+            .map(|l| (l.link.rules.clone(), l.link.url.is_none()))
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]

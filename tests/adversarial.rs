@@ -59,7 +59,16 @@ fn generate(site: &Path) {
         site.join("siblings.html"),
         format!(
             "<html><head><title>Siblings</title></head><body><main><h1>Siblings</h1>{}</main></body></html>",
-            "<p>x</p>".repeat(100_000)
+            "<p>x</p>".repeat(50_000)
+        ),
+    )
+    .unwrap();
+    // More elements than a worker's share of memory allows (limits.max_elements).
+    std::fs::write(
+        site.join("too-wide.html"),
+        format!(
+            "<html><head><title>Wide</title></head><body><main><h1>Wide</h1>{}</main></body></html>",
+            "<p>x</p>".repeat(300_000)
         ),
     )
     .unwrap();
@@ -178,6 +187,7 @@ fn hostile_inputs_fail_clearly_and_the_batch_goes_on() {
         expect(deep, "failed", "over the limit of 1000 (limits.max_depth)");
     }
     expect("siblings.html", "written", "");
+    expect("too-wide.html", "failed", "limits.max_elements");
     expect("unterminated-front-matter.md", "failed", "[front-matter]");
     expect("alias-bomb.md", "failed", "[front-matter]");
     expect("duplicate-keys.md", "failed", "duplicate");

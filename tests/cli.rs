@@ -707,7 +707,7 @@ fn reruns_skip_unchanged_pages_and_redo_what_changed() {
         .as_array()
         .unwrap()
         .iter()
-        .all(|p| p["converted"] == false && p["status"] == "unchanged"));
+        .all(|p| p["up_to_date"] == true && p["status"] == "unchanged"));
     assert!(r["pages"][2]["profile"] == "chicago-department", "{r}");
     assert!(r["pages"][2]["fields"]["title"] == "URBAN FORESTRY", "{r}");
     // A changed source re-converts that page; the others stay skipped.
@@ -727,7 +727,7 @@ fn reruns_skip_unchanged_pages_and_redo_what_changed() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|p| p["converted"] == true)
+        .filter(|p| p["up_to_date"] == false)
         .map(|p| p["output"].as_str().unwrap())
         .collect();
     assert_eq!(converted, ["depts/parks/index.md"]);
@@ -742,7 +742,7 @@ fn reruns_skip_unchanged_pages_and_redo_what_changed() {
         .as_array()
         .unwrap()
         .iter()
-        .all(|p| p["converted"] == true));
+        .all(|p| p["up_to_date"] == false));
 }
 
 #[test]

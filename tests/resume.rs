@@ -101,7 +101,7 @@ fn written(dir: &Path) -> usize {
         .count()
 }
 
-/// Pages the run converted (not replayed), from its `--report` JSON.
+/// Pages the run converted because their inputs changed, from its `--report` JSON.
 fn converted_pages(report: &Path) -> usize {
     let r: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
@@ -109,7 +109,7 @@ fn converted_pages(report: &Path) -> usize {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|p| p["converted"] == true)
+        .filter(|p| p["up_to_date"] == false)
         .count()
 }
 

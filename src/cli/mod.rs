@@ -1,20 +1,20 @@
 //! The command line's commands: they call the library, render its results on
 //! stdout/stderr and choose the exit code (the definitions are in `args`).
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
 use pagemill::config::Settings;
 use pagemill::finding::{Finding, Severity};
-use pagemill::links::redirects::RedirectFormat;
 use pagemill::links::Linker;
-use pagemill::pipeline::{self, ConvertOptions, Status};
+use pagemill::pipeline;
 use pagemill::validate::{ValidateError, ValidateOptions};
 use pagemill::{page, report};
 
 mod args;
+mod convert;
 mod warnings;
 pub use args::*;
 
@@ -49,7 +49,7 @@ fn load(s: &SettingsArgs) -> Result<Settings, Fatal> {
 
 pub fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     match cli.command {
-        Command::Convert(args) => convert(args),
+        Command::Convert(args) => convert::convert(args),
         Command::Md(args) => md(args),
         Command::Extract(args) => extract(args),
         Command::Links(args) => links(args),
@@ -200,242 +200,6 @@ fn links(args: LinksArgs) -> Result<ExitCode, Fatal> {
     }))
 }
 
-fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
-    let settings = load(&args.settings)?;
-    let signals = Signals::catch();
-    let redirects = match &args.redirects {
-        None => None,
-        Some(path) => {
-            let format = args
-                .redirects_format
-                .or_else(|| RedirectFormat::from_path(path))
-                .ok_or_else(|| {
-                    usage(anyhow::anyhow!(
-                        "{}: cannot tell the redirect format from the name; use --redirects-format csv|netlify|nginx",
-                        path.display()
-                    ))
-                })?;
-            Some((path.clone(), format))
-        }
-    };
-    let options = ConvertOptions {
-        inputs: args.paths,
-        output: args.output.clone(),
-        jobs: args.jobs.map(usize::from),
-        redirects,
-        dry_run: args.check || args.dry_run || args.diff,
-        diff: args.diff,
-        details: args.report.is_some(),
-        review: args.report.as_ref().is_some_and(|p| {
-            p.extension().is_some_and(|e| {
-                matches!(
-                    e.to_string_lossy().to_ascii_lowercase().as_str(),
-                    "html" | "htm"
-                )
-            })
-        }),
-        // The machine formats list every finding at the end; people read them as
-        // pages finish.
-        keep_findings: args.format != Format::Human,
-        force: args.force,
-        prune: args.prune,
-        shard: args.shard,
-        site: match &args.url_map {
-            Some(path) => Some(read_site_index(path)?),
-            None => None,
-        },
-        also_writes: args.report.iter().cloned().collect(),
-        stop: Some(signals.stop.clone()),
-    };
-    let report_html = match &args.report {
-        Some(path) => {
-            let ext = path
-                .extension()
-                .map(|e| e.to_string_lossy().to_ascii_lowercase())
-                .unwrap_or_default();
-            match ext.as_str() {
-                "json" => Some(false),
-                "html" | "htm" => Some(true),
-                _ => {
-                    return Err(usage(anyhow::anyhow!(
-                        "{}: the report's name must end in .json or .html",
-                        path.display()
-                    )))
-                }
-            }
-        }
-        None => None,
-    };
-    let bar = (!args.no_progress && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} pages, {rate} pages/s, ETA {eta}",
-            )
-            .expect("the progress template is valid")
-            .with_key(
-                "rate",
-                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                    let _ = write!(w, "{}", progress_rate(state.per_sec()));
-                },
-            ),
-        );
-        bar
-    });
-    let human = args.format == Format::Human;
-    let printer = warnings::Printer::new(args.warnings);
-    let on_event = |event: pipeline::Event<'_>| match event {
-        pipeline::Event::Planned(total) => {
-            if let Some(bar) = &bar {
-                bar.set_length(total as u64);
-            }
-        }
-        pipeline::Event::Page(page) => {
-            let lines = if human {
-                printer.lines(page, !args.quiet)
-            } else {
-                Vec::new()
-            };
-            if !lines.is_empty() {
-                let text = lines.join("\n");
-                match &bar {
-                    Some(bar) => bar.suspend(|| eprintln!("{text}")),
-                    None => eprintln!("{text}"),
-                }
-            }
-            if let Some(bar) = &bar {
-                bar.inc(1);
-            }
-        }
-    };
-    let report = pipeline::convert_with_events(&settings, &options, &on_event);
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
-    }
-    let report = report.map_err(batch_error)?;
-    let mut stderr = String::new();
-    let findings = report::findings_of(&report);
-    if human {
-        for d in &report.batch {
-            stderr.push_str(&report::diagnostic_line("batch", d));
-            stderr.push('\n');
-        }
-    } else {
-        let files: Vec<String> = report
-            .pages
-            .iter()
-            .map(|p| p.source.display().to_string())
-            .collect();
-        print_findings(args.format, &findings, &files)?;
-    }
-    if let Some(line) = printer.summary() {
-        stderr.push_str(&line);
-        stderr.push('\n');
-    }
-    for line in report::orphan_lines(&report) {
-        stderr.push_str(&line);
-        stderr.push('\n');
-    }
-    if let Some(line) = report::link_summary(&report) {
-        stderr.push_str(&line);
-        stderr.push('\n');
-    }
-    stderr.push_str(&report::summary(&report));
-    eprintln!("{stderr}");
-    if let Some(path) = &args.report {
-        let text = if report_html == Some(true) {
-            report::html::render(&report)
-        } else {
-            report::review::json(&report)
-        };
-        pipeline::write_atomic(path, text.as_bytes())
-            .with_context(|| format!("{}: cannot write the report", path.display()))
-            .map_err(internal)?;
-    }
-    if report.interrupted.is_some() {
-        return Ok(ExitCode::from(signals.exit_code()));
-    }
-    let batch_error = report
-        .batch
-        .iter()
-        .any(|d| d.severity == page::Severity::Error);
-    if args.check || args.dry_run || args.diff {
-        for page in report.pages.iter().filter(|p| p.status == Status::Written) {
-            println!(
-                "would change: {}",
-                options_output(&args.output, &page.output_rel)
-            );
-            if let Some(diff) = &page.diff {
-                print!("{diff}");
-            }
-        }
-    }
-    let stale = args.check && report.count(Status::Written) > 0;
-    // Counted from the tally: in the human format the findings were let go.
-    let batch_errors = report
-        .batch
-        .iter()
-        .filter(|d| d.severity == page::Severity::Error)
-        .count();
-    let reached = match args.fail_on {
-        FailLevel::Never => false,
-        FailLevel::Warning => report.tally.errors + report.warnings() + report.batch.len() > 0,
-        FailLevel::Error => report.tally.errors + batch_errors > 0,
-    };
-    let failed = stale || report.count(Status::Failed) > 0 || reached;
-    Ok(ExitCode::from(if batch_error {
-        EXIT_INTERNAL
-    } else if failed {
-        EXIT_FAILED
-    } else {
-        EXIT_OK
-    }))
-}
-
-/// A progress rate as a whole number of pages per second.
-fn progress_rate(per_sec: f64) -> String {
-    format!("{:.0}", per_sec.max(0.0))
-}
-
-/// SIGINT and SIGTERM while `convert` runs: the first stops the batch taking pages (it
-/// finishes those in flight, records them and prints its summary); a second one ends
-/// the process at once.
-struct Signals {
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    which: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-}
-
-impl Signals {
-    fn catch() -> Signals {
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let which = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        #[cfg(unix)]
-        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-            // Registered first, so it sees the flag as the previous signal left it.
-            let _ = signal_hook::flag::register_conditional_shutdown(
-                signal,
-                128 + signal,
-                stop.clone(),
-            );
-            let _ = signal_hook::flag::register_usize(signal, which.clone(), signal as usize);
-            let _ = signal_hook::flag::register(signal, stop.clone());
-        }
-        Signals { stop, which }
-    }
-
-    /// 128 + the signal that stopped the run: 130 for SIGINT, 143 for SIGTERM.
-    fn exit_code(&self) -> u8 {
-        match self.which.load(std::sync::atomic::Ordering::Relaxed) {
-            0 => EXIT_INTERRUPTED,
-            n => (128 + n).min(255) as u8,
-        }
-    }
-}
-
-fn options_output(dir: &std::path::Path, rel: &str) -> String {
-    dir.join(rel).display().to_string()
-}
-
 fn read_input(input: &str) -> Result<(String, Vec<u8>), Fatal> {
     if input == "-" {
         let mut buf = Vec::new();
@@ -510,14 +274,5 @@ fn extract(args: ExtractArgs) -> Result<ExitCode, Fatal> {
             eprintln!("error: {name}{location}: {e}");
             Ok(ExitCode::from(EXIT_FAILED))
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_progress_rate_is_a_whole_number() {
-        assert_eq!(super::progress_rate(12.62), "13");
-        assert_eq!(super::progress_rate(0.4), "0");
     }
 }

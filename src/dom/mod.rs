@@ -5,6 +5,7 @@
 mod candidates;
 mod css;
 mod lines;
+pub mod mark;
 mod select;
 
 pub use select::{DomIndex, SelectError, Selector};
@@ -310,6 +311,15 @@ mod tests {
         let doc = Document::parse(&html);
         assert!(max_depth(&doc.root()) >= 50_000);
     }
+}
+
+/// An estimate of the number of elements from the raw markup, in one linear pass: every
+/// `<` followed by a letter starts a tag.
+pub fn estimated_elements(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    memchr::memchr_iter(b'<', bytes)
+        .filter(|&i| bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic))
+        .count()
 }
 
 /// An upper estimate of element nesting from the raw markup, in one linear pass: start

@@ -124,6 +124,20 @@ fn warnings_carry_the_source_file_line_front_matter_included() {
 }
 
 #[test]
+fn a_page_of_a_million_elements_is_refused_before_parsing() {
+    let wide = format!(
+        "<main><h1>T</h1>{}</main>",
+        "<span>x</span>".repeat(1_000_000)
+    );
+    let err = conv(wide.as_bytes(), "x.html", &settings()).unwrap_err();
+    assert!(
+        matches!(err, PageError::TooManyElements { count, limit: 100_000 } if count > 1_000_000),
+        "{err}"
+    );
+    assert!(err.to_string().contains("limits.max_elements"), "{err}");
+}
+
+#[test]
 fn hostile_div_nesting_is_refused_before_parsing() {
     let deep = format!("<main><h1>T</h1>{}x", "<div>".repeat(200_000));
     // Parsing this would take html5ever minutes; the estimate refuses it first.

@@ -28,9 +28,10 @@ use crate::state::{Journal, State};
 pub use outcome::{BatchReport, ConvertOptions, Event, Orphan, PageOutcome, Status, Tally};
 pub(crate) use pass1::Planned;
 pub use pass1::SiteIndex;
-pub use write::write_atomic;
+use write::sync_file_system;
+use write::write_atomic_streamed as write_streamed;
 pub(crate) use write::write_page;
-use write::{sync_file_system, write_streamed};
+pub use write::{write_atomic, write_atomic_streamed};
 
 /// Errors that stop the whole run before any page is converted.
 #[derive(Debug, thiserror::Error)]
@@ -197,7 +198,8 @@ pub fn convert_with_events(
     let first = pool.install(|| pass1::read(settings, &planned, previous.as_ref(), &cache, site));
     // Outcomes are kept for the caller only when asked for; otherwise each is counted
     // and let go as its page finishes.
-    let keep = options.keep_findings || options.details || options.dry_run;
+    // (A review report is written by the caller as pages finish, not from here.)
+    let keep = options.keep_findings || options.dry_run;
     let context = run::Batch {
         settings,
         first: &first,
@@ -231,11 +233,12 @@ pub fn convert_with_events(
                 }
                 let (i, (p, s)) = item;
                 let (mut outcome, record) = run::convert_one(&context, p, s);
+                outcome.order = i;
                 on_event(Event::Page(&outcome));
                 done.tally.add(&outcome);
                 done.records.push((i, record));
                 if keep {
-                    if !(options.keep_findings || options.details) {
+                    if !options.keep_findings {
                         outcome.forget_findings();
                     }
                     done.pages.push((i, outcome));

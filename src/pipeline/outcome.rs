@@ -95,9 +95,11 @@ pub struct PageOutcome {
     pub elapsed: Duration,
     /// In a dry run with diffs: the unified diff of the output that would change.
     pub diff: Option<String>,
-    /// Up to date and not converted in this run: its findings are those recorded when
-    /// it last was.
-    pub replayed: bool,
+    /// Its inputs are those its output was made from: not converted in this run (its
+    /// findings are those recorded when it last was), or read again only for a report.
+    pub up_to_date: bool,
+    /// The page's place in the batch (input order), whatever the order pages finish in.
+    pub order: usize,
 }
 
 /// An output whose source is gone.
@@ -222,5 +224,7 @@ impl PageOutcome {
         self.diagnostics = Vec::new();
         self.links = Vec::new();
         self.losses = Vec::new();
+        self.record = None;
+        self.review = None;
     }
 }

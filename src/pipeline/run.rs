@@ -45,7 +45,8 @@ pub(crate) fn convert_one(
         review: None,
         elapsed: Duration::ZERO,
         diff: None,
-        replayed: false,
+        up_to_date: false,
+        order: 0,
     };
     let mut record = Record::default();
     run(batch, p, source, &mut outcome, &mut record);
@@ -127,20 +128,21 @@ fn run(
             && same_inputs(&r.entry)
             && matches(&r.entry)
     });
-    // Up to date, and its last outcome is known: replayed, not converted again (the HTML
-    // review report shows legacy content, so with one the page is read again; so it is
-    // when only the manifest vouches for it, to learn its outcome).
-    if let (Some(r), Some((hash, _)), false) = (state_current, &current, options.review) {
+    let manifest_current = batch
+        .previous
+        .is_some_and(|m| m.settings == *settings && m.batch == *batch_hash)
+        && entry.is_some_and(|e| same_inputs(e) && matches(e));
+    outcome.up_to_date = manifest_current || state_current.is_some();
+    // Up to date, and its last outcome is known: replayed, not converted again. A report
+    // shows fields, losses, changed links and legacy content, which the state does not
+    // keep: with one the page is read again, as it is when only the manifest vouches
+    // for it (to learn its outcome).
+    if let (Some(r), Some((hash, _)), false) = (state_current, &current, options.details) {
         outcome.status = Status::Unchanged;
-        outcome.replayed = true;
         outcome.diagnostics = r.outcome.diagnostics();
         outcome.links = r.outcome.links();
-        outcome.losses = r.outcome.losses(options.details);
         outcome.encoding = r.outcome.encoding();
         outcome.profile = r.outcome.profile.clone();
-        if options.details {
-            outcome.record = r.outcome.record();
-        }
         record.output_hash = Some(*hash);
         return;
     }
@@ -189,8 +191,6 @@ fn run(
             outcome.encoding,
             &outcome.diagnostics,
             &outcome.links,
-            &outcome.losses,
-            outcome.record.as_ref(),
         )
     });
     if unchanged {

@@ -50,7 +50,7 @@ fn replace_file(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()>
 
 /// Like `write_atomic` for a file written by `write` as it goes (the manifest, the
 /// cache): never held whole in memory, and replaced whether or not it changed.
-pub(super) fn write_streamed(
+pub fn write_atomic_streamed(
     path: &Path,
     write: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {

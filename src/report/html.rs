@@ -1,204 +1,290 @@
-//! The review report as one self-contained HTML page (`--report FILE.html`): no
-//! external assets, no network. A list of pages with status filters and counts, and
-//! per page the legacy content beside the Markdown rendered back to HTML, with what was
-//! dropped highlighted. Legacy and rendered HTML pass through ammonia: no script, no
-//! event handler, no image fetch reaches the reviewer's browser.
+//! The HTML review report (`--report FILE.html`): a small index page — counts, status
+//! filters and the page list — and one detail page per page in the folder beside it
+//! (`FILE-pages/`), written as pages finish and opened on demand in the index's side
+//! panel. A detail page shows the page's warnings first, its front matter, and the
+//! legacy content beside the Markdown rendered back to HTML, with every dropped or joined
+//! block marked where it stood. Self-contained: no external asset, nothing fetched;
+//! legacy and rendered HTML pass through ammonia (no script, handler or image).
 
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use crate::pipeline::{BatchReport, PageOutcome, Status};
+use super::detail::{detail, escape, is_joined};
+use crate::pipeline::{write_atomic, BatchReport, PageOutcome, Status};
 
 use super::review::status_name;
 
-const STYLE: &str = r#"
-body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1b1b1b; }
-header { padding: 12px 20px; background: #162e51; color: #fff; }
-header h1 { margin: 0 0 6px; font-size: 20px; }
-.filters button { margin: 0 6px 0 0; padding: 4px 10px; border: 1px solid #fff; border-radius: 12px;
-  background: transparent; color: #fff; cursor: pointer; }
-.filters button[aria-pressed=true] { background: #fff; color: #162e51; }
-main { padding: 12px 20px; }
-table#pages { border-collapse: collapse; width: 100%; margin-bottom: 24px; }
-#pages th, #pages td { border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: left; }
-.status { font-weight: 600; }
-.status-written { color: #136f38; } .status-unchanged { color: #555; }
-.status-failed { color: #b50909; } .status-hand-edited { color: #8a5300; }
-section.page { border-top: 3px solid #162e51; padding-top: 8px; margin-top: 24px; }
-.side-by-side { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
-.side-by-side > div { border: 1px solid #ccc; padding: 8px 12px; overflow: auto; max-height: 70vh; }
-.side-by-side h3 { margin-top: 0; font-size: 14px; text-transform: uppercase; color: #555; }
-.dropped { background: #ffe3e3; border-left: 4px solid #d83933; padding: 4px 8px; margin: 6px 0; }
-.dropped .why { font-size: 12px; color: #6b0000; }
-pre.front { background: #f3f3f3; padding: 8px; white-space: pre-wrap; }
-.diag { font-family: monospace; font-size: 12px; }
-[hidden] { display: none !important; }
+/// Marks the detail folder as the report's own, so a rerun may empty it.
+const OURS: &str = ".pagemill-report";
+
+/// Rows per list page: a list page stays small enough to open at once.
+const PER_PAGE: usize = 1000;
+
+const INDEX_STYLE: &str = r#"
+body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #1b1b1b; display: grid;
+  grid-template-columns: minmax(420px, 38%) 1fr; grid-template-rows: auto 1fr; height: 100vh; }
+header { grid-column: 1 / 3; padding: 10px 16px; background: #162e51; color: #fff; }
+header h1 { margin: 0 0 6px; font-size: 18px; }
+header a { display: inline-block; margin: 0 6px 4px 0; padding: 2px 10px; border: 1px solid #fff;
+  border-radius: 12px; color: #fff; text-decoration: none; }
+header a[aria-current=page] { background: #fff; color: #162e51; }
+nav { overflow: auto; border-right: 1px solid #ccc; }
+.pager { padding: 4px 6px; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border-bottom: 1px solid #e4e4e4; padding: 3px 6px; text-align: left; vertical-align: top; }
+th { position: sticky; top: 0; background: #f1f1f1; }
+td.n { text-align: right; }
+.written { color: #136f38; } .unchanged { color: #555; } .failed { color: #b50909; }
+.hand-edited { color: #8a5300; } .skipped { color: #555; }
+iframe { width: 100%; height: 100%; border: 0; }
 "#;
 
-const SCRIPT: &str = r#"
-(function () {
-  var buttons = document.querySelectorAll('.filters button');
-  function apply(status) {
-    buttons.forEach(function (b) { b.setAttribute('aria-pressed', String(b.dataset.status === status)); });
-    document.querySelectorAll('[data-status]').forEach(function (el) {
-      if (el.tagName === 'BUTTON') return;
-      el.hidden = !(status === 'all' || el.dataset.status === status);
-    });
-  }
-  buttons.forEach(function (b) { b.addEventListener('click', function () { apply(b.dataset.status); }); });
-  apply('all');
-  document.body.dataset.ready = 'true';
-})();
-"#;
+/// The report being written: detail pages as pages finish, the lists at the end.
+pub struct HtmlReport {
+    index: PathBuf,
+    dir: PathBuf,
+    /// The detail folder's name, as the index links to it.
+    dir_name: String,
+    rows: Mutex<Vec<Row>>,
+}
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+/// What the lists keep of a page (a few dozen bytes).
+struct Row {
+    order: usize,
+    source: String,
+    output: String,
+    status: Status,
+    profile: String,
+    warnings: usize,
+    dropped: usize,
+    joined: usize,
+}
+
+/// A list of the index: all pages, those of one status, those with warnings.
+struct Filter {
+    key: &'static str,
+    label: &'static str,
+    keeps: fn(&Row) -> bool,
+}
+
+const FILTERS: &[Filter] = &[
+    Filter {
+        key: "all",
+        label: "all",
+        keeps: |_| true,
+    },
+    Filter {
+        key: "written",
+        label: "written",
+        keeps: |r| r.status == Status::Written,
+    },
+    Filter {
+        key: "unchanged",
+        label: "unchanged",
+        keeps: |r| r.status == Status::Unchanged,
+    },
+    Filter {
+        key: "hand-edited",
+        label: "hand-edited",
+        keeps: |r| r.status == Status::Edited,
+    },
+    Filter {
+        key: "failed",
+        label: "failed",
+        keeps: |r| r.status == Status::Failed,
+    },
+    Filter {
+        key: "skipped",
+        label: "skipped",
+        keeps: |r| r.status == Status::Skipped,
+    },
+    Filter {
+        key: "warnings",
+        label: "with warnings",
+        keeps: |r| r.warnings > 0,
+    },
+];
+
+impl HtmlReport {
+    /// Starts the report at `index`, emptying a detail folder an earlier report left.
+    pub fn create(index: &Path) -> std::io::Result<HtmlReport> {
+        let stem = index.file_stem().unwrap_or_default().to_string_lossy();
+        let dir_name = format!("{stem}-pages");
+        let dir = index.with_file_name(&dir_name);
+        if dir.join(OURS).is_file() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(OURS), b"pagemill review report pages\n")?;
+        Ok(HtmlReport {
+            index: index.to_path_buf(),
+            dir,
+            dir_name,
+            rows: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Writes one page's detail page and keeps its row.
+    pub fn page(&self, p: &PageOutcome) -> std::io::Result<()> {
+        write_atomic(&self.dir.join(detail_file(p.order)), detail(p).as_bytes())?;
+        let joined = p.losses.iter().filter(|l| is_joined(&l.reason)).count();
+        let row = Row {
+            order: p.order,
+            source: p.source.display().to_string(),
+            output: p.output_rel.clone(),
+            status: p.status,
+            profile: p.profile.clone().unwrap_or_default(),
+            warnings: p.diagnostics.iter().filter(|d| d.code != "loss").count(),
+            dropped: p.losses.len() - joined,
+            joined,
+        };
+        self.rows
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(row);
+        Ok(())
+    }
+
+    /// Writes the index (the first list page of all pages) and the other list pages;
+    /// returns the index's size in bytes.
+    pub fn finish(self, report: &BatchReport) -> std::io::Result<usize> {
+        let mut rows = self.rows.into_inner().unwrap_or_else(|e| e.into_inner());
+        rows.sort_unstable_by_key(|r| r.order);
+        let counts: Vec<usize> = FILTERS
+            .iter()
+            .map(|f| rows.iter().filter(|r| (f.keeps)(r)).count())
+            .collect();
+        let lists = Lists {
+            report,
+            counts: &counts,
+            index_name: self
+                .index
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
+            dir_name: &self.dir_name,
+        };
+        let mut index_size = 0;
+        for (f, filter) in FILTERS.iter().enumerate() {
+            let kept: Vec<&Row> = rows.iter().filter(|r| (filter.keeps)(r)).collect();
+            let pages = kept.len().div_ceil(PER_PAGE).max(1);
+            for k in 1..=pages {
+                let chunk =
+                    &kept[((k - 1) * PER_PAGE).min(kept.len())..(k * PER_PAGE).min(kept.len())];
+                let at_index = f == 0 && k == 1;
+                let html = lists.page(f, k, pages, chunk, at_index);
+                if at_index {
+                    write_atomic(&self.index, html.as_bytes())?;
+                    index_size = html.len();
+                } else {
+                    write_atomic(&self.dir.join(list_file(filter.key, k)), html.as_bytes())?;
+                }
+            }
+        }
+        Ok(index_size)
+    }
+}
+
+fn detail_file(order: usize) -> String {
+    format!("{order:06}.html")
+}
+
+fn list_file(filter: &str, k: usize) -> String {
+    format!("list-{filter}-{k}.html")
+}
+
+/// What every list page shares.
+struct Lists<'a> {
+    report: &'a BatchReport,
+    counts: &'a [usize],
+    index_name: String,
+    dir_name: &'a str,
+}
+
+impl Lists<'_> {
+    /// The link from a list page (the index, or one in the detail folder) to list
+    /// `filter`'s page `k`.
+    fn list_link(&self, at_index: bool, filter: usize, k: usize) -> String {
+        match (at_index, filter == 0 && k == 1) {
+            (true, true) => self.index_name.clone(),
+            (true, false) => format!("{}/{}", self.dir_name, list_file(FILTERS[filter].key, k)),
+            (false, true) => format!("../{}", self.index_name),
+            (false, false) => list_file(FILTERS[filter].key, k),
         }
     }
-    out
-}
 
-/// HTML a reviewer may see: formatting and links kept; scripts, styles, handlers,
-/// frames and images (which would fetch) removed.
-fn clean(html: &str) -> String {
-    ammonia::Builder::default()
-        .rm_tags(["img"])
-        .clean(html)
-        .to_string()
-}
+    fn detail_link(&self, at_index: bool, order: usize) -> String {
+        if at_index {
+            format!("{}/{}", self.dir_name, detail_file(order))
+        } else {
+            detail_file(order)
+        }
+    }
 
-/// The Markdown body as HTML.
-fn markdown_html(md: &str) -> String {
-    use pulldown_cmark::{html, Options, Parser};
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    let mut out = String::new();
-    html::push_html(&mut out, Parser::new_ext(md, options));
-    clean(&out)
-}
-
-/// The whole report.
-pub fn render(report: &BatchReport) -> String {
-    let mut h = String::with_capacity(64 * 1024);
-    h.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
-    h.push_str("<meta name=\"viewport\" content=\"width=device-width\">");
-    h.push_str("<title>pagemill review</title><style>");
-    h.push_str(STYLE);
-    h.push_str("</style></head>\n<body>\n<header><h1>pagemill review</h1><div class=\"filters\">");
-    let statuses = [
-        Status::Written,
-        Status::Unchanged,
-        Status::Edited,
-        Status::Failed,
-        Status::Skipped,
-    ];
-    let _ = write!(
-        h,
-        "<button data-status=\"all\">all <span id=\"count-all\">{}</span></button>",
-        report.pages.len()
-    );
-    for s in statuses {
-        let name = status_name(s);
-        let _ = write!(
-            h,
-            "<button data-status=\"{name}\">{name} <span id=\"count-{name}\">{}</span></button>",
-            report.count(s)
+    fn page(&self, filter: usize, k: usize, pages: usize, rows: &[&Row], at_index: bool) -> String {
+        let mut h = String::with_capacity(2048 + rows.len() * 220);
+        h.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pagemill review</title><style>");
+        h.push_str(INDEX_STYLE);
+        h.push_str(
+            "</style></head>\n<body>\n<header><h1>pagemill review</h1><div class=\"filters\">",
         );
-    }
-    h.push_str("</div></header>\n<main>\n<table id=\"pages\"><thead><tr><th>status</th><th>source</th><th>output</th><th>profile</th><th>warnings</th><th>dropped</th></tr></thead><tbody>\n");
-    for (i, p) in report.pages.iter().enumerate() {
-        let name = status_name(p.status);
-        let _ = writeln!(
-            h,
-            "<tr data-status=\"{name}\"><td class=\"status status-{name}\">{name}</td><td><a href=\"#page-{i}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&p.source.display().to_string()),
-            escape(&p.output_rel),
-            escape(p.profile.as_deref().unwrap_or("")),
-            p.diagnostics.len(),
-            p.losses.len()
-        );
-    }
-    h.push_str("</tbody></table>\n");
-    for (i, p) in report.pages.iter().enumerate() {
-        page_section(&mut h, i, p);
-    }
-    h.push_str("</main>\n<script>");
-    h.push_str(SCRIPT);
-    h.push_str("</script>\n</body></html>\n");
-    h
-}
-
-fn page_section(h: &mut String, i: usize, p: &PageOutcome) {
-    let name = status_name(p.status);
-    let _ = write!(
-        h,
-        "<section class=\"page\" id=\"page-{i}\" data-status=\"{name}\"><h2>{} → {}</h2>",
-        escape(&p.source.display().to_string()),
-        escape(&p.output_rel)
-    );
-    if !p.diagnostics.is_empty() {
-        h.push_str("<ul class=\"diag\">");
-        for d in &p.diagnostics {
-            let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+        for (i, f) in FILTERS.iter().enumerate() {
+            let current = if i == filter {
+                " aria-current=\"page\""
+            } else {
+                ""
+            };
             let _ = write!(
                 h,
-                "<li>{}{line} [{}] {}</li>",
-                d.severity.as_str(),
-                d.code,
-                escape(&d.message)
+                "<a href=\"{}\"{current}>{} {}</a>",
+                escape(&self.list_link(at_index, i, 1)),
+                f.label,
+                self.counts[i]
             );
         }
-        h.push_str("</ul>");
-    }
-    let Some((source_html, markdown)) = &p.review else {
-        let why = match p.status {
-            Status::Unchanged => "up to date: not converted in this run",
-            Status::Edited => "edited by hand: kept",
-            Status::Skipped => "not an HTML page",
-            _ => "not converted",
-        };
-        let _ = writeln!(h, "<p><em>{why}</em></p></section>");
-        return;
-    };
-    h.push_str("<div class=\"side-by-side\"><div class=\"legacy\"><h3>Legacy content</h3>");
-    h.push_str(&clean(source_html));
-    for loss in &p.losses {
-        let line = loss.line.map(|l| format!(" line {l}")).unwrap_or_default();
+        if let Some(left) = self.report.interrupted {
+            let _ = write!(h, " <strong>interrupted: {left} pages not taken</strong>");
+        }
+        h.push_str("</div></header>\n<nav>");
+        if pages > 1 {
+            let _ = write!(h, "<div class=\"pager\">page {k} of {pages}:");
+            for j in 1..=pages {
+                if j == k {
+                    let _ = write!(h, " <strong>{j}</strong>");
+                } else {
+                    let _ = write!(
+                        h,
+                        " <a href=\"{}\">{j}</a>",
+                        escape(&self.list_link(at_index, filter, j))
+                    );
+                }
+            }
+            h.push_str("</div>");
+        }
+        h.push_str("<table><thead><tr><th>page</th><th>status</th><th>warnings</th><th>dropped</th><th>joined</th></tr></thead><tbody>\n");
+        for r in rows {
+            let name = status_name(r.status);
+            let _ = writeln!(
+                h,
+                "<tr class=\"s-{name}\"><td><a href=\"{}\" target=\"detail\" title=\"{}\">{}</a></td><td class=\"{name}\">{name}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                escape(&self.detail_link(at_index, r.order)),
+                escape(&format!("{} ({})", r.source, r.profile)),
+                escape(&r.output),
+                r.warnings,
+                r.dropped,
+                r.joined
+            );
+        }
+        let first = rows
+            .first()
+            .map(|r| escape(&self.detail_link(at_index, r.order)))
+            .unwrap_or_default();
         let _ = write!(
             h,
-            "<div class=\"dropped\"><div class=\"why\">dropped &lt;{}&gt;{line}: {}</div>{}</div>",
-            escape(&loss.element),
-            escape(&loss.reason),
-            escape(&loss.text)
+            "</tbody></table></nav>\n<main><iframe name=\"detail\" src=\"{first}\" title=\"the page chosen in the list\"></iframe></main>\n</body></html>\n"
         );
-    }
-    h.push_str("</div><div class=\"rendered\"><h3>Markdown, rendered</h3>");
-    if let Some(record) = &p.record {
-        let yaml = serde_yaml::to_string(record).unwrap_or_default();
-        let _ = write!(h, "<pre class=\"front\">{}</pre>", escape(&yaml));
-    }
-    h.push_str(&markdown_html(markdown));
-    h.push_str("</div></div></section>\n");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nothing_active_or_fetching_survives_cleaning() {
-        let dirty = r#"<p onclick="x()">a<script>alert(1)</script><img src="http://x/t.png"><a href="javascript:y()">b</a><iframe src="http://x"></iframe><style>p{}</style></p>"#;
-        let c = clean(dirty);
-        for bad in ["script", "onclick", "img", "javascript:", "iframe", "style"] {
-            assert!(!c.contains(bad), "{bad} in {c}");
-        }
-        assert!(c.contains('a') && c.contains('b'));
+        h
     }
 }

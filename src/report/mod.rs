@@ -2,6 +2,7 @@
 //! lines, the link inventory), and the machine formats in `formats`. Pure formatting;
 //! the binary decides where it goes.
 
+pub mod detail;
 pub mod formats;
 pub mod html;
 pub mod human;
