@@ -59,7 +59,9 @@ pub fn describe(rule: &str) -> String {
         "yaml/syntax" => "Front matter is not valid YAML".into(),
         "yaml/duplicate-key" => "A mapping has the same key twice".into(),
         "yaml/tab" => "A tab is used for indentation".into(),
-        "yaml/jekyll-boolean" => "A plain yes/no/on/off that Jekyll reads as a boolean".into(),
+        "yaml/implicit-type" => {
+            "A plain value YAML 1.2 reads as a string and Jekyll (YAML 1.1) as a number, boolean, date or null".into()
+        }
         "yaml/alias-bomb" => "Aliases expand the document beyond the limit".into(),
         "schema/none" => "No schema applies to the file".into(),
         "link/broken" => "A link into the content tree points at a file that does not exist".into(),

@@ -25,6 +25,7 @@ pub mod report;
 pub mod source;
 pub mod state;
 pub mod validate;
+pub mod yaml11;
 
 pub use config::Settings;
 pub use pipeline::{convert, BatchReport, ConvertOptions, PageOutcome, Status};

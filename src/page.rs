@@ -452,6 +452,9 @@ pub fn links(
 pub fn document_text(record: &Mapping, body: &str) -> Result<String, PageError> {
     let value = Value::Mapping(record.clone());
     let yaml = serde_yaml::to_string(&value).map_err(|e| PageError::RoundTrip(e.to_string()))?;
+    // Strings YAML 1.1 readers (Jekyll) would take for numbers, booleans or dates are
+    // quoted, so every reader reads what pagemill wrote.
+    let yaml = crate::yaml11::quote_ambiguous(&yaml);
     let reparsed: Value =
         serde_yaml::from_str(&yaml).map_err(|e| PageError::RoundTrip(e.to_string()))?;
     if reparsed != value {

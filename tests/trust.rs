@@ -490,3 +490,27 @@ fn past_the_first_warnings_the_rest_are_summarized_by_kind_and_rule() {
         "{stderr}"
     );
 }
+
+#[test]
+fn front_matter_strings_that_yaml_1_1_reads_otherwise_are_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("in")).unwrap();
+    std::fs::write(
+        root.join("in/count.html"),
+        "<html><head><title>16,825</title><meta name=\"description\" content=\"yes\"></head><body><main><h1>16,825</h1><p>Residents served.</p></main></body></html>",
+    )
+    .unwrap();
+    pagemill(root)
+        .args(["convert", "in", "-o", "out", "-q"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(root.join("out/count.md")).unwrap();
+    assert!(text.contains("title: '16,825'\n"), "{text}");
+    assert!(text.contains("description: 'yes'\n"), "{text}");
+    // And validate finds nothing to say about pagemill's own output.
+    pagemill(root)
+        .args(["validate", "out", "--fail-on", "warning"])
+        .assert()
+        .success();
+}

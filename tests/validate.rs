@@ -56,7 +56,7 @@ fn every_format_gives_exactly_the_expected_findings() {
             assert!(got.contains("more errors)"), "{got}");
         }
         assert.stderr(predicate::str::contains(
-            "pagemill: validated 12 files: 20 errors, 4 warnings",
+            "pagemill: validated 12 files: 20 errors, 7 warnings",
         ));
     }
 }

@@ -42,9 +42,6 @@ pub struct Problem {
 /// bomb (the "billion laughs").
 pub const MAX_EXPANDED_NODES: usize = 100_000;
 
-/// Words YAML 1.2 reads as strings but Jekyll (YAML 1.1) reads as booleans.
-const YAML11_BOOLEANS: &[&str] = &["yes", "no", "on", "off", "y", "n"];
-
 /// Reads `text`, whose first line is line `first_line` of its file, into a tree; every
 /// position is a file position. With a syntax error or an alias bomb there is no tree.
 pub fn read(text: &str, first_line: usize) -> (Option<Node>, Vec<Problem>) {
@@ -195,7 +192,7 @@ impl Builder {
         };
         match &mut parent.kind {
             Kind::Sequence(items) => {
-                jekyll_boolean(&node, problems);
+                implicit_type(&node, problems);
                 items.push(node);
             }
             Kind::Mapping(entries) => {
@@ -221,7 +218,7 @@ impl Builder {
                         *pending = Some(node);
                     }
                     Some(key) => {
-                        jekyll_boolean(&node, problems);
+                        implicit_type(&node, problems);
                         entries.push((key, node));
                     }
                 }
@@ -238,15 +235,23 @@ fn scalar(node: &Node) -> Option<&String> {
     }
 }
 
-fn jekyll_boolean(node: &Node, problems: &mut Vec<Problem>) {
+/// A plain scalar that YAML 1.2 reads as a string and YAML 1.1 (Jekyll) as another type.
+fn implicit_type(node: &Node, problems: &mut Vec<Problem>) {
     if let Kind::Scalar { value, plain: true } = &node.kind {
-        if YAML11_BOOLEANS.contains(&value.to_ascii_lowercase().as_str()) {
+        let Some(kind) = crate::yaml11::implicit_type(value) else {
+            return;
+        };
+        let string = matches!(
+            serde_yaml::from_str::<serde_yaml::Value>(value),
+            Ok(serde_yaml::Value::String(_))
+        );
+        if string {
             problems.push(Problem {
                 line: node.line,
                 column: node.column,
-                rule: "yaml/jekyll-boolean",
+                rule: "yaml/implicit-type",
                 message: format!(
-                    "`{value}` is a string in YAML 1.2 but a boolean to Jekyll (YAML 1.1); quote it, or write true/false"
+                    "`{value}` is a string in YAML 1.2 but {kind} to Jekyll and other YAML 1.1 readers; quote it"
                 ),
                 error: false,
             });
@@ -312,7 +317,7 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_keys_and_jekyll_booleans_are_found() {
+    fn duplicate_keys_and_yaml11_implicit_types_are_found() {
         let (_, problems) = read_at1("title: A\npublished: yes\ntitle: B\n");
         let rules: Vec<_> = problems
             .iter()
@@ -320,7 +325,7 @@ mod tests {
             .collect();
         assert_eq!(
             rules,
-            [("yaml/jekyll-boolean", 2, 12), ("yaml/duplicate-key", 3, 1)]
+            [("yaml/implicit-type", 2, 12), ("yaml/duplicate-key", 3, 1)]
         );
         let (_, problems) = read_at1("a: 'yes'\nb: \"off\"\n");
         assert!(problems.is_empty());
