@@ -87,6 +87,12 @@ pub struct Config {
     /// folder beside or above it.
     #[serde(default)]
     pub includes: Option<PathBuf>,
+    /// The site generator the output is for (`plain`, `jekyll`, `hugo`).
+    #[serde(default)]
+    pub target: crate::target::TargetKind,
+    /// Legacy layout names mapped to the new site's (with a target).
+    #[serde(default)]
+    pub layouts: std::collections::BTreeMap<String, String>,
 }
 
 fn auto() -> String {
@@ -183,6 +189,22 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The site target's conventions.
+    pub fn target(&self) -> Box<dyn crate::target::Target> {
+        crate::target::of(self.config.target)
+    }
+
+    /// Converts for another target than the configured one (`--target`).
+    pub fn set_target(&mut self, kind: crate::target::TargetKind) {
+        if kind != self.config.target {
+            self.config.target = kind;
+            let mut h = blake3::Hasher::new();
+            h.update(self.fingerprint.as_bytes());
+            h.update(format!("target {kind:?}").as_bytes());
+            self.fingerprint = h.finalize().to_hex().to_string();
+        }
+    }
+
     /// Loads settings: `config_path` if given, else `./pagemill.yaml` if present, else
     /// the embedded default. `profile` overrides the configured profile.
     pub fn load(
@@ -412,12 +434,14 @@ fn add_profile(
         profile_base
     };
     let schema_text = load_schema_text(&schema_name, &schema_base)?;
-    let validator = Validator::new(&schema_text, profile.field_names()).map_err(|source| {
-        ConfigError::Schema {
+    let declared = profile
+        .field_names()
+        .chain(crate::target::KEYS.iter().copied());
+    let validator =
+        Validator::new(&schema_text, declared).map_err(|source| ConfigError::Schema {
             name: schema_name.clone(),
             source,
-        }
-    })?;
+        })?;
     for part in [profile_text.as_str(), schema_text.as_str()] {
         fingerprint.update(&(part.len() as u64).to_le_bytes());
         fingerprint.update(part.as_bytes());

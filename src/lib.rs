@@ -24,6 +24,7 @@ pub mod pipeline;
 pub mod report;
 pub mod source;
 pub mod state;
+pub mod target;
 pub mod validate;
 pub mod yaml11;
 

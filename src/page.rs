@@ -121,6 +121,8 @@ pub struct Converted {
     /// The loss report: blocks cut from the content root and elements the Markdown
     /// could not carry (file lines), with their text and the reason.
     pub losses: Vec<Removal>,
+    /// With a site target: the legacy layout that `layouts:` does not map.
+    pub unmapped_layout: Option<String>,
 }
 
 /// A page's encoding, as decided when it was read.
@@ -356,7 +358,23 @@ pub fn convert(
             root: extract::root::describe(&extracted.content_root),
         });
     }
-    let body = liquid::restore(&rendered.markdown, &parsed.protected.tags);
+    let target = settings.target();
+    let body = if target.includes() == crate::target::Includes::Drop {
+        // The generator has no Liquid: no tag may reach it, not even as text.
+        for tag in &parsed.protected.tags {
+            warnings.push(Diagnostic::warning(
+                "liquid",
+                format!(
+                    "{} left out: the {:?} target has no Liquid",
+                    tag.raw.trim(),
+                    target.kind()
+                ),
+            ));
+        }
+        liquid::remove_all_placeholders(&rendered.markdown)
+    } else {
+        liquid::restore(&rendered.markdown, &parsed.protected.tags)
+    };
     let mut links = extracted.links;
     links.retain(|l| l.link.status() != LinkStatus::Kept);
     for l in &mut links {
@@ -381,9 +399,15 @@ pub fn convert(
             });
         }
     }
-    let record = extracted.record;
+    let mut record = extracted.record;
     let encoding = parsed.encoding;
     drop(parsed);
+    let unmapped_layout = crate::target::decorate(
+        &*target,
+        &settings.config.layouts,
+        &mut record,
+        linker.page_urls(),
+    );
 
     let violations = compiled.validator.check(&Value::Mapping(record.clone()));
     if !violations.is_empty() {
@@ -399,6 +423,7 @@ pub fn convert(
         profile: compiled.profile.name.clone(),
         review: source_html.map(|html| (html, body.clone())),
         losses,
+        unmapped_layout,
     })
 }
 

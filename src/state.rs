@@ -57,6 +57,9 @@ pub struct StoredOutcome {
     /// The changed links in order, as runs of links alike: their rules (`rule_code`),
     /// whether they were dropped, their kind, and how many in a row.
     pub links: Vec<(String, bool, LinkKind, u32)>,
+    /// With a site target: the legacy layout `layouts:` does not map.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unmapped_layout: Option<String>,
 }
 
 impl StoredOutcome {
@@ -74,6 +77,7 @@ impl StoredOutcome {
                 .map(|d| (d.severity, d.code.to_string(), d.message.clone(), d.line))
                 .collect(),
             links: runs(links),
+            unmapped_layout: None,
         }
     }
 

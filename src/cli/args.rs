@@ -215,6 +215,14 @@ pub struct ConvertArgs {
     /// kind and rule, or print `all` [default: 50]
     #[arg(long, value_name = "N|all", default_value = "50")]
     pub warnings: super::warnings::WarningLimit,
+    /// The site generator the output is for: `plain` Markdown (default), or a `jekyll`
+    /// or `hugo` site whose root is -o DIR [default: `target:` in pagemill.yaml]
+    #[arg(long, value_name = "TARGET")]
+    pub target: Option<pagemill::target::TargetKind>,
+    /// With --target: write a starter site (configuration, layouts, an index of the
+    /// pages) where DIR has none; existing files are never overwritten
+    #[arg(long)]
+    pub scaffold: bool,
     /// Write nothing; exit 1 listing the pages whose output would change (the CI
     /// guard that committed output is current)
     #[arg(long, conflicts_with = "dry_run")]

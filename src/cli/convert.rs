@@ -14,7 +14,10 @@ use pagemill::{page, report};
 use super::*;
 
 pub(super) fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
-    let settings = load(&args.settings)?;
+    let mut settings = load(&args.settings)?;
+    if let Some(target) = args.target {
+        settings.set_target(target);
+    }
     let signals = Signals::catch();
     let redirects = match &args.redirects {
         None => None,
@@ -59,6 +62,7 @@ pub(super) fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
         },
         also_writes: args.report.iter().cloned().collect(),
         stop: Some(signals.stop.clone()),
+        scaffold: args.scaffold,
     };
     let report_html = match &args.report {
         Some(path) => {

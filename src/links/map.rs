@@ -111,7 +111,10 @@ impl UrlMap {
         let mut map = UrlMap::default();
         for (output_rel, rel_path, hints) in pages {
             let old_urls = old_urls(policy, rel_path, hints);
-            let new_url = new_url(&policy.config().new_base, output_rel);
+            // The URL comes from the page's place in the input tree; where a site target
+            // writes the file (`content/…/_index.md`) does not move it.
+            let mirrored = crate::source::discover::output_rel_path(rel_path);
+            let new_url = new_url(&policy.config().new_base, &mirrored);
             for (n, other) in map.table.push(output_rel, &new_url, &old_urls) {
                 map.conflicts.push((
                     old_urls[n].clone(),
@@ -249,6 +252,16 @@ impl<'a> Linker<'a> {
             map: None,
             page: None,
         }
+    }
+
+    /// This page's new URL and old URLs, when it is a page of the batch.
+    pub fn page_urls(&self) -> Option<crate::target::PageUrls<'a>> {
+        let (rel, _) = self.page.as_ref()?;
+        let page = self.map?.page(rel)?;
+        Some(crate::target::PageUrls {
+            new_url: page.new_url(),
+            old_urls: page.old_urls().collect(),
+        })
     }
 
     /// For the page whose output is `output_rel`, with the batch's map.

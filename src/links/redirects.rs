@@ -39,11 +39,16 @@ impl RedirectFormat {
     }
 }
 
-/// Every (old, new) pair, sorted by old URL.
-pub fn pairs(map: &UrlMap, policy: &LinkPolicy) -> Vec<(String, String)> {
+/// Every (old, new) pair of the pages `written` accepts (by output path), sorted by old
+/// URL: a page that failed or was skipped has no new URL to send anyone to.
+pub fn pairs(
+    map: &UrlMap,
+    policy: &LinkPolicy,
+    written: &dyn Fn(&str) -> bool,
+) -> Vec<(String, String)> {
     let new_urls: std::collections::HashSet<&str> = map.pages().map(|p| p.new_url()).collect();
     let mut out: BTreeMap<String, String> = BTreeMap::new();
-    for page in map.pages() {
+    for page in map.pages().filter(|p| written(p.output_rel())) {
         let mut olds: Vec<String> = Vec::new();
         for old in page.old_urls() {
             olds.push(old.to_string());
@@ -139,7 +144,10 @@ mod tests {
                 ),
             ],
         );
-        let p = pairs(&map, &policy);
+        // A page without an output (it failed) gets no line.
+        let only_a = pairs(&map, &policy, &|rel| rel == "a.md");
+        assert!(only_a.iter().all(|(_, new)| new == "/a/"), "{only_a:?}");
+        let p = pairs(&map, &policy, &|_| true);
         assert_eq!(
             p,
             [

@@ -9,6 +9,7 @@ mod pass1;
 mod paths;
 mod record;
 mod run;
+mod site;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -272,8 +273,32 @@ pub fn convert_with_events(
         &mut batch,
     );
 
+    for (layout, pages) in &collected.tally.unmapped_layouts {
+        let default = settings.target().default_layout().unwrap_or("page");
+        batch.push(Diagnostic::warning(
+            "layout",
+            format!(
+                "layout `{layout}` ({}) has no mapping in `layouts:`; it became `{default}`",
+                crate::report::plural(*pages, "page")
+            ),
+        ));
+    }
+    // The redirect files and the site list only pages that have an output.
+    let has_output: std::collections::HashSet<&str> = collected
+        .records
+        .iter()
+        .filter(|(i, r)| {
+            r.output_hash.is_some() || options.output.join(&planned[*i].output_rel).is_file()
+        })
+        .map(|(i, _)| planned[*i].output_rel.as_str())
+        .collect();
     let mut redirect_lines = None;
     if !options.dry_run {
+        let target = settings.target();
+        site::copy_includes(&*target, &options.output, &planned, &mut batch);
+        if options.scaffold {
+            site::scaffold(&*target, &options.output, &mut batch);
+        }
         let mut failed = |path: &Path, e: std::io::Error| {
             batch.push(Diagnostic {
                 severity: Severity::Error,
@@ -283,7 +308,9 @@ pub fn convert_with_events(
             })
         };
         if let Some((path, format)) = &options.redirects {
-            let pairs = redirects::pairs(&first.url_map, &settings.policy);
+            let pairs = redirects::pairs(&first.url_map, &settings.policy, &|rel| {
+                has_output.contains(rel)
+            });
             if let Err(e) = write_atomic(path, redirects::render(*format, &pairs).as_bytes()) {
                 failed(path, e);
             }

@@ -48,6 +48,9 @@ pub struct ConvertOptions {
     /// Other files the caller writes after the run (the review report): refused, like
     /// every output, when one of them is a source.
     pub also_writes: Vec<PathBuf>,
+    /// With a site target: write a starter site (configuration, layouts, an index of
+    /// the pages) where the output folder has none; never over an existing file.
+    pub scaffold: bool,
     /// Set (by a signal handler) to stop taking pages: pages in flight finish, what is
     /// done is recorded, and the report says the run was interrupted.
     pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
@@ -100,6 +103,8 @@ pub struct PageOutcome {
     pub up_to_date: bool,
     /// The page's place in the batch (input order), whatever the order pages finish in.
     pub order: usize,
+    /// With a site target: the legacy layout `layouts:` does not map.
+    pub unmapped_layout: Option<String>,
 }
 
 /// An output whose source is gone.
@@ -175,6 +180,8 @@ pub struct Tally {
     pub links_dropped: usize,
     /// Changed links by rule.
     pub rules: BTreeMap<&'static str, usize>,
+    /// Legacy layouts without a mapping, with their pages.
+    pub unmapped_layouts: BTreeMap<String, usize>,
 }
 
 impl Tally {
@@ -186,6 +193,9 @@ impl Tally {
                 Severity::Warning => *self.warnings.entry(d.code).or_default() += 1,
                 Severity::Error => self.errors += 1,
             }
+        }
+        if let Some(layout) = &page.unmapped_layout {
+            *self.unmapped_layouts.entry(layout.clone()).or_default() += 1;
         }
         for l in &page.links {
             if l.link.url.is_some() {
@@ -208,6 +218,9 @@ impl Tally {
         }
         for (k, n) in other.rules {
             *self.rules.entry(k).or_default() += n;
+        }
+        for (k, n) in other.unmapped_layouts {
+            *self.unmapped_layouts.entry(k).or_default() += n;
         }
         for (mine, theirs) in self.statuses.iter_mut().zip(other.statuses) {
             *mine += theirs;

@@ -26,6 +26,9 @@ pub(crate) struct Planned {
     pub includes: Option<(IncludeDir, String)>,
     /// How the manifest names the source (`paths::SourceKeys`); empty outside `convert`.
     pub source_key: String,
+    /// The output path mirroring the input tree, which the page's URL comes from
+    /// (`output_rel` is where the site target writes it).
+    pub url_rel: String,
 }
 
 impl Planned {
@@ -75,6 +78,7 @@ pub(crate) fn plan(settings: &Settings, found: Vec<Discovered>) -> Vec<Planned> 
                 .clone();
             Planned {
                 output_rel: output_rel_path(&f.rel_path),
+                url_rel: String::new(),
                 found: f,
                 collision: None,
                 includes,
@@ -82,6 +86,13 @@ pub(crate) fn plan(settings: &Settings, found: Vec<Discovered>) -> Vec<Planned> 
             }
         })
         .collect();
+    // Where the site target writes each page.
+    let target = settings.target();
+    let tree = crate::target::Tree::of(planned.iter().map(|p| p.output_rel.as_str()));
+    for p in &mut planned {
+        let file = target.file_path(&p.output_rel, &tree);
+        p.url_rel = std::mem::replace(&mut p.output_rel, file);
+    }
     let mut keys: Vec<(String, usize)> = planned
         .iter()
         .enumerate()

@@ -47,6 +47,7 @@ pub(crate) fn convert_one(
         diff: None,
         up_to_date: false,
         order: 0,
+        unmapped_layout: None,
     };
     let mut record = Record::default();
     run(batch, p, source, &mut outcome, &mut record);
@@ -143,6 +144,7 @@ fn run(
         outcome.links = r.outcome.links();
         outcome.encoding = r.outcome.encoding();
         outcome.profile = r.outcome.profile.clone();
+        outcome.unmapped_layout = r.outcome.unmapped_layout.clone();
         record.output_hash = Some(*hash);
         return;
     }
@@ -181,17 +183,20 @@ fn run(
         .collect();
     outcome.review = converted.review;
     outcome.record = Some(converted.record);
+    outcome.unmapped_layout = converted.unmapped_layout;
     let text = converted.text;
     let new_hash = Digest::of(text.as_bytes());
     let unchanged = current.as_ref().is_some_and(|(h, _)| *h == new_hash);
     // What the run state keeps of this conversion, should the output end up holding it.
     let mut stored = batch.journal.map(|_| {
-        StoredOutcome::new(
+        let mut stored = StoredOutcome::new(
             outcome.profile.as_deref(),
             outcome.encoding,
             &outcome.diagnostics,
             &outcome.links,
-        )
+        );
+        stored.unmapped_layout = outcome.unmapped_layout.clone();
+        stored
     });
     if unchanged {
         outcome.status = Status::Unchanged;

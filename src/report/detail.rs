@@ -202,6 +202,7 @@ mod tests {
             diff: None,
             up_to_date: false,
             order: 0,
+            unmapped_layout: None,
         };
         let html = detail(&page);
         assert!(

@@ -1,0 +1,239 @@
+//! The real generators build what `convert --target … --scaffold` writes: Debian's
+//! Jekyll (with jekyll-redirect-from) and Hugo, installed by `.ci/run`. Each built site
+//! is checked as a visitor meets it: the build succeeds without warnings, every written
+//! page is published at the URL its front matter fixes, every old URL answers with a
+//! redirect to it, no Liquid or Go template syntax shows on any page, and every link
+//! between migrated pages resolves. The department page's screenshot is kept in
+//! `target/tmp/`. Without a generator the test says so and skips that target — except
+//! in CI, where both must run.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn have(program: &str) -> bool {
+    Command::new(program)
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+        || Command::new(program)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+}
+
+/// The migrated pages (those the manifest lists): (URL from the front matter, the
+/// page's old URLs).
+fn pages(site: &Path, url_key: &str, redirects_key: &str) -> BTreeMap<String, Vec<String>> {
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(site.join(".pagemill/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let mut out = BTreeMap::new();
+    for f in manifest["pages"].as_object().unwrap().keys() {
+        let text = std::fs::read_to_string(site.join(f)).unwrap();
+        let Some(front) = text
+            .strip_prefix("---\n")
+            .and_then(|t| t.split_once("\n---\n"))
+            .map(|(fm, _)| fm)
+        else {
+            continue;
+        };
+        let record: serde_yaml::Value = serde_yaml::from_str(front).unwrap();
+        let Some(url) = record.get(url_key).and_then(|u| u.as_str()) else {
+            continue;
+        };
+        let olds = record
+            .get(redirects_key)
+            .and_then(|r| r.as_sequence())
+            .map(|s| {
+                s.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.insert(url.to_string(), olds);
+    }
+    out
+}
+
+/// The built file serving `url`.
+fn served(built: &Path, url: &str) -> Option<PathBuf> {
+    let path = url.split(['#', '?']).next().unwrap_or(url);
+    let rel = path.trim_start_matches('/');
+    let candidates = if rel.is_empty() || path.ends_with('/') {
+        vec![built.join(rel).join("index.html")]
+    } else {
+        vec![
+            built.join(rel),
+            built.join(format!("{rel}.html")),
+            built.join(rel).join("index.html"),
+        ]
+    };
+    candidates.into_iter().find(|c| c.is_file())
+}
+
+fn hrefs(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in html.split("href=\"").skip(1) {
+        if let Some((href, _)) = part.split_once('"') {
+            out.push(href.replace("&amp;", "&"));
+        }
+    }
+    out
+}
+
+struct Built {
+    pages: usize,
+    redirects: usize,
+    links: usize,
+}
+
+fn build_and_check(target: &str, inputs: &[&str]) -> Option<Built> {
+    let (program, url_key, redirects_key, built_dir) = match target {
+        "jekyll" => ("jekyll", "permalink", "redirect_from", "_site"),
+        _ => ("hugo", "url", "aliases", "public"),
+    };
+    if !have(program) {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have {program} (.ci/run installs it)"
+        );
+        eprintln!("SKIPPED: no {program}; the {target} site was not built");
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let convert = Command::new(env!("CARGO_BIN_EXE_pagemill"))
+        .current_dir(common::root())
+        .arg("convert")
+        .args(inputs)
+        .arg("-o")
+        .arg(&site)
+        .args(["--target", target, "--scaffold", "-q", "--no-progress"])
+        .output()
+        .unwrap();
+    assert!(
+        convert.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&convert.stderr)
+    );
+    let built = site.join(built_dir);
+    let build = match target {
+        "jekyll" => Command::new("jekyll")
+            .arg("build")
+            .arg("-s")
+            .arg(&site)
+            .arg("-d")
+            .arg(&built)
+            .output()
+            .unwrap(),
+        _ => Command::new("hugo")
+            .arg("-s")
+            .arg(&site)
+            .arg("-d")
+            .arg(&built)
+            .output()
+            .unwrap(),
+    };
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&build.stdout),
+        String::from_utf8_lossy(&build.stderr)
+    );
+    assert!(build.status.success(), "{target} build failed:\n{log}");
+    for line in log.lines() {
+        let l = line.to_ascii_lowercase();
+        assert!(
+            !(l.contains("warn") || l.contains("error") || l.contains("deprecat")),
+            "{target} build log: {line}"
+        );
+    }
+    let pages = pages(&site, url_key, redirects_key);
+    assert!(!pages.is_empty());
+    let mut redirects = 0;
+    for (url, olds) in &pages {
+        let page =
+            served(&built, url).unwrap_or_else(|| panic!("{target}: {url} is not published"));
+        let html = std::fs::read_to_string(&page).unwrap();
+        for syntax in ["{%", "{{", "%}", "}}"] {
+            assert!(!html.contains(syntax), "{target}: {url} shows `{syntax}`");
+        }
+        for old in olds {
+            let stub = served(&built, old)
+                .unwrap_or_else(|| panic!("{target}: the old URL {old} is not answered"));
+            let text = std::fs::read_to_string(stub).unwrap();
+            assert!(
+                text.contains(&format!("url={url}"))
+                    || text.contains(&format!("url=http://localhost{url}"))
+                    || text.contains(&format!("url=/{}", url.trim_start_matches('/'))),
+                "{target}: {old} does not redirect to {url}: {text}"
+            );
+            redirects += 1;
+        }
+    }
+    // Every link from a migrated page to another resolves.
+    let mut links = 0;
+    for url in pages.keys() {
+        let html = std::fs::read_to_string(served(&built, url).unwrap()).unwrap();
+        for href in hrefs(&html) {
+            let path = href.split('#').next().unwrap_or(&href);
+            if pages.contains_key(path) {
+                assert!(
+                    served(&built, path).is_some(),
+                    "{target}: {url} links to {href}"
+                );
+                links += 1;
+            }
+        }
+    }
+    screenshot(target, &built, &pages);
+    Some(Built {
+        pages: pages.len(),
+        redirects,
+        links,
+    })
+}
+
+/// The department page as a browser shows it, kept as `target/tmp/<target>-department.png`.
+fn screenshot(target: &str, built: &Path, pages: &BTreeMap<String, Vec<String>>) {
+    let Some(url) = pages.keys().find(|u| u.contains("urban-forestry")) else {
+        return;
+    };
+    let Some(browser) = ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|b| have(b))
+    else {
+        return;
+    };
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{target}-department.png"));
+    let file = served(built, url).unwrap();
+    let status = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--window-size=1280,1400",
+        ])
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", file.display()))
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+}
+
+#[test]
+fn the_sample_site_builds_with_jekyll_and_hugo_and_every_page_and_old_url_resolves() {
+    for target in ["jekyll", "hugo"] {
+        if let Some(b) = build_and_check(target, &["input"]) {
+            eprintln!(
+                "{target}: {} pages published, {} old URLs redirect, {} links between pages resolve",
+                b.pages, b.redirects, b.links
+            );
+            assert_eq!(b.pages, 3);
+            assert!(b.redirects >= 3 && b.links >= 2);
+        }
+    }
+}
