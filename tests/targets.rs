@@ -237,3 +237,20 @@ fn the_sample_site_builds_with_jekyll_and_hugo_and_every_page_and_old_url_resolv
         }
     }
 }
+
+#[test]
+fn the_real_corpus_builds_with_jekyll_and_hugo_and_every_page_and_old_url_resolves() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let corpus = corpus.display().to_string();
+    for target in ["jekyll", "hugo"] {
+        if let Some(b) = build_and_check(target, &[corpus.as_str()]) {
+            eprintln!(
+                "{target}, real corpus: {} pages published, {} old URLs redirect, {} links between pages resolve",
+                b.pages, b.redirects, b.links
+            );
+            assert!(b.pages >= 140, "{} pages", b.pages);
+        }
+    }
+}

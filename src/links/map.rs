@@ -257,10 +257,17 @@ impl<'a> Linker<'a> {
     /// This page's new URL and old URLs, when it is a page of the batch.
     pub fn page_urls(&self) -> Option<crate::target::PageUrls<'a>> {
         let (rel, _) = self.page.as_ref()?;
-        let page = self.map?.page(rel)?;
+        let map = self.map?;
+        let page = map.page(rel)?;
+        // Only the old URLs the map gives this page: one another page claimed first
+        // redirects there (and is reported as a URL map conflict).
+        let old_urls = page
+            .old_urls()
+            .filter(|old| map.table.find(old).is_some_and(|i| map.table.output_rel(i) == *rel))
+            .collect();
         Some(crate::target::PageUrls {
             new_url: page.new_url(),
-            old_urls: page.old_urls().collect(),
+            old_urls,
         })
     }
 

@@ -19,10 +19,6 @@ const SCAFFOLD: &[(&str, &str)] = &[
         include_str!("../../scaffold/hugo/layouts/_default/single.html"),
     ),
     (
-        "layouts/_default/page.html",
-        include_str!("../../scaffold/hugo/layouts/_default/page.html"),
-    ),
-    (
         "layouts/_default/list.html",
         include_str!("../../scaffold/hugo/layouts/_default/list.html"),
     ),
