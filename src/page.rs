@@ -296,7 +296,11 @@ pub fn convert(
     settings: &Settings,
     linker: &Linker,
 ) -> Result<Converted, PageError> {
-    let mut parsed = parse(bytes, ctx, settings)?;
+    let mut parsed = match parse(bytes, ctx, settings) {
+        // A Markdown source is a page too: carried over with its links rewritten.
+        Err(PageError::NotHtml) => return markdown_source::convert(bytes, ctx, settings, linker),
+        other => other?,
+    };
     let mut warnings = std::mem::take(&mut parsed.warnings);
     let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
     let index = crate::dom::DomIndex::new(&parsed.doc.root());
@@ -518,5 +522,6 @@ pub fn html_to_markdown(
     rendered
 }
 
+mod markdown_source;
 #[cfg(test)]
 mod tests;

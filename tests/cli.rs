@@ -226,9 +226,15 @@ fn a_failing_page_names_its_file_and_the_batch_goes_on() {
         .stderr(predicate::str::contains(
             "c-bad-front-matter.html:4: [front-matter]",
         ))
-        .stderr(predicate::str::contains("5 pages: 2 converted"))
-        .stderr(predicate::str::contains("2 failed, 1 skipped"));
-    assert_eq!(common::pages(out.path()), ["a-good.md", "d-good.md"]);
+        .stderr(predicate::str::contains("5 pages: 3 converted"))
+        .stderr(predicate::str::contains("2 failed;"))
+        .stderr(predicate::str::contains(
+            "notes.md: [title] no title or heading",
+        ));
+    assert_eq!(
+        common::pages(out.path()),
+        ["a-good.md", "d-good.md", "notes.md"]
+    );
 }
 
 #[test]
@@ -460,7 +466,7 @@ fn convert_reports_in_machine_formats() {
         .iter()
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
-    assert_eq!(rules, ["schema", "front-matter"]);
+    assert_eq!(rules, ["schema", "front-matter", "title"]);
     pagemill()
         .args(["convert", "--fail-on", "warning", "-q", "-o"])
         .arg(out.path())

@@ -263,7 +263,11 @@ impl<'a> Linker<'a> {
         // redirects there (and is reported as a URL map conflict).
         let old_urls = page
             .old_urls()
-            .filter(|old| map.table.find(old).is_some_and(|i| map.table.output_rel(i) == *rel))
+            .filter(|old| {
+                map.table
+                    .find(old)
+                    .is_some_and(|i| map.table.output_rel(i) == *rel)
+            })
             .collect();
         Some(crate::target::PageUrls {
             new_url: page.new_url(),

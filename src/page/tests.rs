@@ -36,14 +36,22 @@ fn a_page_without_a_title_fails_with_the_schema_reason() {
 }
 
 #[test]
-fn markdown_sources_are_not_pages() {
-    let err = conv(
-        b"---\nlayout: page\n---\nJust *Markdown*.\n",
+fn markdown_sources_are_pages_with_their_front_matter_kept() {
+    let c = conv(
+        b"---\nlayout: page\nnav_order: 3\npermalink: /about.html\n---\n# About us\n\nJust *Markdown*, see [parks](https://www.chicago.gov/city/en/depts/parks.html).\n",
         "about.md",
         &settings(),
     )
-    .unwrap_err();
-    assert!(matches!(err, PageError::NotHtml));
+    .unwrap();
+    assert!(c.text.contains("nav_order: 3\n"), "{}", c.text);
+    assert!(c.text.contains("title: About us\n"), "{}", c.text);
+    assert!(
+        c.text
+            .ends_with("# About us\n\nJust *Markdown*, see [parks](/city/en/depts/parks.html).\n"),
+        "{}",
+        c.text
+    );
+    assert_eq!(c.profile, "markdown-source");
 }
 
 #[test]

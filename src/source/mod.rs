@@ -6,6 +6,7 @@ pub mod discover;
 pub mod front_matter;
 pub mod includes;
 pub mod liquid;
+pub mod markdown;
 
 pub use discover::{discover, DiscoverError, Discovered};
 pub use front_matter::{split_front_matter, FrontMatter, FrontMatterError};

@@ -156,12 +156,18 @@ pub fn decorate(
             record.insert(key.into(), urls.new_url.into());
         }
         if let Some(key) = target.redirects_key() {
-            let olds: Vec<Value> = urls
-                .old_urls
-                .iter()
-                .filter(|u| **u != urls.new_url)
-                .map(|u| Value::from(*u))
-                .collect();
+            // The source's own old URLs (a Jekyll source's `redirect_from`) come first.
+            let mut olds: Vec<Value> = match record.get(key) {
+                Some(Value::Sequence(s)) => s.clone(),
+                Some(Value::String(s)) => vec![Value::from(s.as_str())],
+                _ => Vec::new(),
+            };
+            for old in urls.old_urls.iter().filter(|u| **u != urls.new_url) {
+                let old = Value::from(*old);
+                if !olds.contains(&old) {
+                    olds.push(old);
+                }
+            }
             if !olds.is_empty() {
                 record.insert(key.into(), Value::Sequence(olds));
             }
