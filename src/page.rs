@@ -376,6 +376,37 @@ pub fn convert(
             ));
         }
         liquid::remove_all_placeholders(&rendered.markdown)
+    } else if target.includes() == crate::target::Includes::Copy {
+        // Jekyll renders the includes left in the body from the site's `_includes`
+        // (pagemill copies the includes folder there); one whose file does not exist
+        // would stop the build: it is left out, as an error naming it.
+        let folder = ctx.includes.map(|d| d.path());
+        let mut missing = Vec::new();
+        for (i, tag) in parsed.protected.tags.iter().enumerate() {
+            let Some(include) = &tag.include else {
+                continue;
+            };
+            let exists = folder.is_some_and(|f| f.join(&include.name).is_file());
+            if exists || include.name.contains(['{', '}']) {
+                continue;
+            }
+            let at = parsed.protected.text.find(&liquid::placeholder(i));
+            let line = at
+                .map(|at| parsed.file_line(parsed.protected.text[..at].matches('\n').count() + 1));
+            warnings.push(Diagnostic {
+                severity: Severity::Error,
+                code: "include",
+                message: format!(
+                    "{} left out: no include `{}` in the includes folder, which Jekyll would stop at",
+                    tag.raw.trim(),
+                    include.name
+                ),
+                line,
+            });
+            missing.push(i);
+        }
+        let kept = liquid::remove_placeholders(&rendered.markdown, &missing);
+        liquid::restore(&kept, &parsed.protected.tags)
     } else {
         liquid::restore(&rendered.markdown, &parsed.protected.tags)
     };

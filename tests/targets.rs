@@ -91,7 +91,7 @@ struct Built {
     links: usize,
 }
 
-fn build_and_check(target: &str, inputs: &[&str]) -> Option<Built> {
+fn build_and_check(target: &str, args: &[&str]) -> Option<Built> {
     let (program, url_key, redirects_key, built_dir) = match target {
         "jekyll" => ("jekyll", "permalink", "redirect_from", "_site"),
         _ => ("hugo", "url", "aliases", "public"),
@@ -109,7 +109,7 @@ fn build_and_check(target: &str, inputs: &[&str]) -> Option<Built> {
     let convert = Command::new(env!("CARGO_BIN_EXE_pagemill"))
         .current_dir(common::root())
         .arg("convert")
-        .args(inputs)
+        .args(args)
         .arg("-o")
         .arg(&site)
         .args(["--target", target, "--scaffold", "-q", "--no-progress"])
@@ -253,4 +253,75 @@ fn the_real_corpus_builds_with_jekyll_and_hugo_and_every_page_and_old_url_resolv
             assert!(b.pages >= 140, "{} pages", b.pages);
         }
     }
+}
+
+#[test]
+fn a_jekyll_source_site_of_a_borough_builds_with_its_includes_data_and_old_urls() {
+    // Markdown pages with permalinks and redirect_from, an HTML page, _config.yml,
+    // _data/*.yml, includes with parameters and a `for` loop over site.data.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("borough.yaml");
+    std::fs::write(
+        &config,
+        pagemill::config::DEFAULT_CONFIG
+            .replace(
+                "origin: https://www.chicago.gov",
+                "origin: https://www.eastfield-borough.example.gov",
+            )
+            .replace(
+                "old_root: https://www.chicago.gov/city/en/",
+                "old_root: https://www.eastfield-borough.example.gov/",
+            ),
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let input = "tests/fixtures/borough-jekyll/input";
+    for target in ["jekyll", "hugo"] {
+        if let Some(b) = build_and_check(target, &[input, "-c", &config]) {
+            eprintln!(
+                "{target}, borough site: {} pages published, {} old URLs redirect, {} links between pages resolve",
+                b.pages, b.redirects, b.links
+            );
+            assert_eq!(b.pages, 4);
+            assert!(b.redirects >= 4, "{} redirects", b.redirects);
+            assert!(b.links >= 6, "{} links", b.links);
+        }
+    }
+}
+
+#[test]
+fn for_jekyll_an_include_without_a_file_is_an_error_and_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(input.join("_includes")).unwrap();
+    std::fs::write(
+        input.join("_includes/note.html"),
+        "<p>{{ include.text }}</p>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("page.html"),
+        "---\ntitle: Page\n---\n<main>\n<h1>Page</h1>\n<p>Text.</p>\n{% include note.html text=\"kept\" %}\n{% include nowhere.html %}\n</main>\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pagemill"))
+        .arg("convert")
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.path().join("site"))
+        .args(["--target", "jekyll"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("page.html:8: [include] {% include nowhere.html %} left out"),
+        "{stderr}"
+    );
+    let text = std::fs::read_to_string(dir.path().join("site/page.md")).unwrap();
+    // The include that exists is rendered (by pagemill; one it could not render would
+    // stay a tag for Jekyll, whose `_includes` holds its file).
+    assert!(text.contains("\nkept\n"), "{text}");
+    assert!(!text.contains("{% include nowhere"), "{text}");
+    assert!(dir.path().join("site/_includes/note.html").is_file());
 }

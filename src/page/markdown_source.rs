@@ -55,6 +55,24 @@ pub(super) fn convert(
     path.insert("path".into(), ctx.rel_path.into());
     record.insert("source".into(), Value::Mapping(path));
     let (body, links) = source::markdown::rewrite_links(body, linker, body_line);
+    let target = settings.target();
+    // A generator without Liquid must not meet a tag, not even as text.
+    let body = if target.includes() == crate::target::Includes::Drop {
+        let protected = source::liquid::protect(&body);
+        for tag in &protected.tags {
+            warnings.push(Diagnostic::warning(
+                "liquid",
+                format!(
+                    "{} left out: the {:?} target has no Liquid",
+                    tag.raw.trim(),
+                    target.kind()
+                ),
+            ));
+        }
+        source::liquid::remove_all_placeholders(&protected.text)
+    } else {
+        body
+    };
     for found in links.iter().filter(|l| l.link.url.is_none()) {
         warnings.push(Diagnostic {
             line: found.line,

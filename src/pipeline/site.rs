@@ -30,7 +30,9 @@ pub(crate) fn scaffold(target: &dyn Target, output: &Path, batch: &mut Vec<Diagn
 }
 
 /// Copies the files of every includes folder the pages use into `output/_includes`
-/// (Jekyll renders the include tags pagemill left), when the target asks for it.
+/// (Jekyll renders the include tags pagemill left), and the source site's `_data`
+/// beside it into `output/_data` (the includes loop over `site.data`), when the target
+/// asks for it.
 pub(crate) fn copy_includes(
     target: &dyn Target,
     output: &Path,
@@ -46,8 +48,21 @@ pub(crate) fn copy_includes(
         .collect();
     folders.sort();
     folders.dedup();
-    let into = output.join("_includes");
+    let mut copies: Vec<(std::path::PathBuf, std::path::PathBuf)> = Vec::new();
     for folder in folders {
+        copies.push((folder.to_path_buf(), output.join("_includes")));
+        if let Some(data) = folder
+            .parent()
+            .map(|p| p.join("_data"))
+            .filter(|d| d.is_dir())
+        {
+            copies.push((data, output.join("_data")));
+        }
+    }
+    copies.sort();
+    copies.dedup();
+    for (folder, into) in copies {
+        let folder = folder.as_path();
         for entry in walkdir::WalkDir::new(folder)
             .sort_by_file_name()
             .into_iter()

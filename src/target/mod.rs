@@ -162,7 +162,12 @@ pub fn decorate(
                 Some(Value::String(s)) => vec![Value::from(s.as_str())],
                 _ => Vec::new(),
             };
-            for old in urls.old_urls.iter().filter(|u| **u != urls.new_url) {
+            // `/x/index.html` is the file that serves `/x/` on any static host: the page
+            // itself answers it.
+            let own_file = format!("{}index.html", urls.new_url);
+            let answered =
+                |u: &str| u == urls.new_url || (urls.new_url.ends_with('/') && u == own_file);
+            for old in urls.old_urls.iter().filter(|u| !answered(u)) {
                 let old = Value::from(*old);
                 if !olds.contains(&old) {
                     olds.push(old);
