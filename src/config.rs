@@ -100,10 +100,17 @@ fn auto() -> String {
 }
 
 fn default_exclude() -> Vec<String> {
-    ["_includes", "_layouts", "_site", "node_modules"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+    [
+        "_includes",
+        "_layouts",
+        "_data",
+        "_sass",
+        "_site",
+        "node_modules",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
 }
 
 #[derive(Debug, thiserror::Error)]

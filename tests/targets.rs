@@ -325,3 +325,36 @@ fn for_jekyll_an_include_without_a_file_is_an_error_and_left_out() {
     assert!(!text.contains("{% include nowhere"), "{text}");
     assert!(dir.path().join("site/_includes/note.html").is_file());
 }
+
+#[test]
+fn validate_accepts_what_convert_writes_for_each_target() {
+    for (target, content) in [("jekyll", ""), ("hugo", "content")] {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let convert = Command::new(env!("CARGO_BIN_EXE_pagemill"))
+            .current_dir(common::root())
+            .args(["convert", "input", "-o"])
+            .arg(&site)
+            .args(["--target", target, "--scaffold", "-q"])
+            .output()
+            .unwrap();
+        assert!(
+            convert.status.success(),
+            "{}",
+            String::from_utf8_lossy(&convert.stderr)
+        );
+        let out = Command::new(env!("CARGO_BIN_EXE_pagemill"))
+            .current_dir(common::root())
+            .arg("validate")
+            .arg(site.join(content))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success(),
+            "{target}: {}{stderr}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(stderr.contains(": 0 errors"), "{target}: {stderr}");
+    }
+}

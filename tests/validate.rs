@@ -171,7 +171,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
         .map(|e| format!("{} at {}", e, e.instance_path().as_str()))
         .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
-    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 24);
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 27);
 }
 
 fn drop_language_patterns(value: &mut serde_json::Value) {

@@ -27,8 +27,8 @@ const SCAFFOLD: &[(&str, &str)] = &[
         include_str!("../../scaffold/jekyll/_layouts/department.html"),
     ),
     (
-        "migrated-pages.md",
-        include_str!("../../scaffold/jekyll/migrated-pages.md"),
+        "migrated-pages.html",
+        include_str!("../../scaffold/jekyll/migrated-pages.html"),
     ),
 ];
 

@@ -74,7 +74,13 @@ impl Catalog<'_> {
             load_schema_text(name, &self.settings.base)
                 .map_err(|e| e.to_string())
                 .and_then(|text| {
-                    Validator::new(&text, self.settings.field_names()).map_err(|e| e.to_string())
+                    // The profiles' fields and the keys a site target adds.
+                    let declared = self
+                        .settings
+                        .field_names()
+                        .into_iter()
+                        .chain(crate::target::KEYS.iter().copied());
+                    Validator::new(&text, declared).map_err(|e| e.to_string())
                 }),
         );
         self.compiled
@@ -100,11 +106,16 @@ pub fn validate(
     settings: &Settings,
     options: &ValidateOptions,
 ) -> Result<ValidationReport, ValidateError> {
-    let found = discover_files(
+    let mut found = discover_files(
         &options.inputs,
         &settings.config.exclude,
         &["md", "yaml", "yml"],
     )?;
+    // A site generator's configuration is not a record.
+    found.pages.retain(|p| {
+        let name = p.path.file_name().unwrap_or_default().to_string_lossy();
+        !matches!(name.as_ref(), "_config.yml" | "_config.yaml")
+    });
     let mut globs = Vec::new();
     for rule in &settings.config.schemas {
         let glob = globset::GlobBuilder::new(&rule.pattern)
