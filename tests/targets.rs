@@ -89,6 +89,8 @@ struct Built {
     pages: usize,
     redirects: usize,
     links: usize,
+    /// The built department page, when the site has one.
+    department: Option<String>,
 }
 
 fn build_and_check(target: &str, args: &[&str]) -> Option<Built> {
@@ -190,10 +192,16 @@ fn build_and_check(target: &str, args: &[&str]) -> Option<Built> {
         }
     }
     screenshot(target, &built, &pages);
+    let department = pages
+        .keys()
+        .find(|u| u.contains("urban-forestry"))
+        .and_then(|u| served(&built, u))
+        .map(|f| std::fs::read_to_string(f).unwrap());
     Some(Built {
         pages: pages.len(),
         redirects,
         links,
+        department,
     })
 }
 
@@ -234,6 +242,21 @@ fn the_sample_site_builds_with_jekyll_and_hugo_and_every_page_and_old_url_resolv
             );
             assert_eq!(b.pages, 3);
             assert!(b.redirects >= 3 && b.links >= 2);
+            // The department layout shows the record: landmarks, linked breadcrumbs,
+            // cards with their images' alt text, the contact.
+            let html = b.department.expect("the department page");
+            for want in [
+                "<main id=\"content\">",
+                "<h1>URBAN FORESTRY</h1>",
+                "aria-label=\"Breadcrumbs\"",
+                "alt=\"A sapling with a stake\"",
+                "Bureau of Urban Forestry",
+            ] {
+                assert!(
+                    html.contains(want),
+                    "{target}: the department page lacks {want}"
+                );
+            }
         }
     }
 }
