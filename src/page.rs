@@ -436,6 +436,10 @@ pub fn convert(
     }
     let mut record = extracted.record;
     let encoding = parsed.encoding;
+    let source_keys = (compiled.profile.front_matter
+        == crate::extract::profile::FrontMatterPolicy::Keep)
+        .then(|| parsed.front_matter.take().map(|f| f.fields))
+        .flatten();
     drop(parsed);
     let unmapped_layout = crate::target::decorate(
         &*target,
@@ -443,8 +447,13 @@ pub fn convert(
         &mut record,
         linker.page_urls(),
     );
-
-    let violations = compiled.validator.check(&Value::Mapping(record.clone()));
+    // Front matter keys no field read are carried as they were (`source.kept`).
+    if let Some(fields) = &source_keys {
+        keep_source_keys(&mut record, fields);
+    }
+    let violations = compiled
+        .validator
+        .check(&Value::Mapping(checked_part(&record)));
     if !violations.is_empty() {
         return Err(PageError::Schema(violations));
     }
@@ -538,6 +547,53 @@ pub fn document_text(record: &Mapping, body: &str) -> Result<String, PageError> 
         out.push('\n');
     }
     Ok(out)
+}
+
+/// The keys a record lists under `source.kept`: carried from the source as they were,
+/// left unchecked by the schema.
+pub fn kept_keys(record: &Mapping) -> Vec<String> {
+    record
+        .get("source")
+        .and_then(|s| s.get("kept"))
+        .and_then(Value::as_sequence)
+        .map(|s| {
+            s.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `record` without its kept keys: what the schema checks.
+pub fn checked_part(record: &Mapping) -> Mapping {
+    let kept = kept_keys(record);
+    record
+        .iter()
+        .filter(|(k, _)| !k.as_str().is_some_and(|k| kept.iter().any(|x| x == k)))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// Adds the source's front matter keys that `record` lacks, listed under `source.kept`.
+pub fn keep_source_keys(record: &mut Mapping, front_matter: &Mapping) {
+    let mut kept = Vec::new();
+    for (k, v) in front_matter {
+        if !record.contains_key(k) {
+            if let Some(name) = k.as_str() {
+                kept.push(Value::from(name));
+            }
+            record.insert(k.clone(), v.clone());
+        }
+    }
+    if kept.is_empty() {
+        return;
+    }
+    let source = record
+        .entry("source".into())
+        .or_insert_with(|| Value::Mapping(Mapping::new()));
+    if let Value::Mapping(source) = source {
+        source.insert("kept".into(), Value::Sequence(kept));
+    }
 }
 
 /// Any HTML to Markdown, without extraction: the body of the document as a whole.

@@ -283,21 +283,7 @@ fn a_jekyll_source_site_of_a_borough_builds_with_its_includes_data_and_old_urls(
     // Markdown pages with permalinks and redirect_from, an HTML page, _config.yml,
     // _data/*.yml, includes with parameters and a `for` loop over site.data.
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("borough.yaml");
-    std::fs::write(
-        &config,
-        pagemill::config::DEFAULT_CONFIG
-            .replace(
-                "origin: https://www.chicago.gov",
-                "origin: https://www.eastfield-borough.example.gov",
-            )
-            .replace(
-                "old_root: https://www.chicago.gov/city/en/",
-                "old_root: https://www.eastfield-borough.example.gov/",
-            ),
-    )
-    .unwrap();
-    let config = config.display().to_string();
+    let config = borough_config(dir.path());
     let input = "tests/fixtures/borough-jekyll/input";
     for target in ["jekyll", "hugo"] {
         if let Some(b) = build_and_check(target, &[input, "-c", &config]) {
@@ -307,6 +293,7 @@ fn a_jekyll_source_site_of_a_borough_builds_with_its_includes_data_and_old_urls(
             );
             assert_eq!(b.pages, 4);
             assert!(b.redirects >= 4, "{} redirects", b.redirects);
+            assert!(b.department.is_none(), "the borough has no department page");
             assert!(b.links >= 6, "{} links", b.links);
         }
     }
@@ -380,4 +367,70 @@ fn validate_accepts_what_convert_writes_for_each_target() {
         );
         assert!(stderr.contains(": 0 errors"), "{target}: {stderr}");
     }
+}
+
+/// The configuration of the borough fixture's site (its origin and old root), in `dir`.
+fn borough_config(dir: &Path) -> String {
+    let config = dir.join("borough.yaml");
+    std::fs::write(
+        &config,
+        pagemill::config::DEFAULT_CONFIG
+            .replace(
+                "origin: https://www.chicago.gov",
+                "origin: https://www.eastfield-borough.example.gov",
+            )
+            .replace(
+                "old_root: https://www.chicago.gov/city/en/",
+                "old_root: https://www.eastfield-borough.example.gov/",
+            ),
+    )
+    .unwrap();
+    config.display().to_string()
+}
+
+#[test]
+fn source_front_matter_keys_are_carried_and_validate_agrees() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let config = borough_config(dir.path());
+    let convert = Command::new(env!("CARGO_BIN_EXE_pagemill"))
+        .current_dir(common::root())
+        .args([
+            "convert",
+            "tests/fixtures/borough-jekyll/input",
+            "-c",
+            &config,
+            "-o",
+        ])
+        .arg(&site)
+        .args(["--target", "jekyll", "-q"])
+        .output()
+        .unwrap();
+    assert!(
+        convert.status.success(),
+        "{}",
+        String::from_utf8_lossy(&convert.stderr)
+    );
+    for (page, key) in [
+        ("about.md", "nav_order: 2"),
+        ("services/parking.md", "parent: Services"),
+        ("departments/sanitation.md", "nav_order: 4"),
+    ] {
+        let text = std::fs::read_to_string(site.join(page)).unwrap();
+        assert!(text.contains(&format!("\n{key}\n")), "{page}: {text}");
+        assert!(text.contains("  kept:\n"), "{page}: {text}");
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_pagemill"))
+        .current_dir(common::root())
+        .arg("validate")
+        .arg(&site)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{}{stderr}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(stderr.contains(": 0 errors, 0 warnings"), "{stderr}");
 }

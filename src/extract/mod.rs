@@ -109,7 +109,8 @@ pub fn extract_indexed(
     strip_placeholders(&page.doc.root(), &run.consumed_tags);
 
     let mut warnings = Vec::new();
-    if let Some(fm) = page.front_matter {
+    let dropped = profile.front_matter == profile::FrontMatterPolicy::Drop;
+    if let Some(fm) = page.front_matter.filter(|_| dropped) {
         let read = sources(&profile.fields, |s| s.front_matter.as_deref());
         for key in fm.keys() {
             let name = key_string(key);

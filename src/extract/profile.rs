@@ -168,6 +168,19 @@ pub struct ProfileSpec {
     #[serde(default)]
     pub remove: Vec<String>,
     pub fields: Vec<FieldSpec>,
+    /// Source front matter keys no field reads: `keep` (default: carried as they are,
+    /// listed under `source.kept`) or `drop` (left out, with a warning).
+    #[serde(default)]
+    pub front_matter: FrontMatterPolicy,
+}
+
+/// What happens to source front matter keys no field of the profile reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FrontMatterPolicy {
+    #[default]
+    Keep,
+    Drop,
 }
 
 /// One detection rule: a selector that matches, or a front matter key with one of
@@ -228,6 +241,7 @@ pub struct Profile {
     pub boilerplate: bool,
     pub remove: Vec<Selector>,
     pub fields: Vec<Field>,
+    pub front_matter: FrontMatterPolicy,
 }
 
 impl Profile {
@@ -283,6 +297,7 @@ impl Profile {
                 .collect::<Result<_, _>>()?,
             boilerplate: spec.boilerplate,
             remove: compile_all(&spec.remove)?,
+            front_matter: spec.front_matter,
             fields: spec
                 .fields
                 .iter()

@@ -23,9 +23,22 @@ pub(super) fn convert(
     };
     let (front_matter, body, body_line) = source::split_front_matter(&decoded.text)?;
     let mut record = Mapping::new();
+    let empty = crate::dom::Document::parse("");
+    let index = crate::dom::DomIndex::new(&empty.root());
+    let compiled = settings.choose(
+        ctx.rel_path,
+        front_matter.as_ref().map(|f| &f.fields),
+        &index,
+    );
+    // The keys the profile defines are its fields; the others are kept as they were.
     if let Some(fm) = &front_matter {
         for (k, v) in &fm.fields {
-            record.insert(k.clone(), v.clone());
+            let defined = k.as_str().is_some_and(|k| {
+                compiled.profile.field_names().any(|f| f == k) || crate::target::KEYS.contains(&k)
+            });
+            if defined {
+                record.insert(k.clone(), v.clone());
+            }
         }
     }
     // No title in the front matter: the first heading's.
@@ -100,19 +113,14 @@ pub(super) fn convert(
         &mut record,
         linker.page_urls(),
     );
-    // The schema checks what the profile and the target define; the source's own keys
-    // (`nav_order`, `parent`, …) are carried as they are.
-    let known: Vec<&str> = compiled
-        .profile
-        .field_names()
-        .chain(crate::target::KEYS.iter().copied())
-        .collect();
-    let checked: Mapping = record
-        .iter()
-        .filter(|(k, _)| k.as_str().is_some_and(|k| known.contains(&k)))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let violations = compiled.validator.check(&Value::Mapping(checked));
+    // The source's own keys (`nav_order`, `parent`, …) are carried as they are, listed
+    // under `source.kept`; the schema checks the rest.
+    if let Some(fm) = &front_matter {
+        super::keep_source_keys(&mut record, &fm.fields);
+    }
+    let violations = compiled
+        .validator
+        .check(&Value::Mapping(super::checked_part(&record)));
     if !violations.is_empty() {
         return Err(PageError::Schema(violations));
     }

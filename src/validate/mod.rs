@@ -359,6 +359,11 @@ fn check_record(
             return out;
         }
     };
+    // Keys carried from a source as they were (`source.kept`) are not the schema's.
+    let value = match &value {
+        serde_yaml::Value::Mapping(m) => serde_yaml::Value::Mapping(crate::page::checked_part(m)),
+        other => other.clone(),
+    };
     for v in validator.check(&value) {
         let keys: Vec<Option<&yaml::Node>> = if v.unexpected.is_empty() {
             vec![None]
