@@ -195,7 +195,27 @@ pub struct Settings {
     pub fingerprint: String,
 }
 
+/// `includes: keep`: a site's includes are the team's own; pagemill copies none and
+/// leaves every include tag it cannot render for the generator.
+pub const KEEP_INCLUDES: &str = "keep";
+
 impl Settings {
+    /// Whether the site's includes are the team's own (`includes: keep`).
+    pub fn keeps_includes(&self) -> bool {
+        self.config
+            .includes
+            .as_ref()
+            .is_some_and(|d| d.as_os_str() == KEEP_INCLUDES)
+    }
+
+    /// The include policy of this run: the target's, unless the team keeps its own.
+    pub fn include_policy(&self) -> crate::target::Includes {
+        match self.target().includes() {
+            crate::target::Includes::Copy if self.keeps_includes() => crate::target::Includes::Keep,
+            policy => policy,
+        }
+    }
+
     /// The site target's conventions.
     pub fn target(&self) -> Box<dyn crate::target::Target> {
         crate::target::of(self.config.target)
@@ -307,6 +327,9 @@ impl Settings {
             }
         };
         let includes = match &config.includes {
+            // `keep`: the team brings its own `_includes` to the site (each page still
+            // finds its own folder for what pagemill renders).
+            Some(dir) if dir.as_os_str() == KEEP_INCLUDES => None,
             Some(dir) => Some(open_includes(&base.join(dir))?),
             None => None,
         };

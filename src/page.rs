@@ -363,7 +363,7 @@ pub fn convert(
         });
     }
     let target = settings.target();
-    let body = if target.includes() == crate::target::Includes::Drop {
+    let body = if settings.include_policy() == crate::target::Includes::Drop {
         // The generator has no Liquid: no tag may reach it, not even as text.
         for tag in &parsed.protected.tags {
             warnings.push(Diagnostic::warning(
@@ -376,7 +376,7 @@ pub fn convert(
             ));
         }
         liquid::remove_all_placeholders(&rendered.markdown)
-    } else if target.includes() == crate::target::Includes::Copy {
+    } else if settings.include_policy() == crate::target::Includes::Copy {
         // Jekyll renders the includes left in the body from the site's `_includes`
         // (pagemill copies the includes folder there); one whose file does not exist
         // would stop the build: it is left out, as an error naming it.

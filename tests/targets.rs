@@ -334,6 +334,32 @@ fn for_jekyll_an_include_without_a_file_is_an_error_and_left_out() {
     assert!(text.contains("\nkept\n"), "{text}");
     assert!(!text.contains("{% include nowhere"), "{text}");
     assert!(dir.path().join("site/_includes/note.html").is_file());
+    // `includes: keep`: the team brings its own `_includes`; every tag stays for Jekyll.
+    let config = dir.path().join("keep.yaml");
+    std::fs::write(
+        &config,
+        pagemill::config::DEFAULT_CONFIG.to_string() + "includes: keep\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pagemill"))
+        .arg("convert")
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.path().join("kept"))
+        .arg("-c")
+        .arg(&config)
+        .args(["--target", "jekyll"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(dir.path().join("kept/page.md")).unwrap();
+    assert!(text.contains("{% include nowhere.html %}"), "{text}");
+    assert!(!dir.path().join("kept/_includes").exists());
 }
 
 #[test]

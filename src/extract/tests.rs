@@ -90,9 +90,9 @@ fn unresolved_includes_are_listed_and_stay_in_the_body() {
 
 #[test]
 fn front_matter_keys_without_a_field_are_reported_when_the_profile_drops_them() {
-    let fm = Some("layout: city-page\npermalink: /x/\n");
+    let fm = "layout: city-page\npermalink: /x/\n";
     // Kept by default (the page adds them to the record): nothing to say.
-    let (rec, _, warnings) = run("<h1>T</h1>", fm);
+    let (rec, _, warnings) = run("<h1>T</h1>", Some(fm));
     assert_eq!(get(&rec, &["layout"]).unwrap(), "city-page");
     assert!(warnings.is_empty(), "{warnings:?}");
     // `front_matter: drop`: left out, and said.
@@ -100,7 +100,7 @@ fn front_matter_keys_without_a_field_are_reported_when_the_profile_drops_them() 
     s.profiles[0].profile.front_matter = crate::extract::profile::FrontMatterPolicy::Drop;
     let protected = protect("<h1>T</h1>");
     let doc = Document::parse(&protected.text);
-    let fm: Mapping = serde_yaml::from_str(fm.unwrap()).unwrap();
+    let fm: Mapping = serde_yaml::from_str(fm).unwrap();
     let out = extract(
         &s.profiles[0].profile,
         &crate::links::Linker::plain(&s.policy),

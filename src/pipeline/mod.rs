@@ -295,7 +295,12 @@ pub fn convert_with_events(
     let mut redirect_lines = None;
     if !options.dry_run {
         let target = settings.target();
-        site::copy_includes(&*target, &options.output, &planned, &mut batch);
+        site::copy_includes(
+            settings.include_policy(),
+            &options.output,
+            &planned,
+            &mut batch,
+        );
         if options.scaffold {
             site::scaffold(&*target, &options.output, &mut batch);
         }

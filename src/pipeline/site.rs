@@ -34,12 +34,12 @@ pub(crate) fn scaffold(target: &dyn Target, output: &Path, batch: &mut Vec<Diagn
 /// beside it into `output/_data` (the includes loop over `site.data`), when the target
 /// asks for it.
 pub(crate) fn copy_includes(
-    target: &dyn Target,
+    policy: Includes,
     output: &Path,
     planned: &[Planned],
     batch: &mut Vec<Diagnostic>,
 ) {
-    if target.includes() != Includes::Copy {
+    if policy != Includes::Copy {
         return;
     }
     let mut folders: Vec<&Path> = planned
