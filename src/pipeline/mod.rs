@@ -302,7 +302,8 @@ pub fn convert_with_events(
             &mut batch,
         );
         if options.scaffold {
-            site::scaffold(&*target, &options.output, &mut batch);
+            let has_home = planned.iter().any(|p| p.url_rel == "index.md");
+            site::scaffold(&*target, &options.output, has_home, &mut batch);
         }
         let mut failed = |path: &Path, e: std::io::Error| {
             batch.push(Diagnostic {

@@ -11,13 +11,24 @@ use crate::page::Diagnostic;
 use crate::target::{Includes, Target};
 
 /// Writes the target's starter files that the site does not have yet; returns how many.
-pub(crate) fn scaffold(target: &dyn Target, output: &Path, batch: &mut Vec<Diagnostic>) -> usize {
+/// Without a migrated home page, the starter site's list of pages is the home page.
+pub(crate) fn scaffold(
+    target: &dyn Target,
+    output: &Path,
+    has_home: bool,
+    batch: &mut Vec<Diagnostic>,
+) -> usize {
     let mut written = 0;
     for (rel, text) in target.scaffold() {
         let path = output.join(rel);
         if path.exists() {
             continue; // the team's own: never overwritten
         }
+        let text = if has_home {
+            std::borrow::Cow::Borrowed(text)
+        } else {
+            std::borrow::Cow::Owned(text.replace("permalink: /migrated-pages/\n", "permalink: /\n"))
+        };
         match write_atomic(&path, text.as_bytes()) {
             Ok(_) => written += 1,
             Err(e) => batch.push(Diagnostic::warning(
