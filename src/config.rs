@@ -195,43 +195,7 @@ pub struct Settings {
     pub fingerprint: String,
 }
 
-/// `includes: keep`: a site's includes are the team's own; pagemill copies none and
-/// leaves every include tag it cannot render for the generator.
-pub const KEEP_INCLUDES: &str = "keep";
-
 impl Settings {
-    /// Whether the site's includes are the team's own (`includes: keep`).
-    pub fn keeps_includes(&self) -> bool {
-        self.config
-            .includes
-            .as_ref()
-            .is_some_and(|d| d.as_os_str() == KEEP_INCLUDES)
-    }
-
-    /// The include policy of this run: the target's, unless the team keeps its own.
-    pub fn include_policy(&self) -> crate::target::Includes {
-        match self.target().includes() {
-            crate::target::Includes::Copy if self.keeps_includes() => crate::target::Includes::Keep,
-            policy => policy,
-        }
-    }
-
-    /// The site target's conventions.
-    pub fn target(&self) -> Box<dyn crate::target::Target> {
-        crate::target::of(self.config.target)
-    }
-
-    /// Converts for another target than the configured one (`--target`).
-    pub fn set_target(&mut self, kind: crate::target::TargetKind) {
-        if kind != self.config.target {
-            self.config.target = kind;
-            let mut h = blake3::Hasher::new();
-            h.update(self.fingerprint.as_bytes());
-            h.update(format!("target {kind:?}").as_bytes());
-            self.fingerprint = h.finalize().to_hex().to_string();
-        }
-    }
-
     /// Loads settings: `config_path` if given, else `./pagemill.yaml` if present, else
     /// the embedded default. `profile` overrides the configured profile.
     pub fn load(
@@ -329,7 +293,7 @@ impl Settings {
         let includes = match &config.includes {
             // `keep`: the team brings its own `_includes` to the site (each page still
             // finds its own folder for what pagemill renders).
-            Some(dir) if dir.as_os_str() == KEEP_INCLUDES => None,
+            Some(dir) if dir.as_os_str() == crate::target::KEEP_INCLUDES => None,
             Some(dir) => Some(open_includes(&base.join(dir))?),
             None => None,
         };

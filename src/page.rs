@@ -363,53 +363,13 @@ pub fn convert(
         });
     }
     let target = settings.target();
-    let body = if settings.include_policy() == crate::target::Includes::Drop {
-        // The generator has no Liquid: no tag may reach it, not even as text.
-        for tag in &parsed.protected.tags {
-            warnings.push(Diagnostic::warning(
-                "liquid",
-                format!(
-                    "{} left out: the {:?} target has no Liquid",
-                    tag.raw.trim(),
-                    target.kind()
-                ),
-            ));
-        }
-        liquid::remove_all_placeholders(&rendered.markdown)
-    } else if settings.include_policy() == crate::target::Includes::Copy {
-        // Jekyll renders the includes left in the body from the site's `_includes`
-        // (pagemill copies the includes folder there); one whose file does not exist
-        // would stop the build: it is left out, as an error naming it.
-        let folder = ctx.includes.map(|d| d.path());
-        let mut missing = Vec::new();
-        for (i, tag) in parsed.protected.tags.iter().enumerate() {
-            let Some(include) = &tag.include else {
-                continue;
-            };
-            let exists = folder.is_some_and(|f| f.join(&include.name).is_file());
-            if exists || include.name.contains(['{', '}']) {
-                continue;
-            }
-            let at = parsed.protected.text.find(&liquid::placeholder(i));
-            let line = at
-                .map(|at| parsed.file_line(parsed.protected.text[..at].matches('\n').count() + 1));
-            warnings.push(Diagnostic {
-                severity: Severity::Error,
-                code: "include",
-                message: format!(
-                    "{} left out: no include `{}` in the includes folder, which Jekyll would stop at",
-                    tag.raw.trim(),
-                    include.name
-                ),
-                line,
-            });
-            missing.push(i);
-        }
-        let kept = liquid::remove_placeholders(&rendered.markdown, &missing);
-        liquid::restore(&kept, &parsed.protected.tags)
-    } else {
-        liquid::restore(&rendered.markdown, &parsed.protected.tags)
-    };
+    let body = liquid_body::restore(
+        settings,
+        ctx.includes.map(|d| d.path()),
+        &parsed,
+        &rendered.markdown,
+        &mut warnings,
+    );
     let mut links = extracted.links;
     links.retain(|l| l.link.status() != LinkStatus::Kept);
     for l in &mut links {
@@ -516,86 +476,6 @@ pub fn links(
     Ok(records)
 }
 
-/// Front matter then body: UTF-8, LF line ends, exactly one trailing newline. The front
-/// matter is checked to re-parse to the same record.
-pub fn document_text(record: &Mapping, body: &str) -> Result<String, PageError> {
-    let value = Value::Mapping(record.clone());
-    let yaml = serde_yaml::to_string(&value).map_err(|e| PageError::RoundTrip(e.to_string()))?;
-    // Strings YAML 1.1 readers (Jekyll) would take for numbers, booleans or dates are
-    // quoted, so every reader reads what pagemill wrote.
-    let yaml = crate::yaml11::quote_ambiguous(&yaml);
-    let reparsed: Value =
-        serde_yaml::from_str(&yaml).map_err(|e| PageError::RoundTrip(e.to_string()))?;
-    if reparsed != value {
-        return Err(PageError::RoundTrip(
-            "the written YAML reads back as a different value".to_string(),
-        ));
-    }
-    let body = if body.contains('\r') {
-        std::borrow::Cow::Owned(body.replace("\r\n", "\n"))
-    } else {
-        std::borrow::Cow::Borrowed(body)
-    };
-    let body = body.trim_matches('\n');
-    let mut out = String::with_capacity(yaml.len() + body.len() + 16);
-    out.push_str("---\n");
-    out.push_str(&yaml);
-    out.push_str("---\n");
-    if !body.is_empty() {
-        out.push('\n');
-        out.push_str(body);
-        out.push('\n');
-    }
-    Ok(out)
-}
-
-/// The keys a record lists under `source.kept`: carried from the source as they were,
-/// left unchecked by the schema.
-pub fn kept_keys(record: &Mapping) -> Vec<String> {
-    record
-        .get("source")
-        .and_then(|s| s.get("kept"))
-        .and_then(Value::as_sequence)
-        .map(|s| {
-            s.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// `record` without its kept keys: what the schema checks.
-pub fn checked_part(record: &Mapping) -> Mapping {
-    let kept = kept_keys(record);
-    record
-        .iter()
-        .filter(|(k, _)| !k.as_str().is_some_and(|k| kept.iter().any(|x| x == k)))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
-/// Adds the source's front matter keys that `record` lacks, listed under `source.kept`.
-pub fn keep_source_keys(record: &mut Mapping, front_matter: &Mapping) {
-    let mut kept = Vec::new();
-    for (k, v) in front_matter {
-        if !record.contains_key(k) {
-            if let Some(name) = k.as_str() {
-                kept.push(Value::from(name));
-            }
-            record.insert(k.clone(), v.clone());
-        }
-    }
-    if kept.is_empty() {
-        return;
-    }
-    let source = record
-        .entry("source".into())
-        .or_insert_with(|| Value::Mapping(Mapping::new()));
-    if let Value::Mapping(source) = source {
-        source.insert("kept".into(), Value::Sequence(kept));
-    }
-}
-
 /// Any HTML to Markdown, without extraction: the body of the document as a whole.
 pub fn html_to_markdown(
     html: &str,
@@ -609,6 +489,9 @@ pub fn html_to_markdown(
     rendered
 }
 
+mod front;
+mod liquid_body;
 mod markdown_source;
+pub use front::{checked_part, document_text, keep_source_keys, kept_keys};
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,8 @@
 //! outputs edited by hand — write each output atomically, then the manifest, and return
 //! one outcome per page in input order.
 
+mod inventory;
+mod orphans;
 mod outcome;
 mod pass1;
 mod paths;
@@ -19,13 +21,13 @@ use rayon::prelude::*;
 
 use crate::config::Settings;
 use crate::links::redirects;
-use crate::links::scan::LinkRecord;
-use crate::links::Linker;
 use crate::manifest::{HashCache, Manifest};
-use crate::page::{self, Diagnostic, PageError, Severity};
+use crate::page::{Diagnostic, Severity};
 use crate::source::discover::{discover, DiscoverError, Unreadable};
 use crate::state::{Journal, State};
 
+pub use inventory::{inventory, Inventory};
+use orphans::{orphans, remove_temporary_files};
 pub use outcome::{BatchReport, ConvertOptions, Event, Orphan, PageOutcome, Status, Tally};
 pub(crate) use pass1::Planned;
 pub use pass1::SiteIndex;
@@ -428,144 +430,6 @@ pub fn index(
         pages,
         boilerplate: first.learned,
     })
-}
-
-/// Removes the temporary files a killed run left in the output folder.
-fn remove_temporary_files(output: &Path) {
-    for entry in walkdir::WalkDir::new(output)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let name = entry.file_name().to_string_lossy();
-        if entry.file_type().is_file() && name.starts_with(".pagemill-") && name.ends_with(".tmp") {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// Removes the folders above `file` that removing it left empty, up to `root`.
-fn remove_emptied_folders(file: &Path, root: &Path) {
-    let mut folder = file.parent();
-    while let Some(dir) = folder {
-        if dir == root || !dir.starts_with(root) || std::fs::remove_dir(dir).is_err() {
-            break; // not empty, or not ours
-        }
-        folder = dir.parent();
-    }
-}
-
-/// Manifest entries whose source lies under this run's inputs but is gone. With
-/// `prune` their outputs are removed (an output edited by hand only with `force`).
-fn orphans(
-    manifest: &mut std::collections::BTreeMap<String, crate::manifest::Entry>,
-    planned: &[Planned],
-    unreadable: &[Unreadable],
-    options: &ConvertOptions,
-    keys: &paths::SourceKeys,
-    batch: &mut Vec<Diagnostic>,
-) -> Vec<Orphan> {
-    let current: std::collections::HashSet<&str> =
-        planned.iter().map(|p| p.output_rel.as_str()).collect();
-    let inputs: Vec<PathBuf> = options.inputs.iter().map(|i| paths::real(i)).collect();
-    let unreadable: Vec<PathBuf> = unreadable.iter().map(|u| paths::real(&u.path)).collect();
-    let mut found = Vec::new();
-    for (output_rel, entry) in manifest.iter() {
-        let source = keys.resolve(&entry.source);
-        let ours = inputs.iter().any(|i| source.starts_with(i));
-        // A source in a folder the walk could not read is not known to be gone.
-        let unknown = unreadable.iter().any(|u| source.starts_with(u));
-        if current.contains(output_rel.as_str()) || !ours || unknown || source.exists() {
-            continue;
-        }
-        let target = options.output.join(output_rel);
-        let mut removed = false;
-        if options.prune && !options.dry_run {
-            let intact = std::fs::read(&target)
-                .map(|b| crate::manifest::hash(&b) == entry.output_hash)
-                .unwrap_or(true);
-            if intact || options.force {
-                match std::fs::remove_file(&target) {
-                    Ok(()) => {
-                        removed = true;
-                        remove_emptied_folders(&target, &options.output);
-                    }
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => removed = true,
-                    Err(e) => batch.push(Diagnostic::warning(
-                        "prune",
-                        format!("cannot remove {}: {e}", target.display()),
-                    )),
-                }
-            } else {
-                batch.push(Diagnostic::warning(
-                    "prune",
-                    format!(
-                        "{} was edited by hand; it is kept (--force removes it)",
-                        target.display()
-                    ),
-                ));
-            }
-        }
-        found.push(Orphan {
-            output_rel: output_rel.clone(),
-            source: paths::shown(&source),
-            removed,
-        });
-    }
-    for o in &found {
-        if o.removed {
-            manifest.remove(&o.output_rel);
-        }
-    }
-    found
-}
-
-/// The result of `inventory`.
-#[derive(Debug, Default)]
-pub struct Inventory {
-    /// Every link, by file then position.
-    pub records: Vec<LinkRecord>,
-    /// Pages that could not be read, with the reason.
-    pub failures: Vec<(PathBuf, String)>,
-}
-
-/// Every link of every page under `inputs`, for `pagemill links`.
-pub fn inventory(
-    settings: &Settings,
-    inputs: &[PathBuf],
-    jobs: Option<usize>,
-) -> Result<Inventory, BatchError> {
-    let (planned, pool, first, unreadable) = survey(settings, inputs, jobs, false)?;
-    let url_map = &first.url_map;
-    let results: Vec<Result<Vec<LinkRecord>, (PathBuf, String)>> = pool.install(|| {
-        planned
-            .par_iter()
-            .with_max_len(1)
-            .map(|p| {
-                let file = p.found.path.display().to_string();
-                let bytes = std::fs::read(&p.found.path)
-                    .map_err(|e| (p.found.path.clone(), format!("cannot read: {e}")))?;
-                let linker = Linker::for_page(&settings.policy, url_map, &p.output_rel);
-                match page::links(&bytes, p.context(None), &file, settings, &linker) {
-                    Ok(records) => Ok(records),
-                    Err(PageError::NotHtml) => Ok(Vec::new()),
-                    Err(e) => Err((p.found.path.clone(), e.to_string())),
-                }
-            })
-            .collect()
-    });
-    let mut inventory = Inventory::default();
-    for u in unreadable {
-        inventory
-            .failures
-            .push((u.path, format!("cannot read: {}", u.message)));
-    }
-    for r in results {
-        match r {
-            Ok(mut page) => inventory.records.append(&mut page),
-            Err(f) => inventory.failures.push(f),
-        }
-    }
-    Ok(inventory)
 }
 
 fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, BatchError> {

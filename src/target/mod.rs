@@ -6,6 +6,9 @@
 
 mod hugo;
 mod jekyll;
+mod settings;
+
+pub use settings::KEEP_INCLUDES;
 
 use std::collections::{BTreeMap, HashMap};
 
