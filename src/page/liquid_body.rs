@@ -9,6 +9,14 @@ use super::{Diagnostic, Parsed, Severity};
 use crate::config::Settings;
 use crate::source::liquid;
 
+/// The warning for a Liquid tag left out because the target has no Liquid.
+pub(super) fn left_out(tag: &str, target: crate::target::TargetKind) -> Diagnostic {
+    Diagnostic::warning(
+        "liquid",
+        format!("{} left out: the {target:?} target has no Liquid", tag.trim()),
+    )
+}
+
 /// The body with its Liquid placeholders replaced as the target's include policy says.
 pub(super) fn restore(
     settings: &Settings,
@@ -22,14 +30,7 @@ pub(super) fn restore(
     if settings.include_policy() == crate::target::Includes::Drop {
         // The generator has no Liquid: no tag may reach it, not even as text.
         for tag in &parsed.protected.tags {
-            warnings.push(Diagnostic::warning(
-                "liquid",
-                format!(
-                    "{} left out: the {:?} target has no Liquid",
-                    tag.raw.trim(),
-                    target.kind()
-                ),
-            ));
+            warnings.push(left_out(&tag.raw, target.kind()));
         }
         liquid::remove_all_placeholders(markdown)
     } else if settings.include_policy() == crate::target::Includes::Copy {

@@ -73,14 +73,7 @@ pub(super) fn convert(
     let body = if target.includes() == crate::target::Includes::Drop {
         let protected = source::liquid::protect(&body);
         for tag in &protected.tags {
-            warnings.push(Diagnostic::warning(
-                "liquid",
-                format!(
-                    "{} left out: the {:?} target has no Liquid",
-                    tag.raw.trim(),
-                    target.kind()
-                ),
-            ));
+            warnings.push(super::liquid_body::left_out(&tag.raw, target.kind()));
         }
         source::liquid::remove_all_placeholders(&protected.text)
     } else {
