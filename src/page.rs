@@ -31,6 +31,8 @@ pub enum PageError {
     FrontMatter(#[from] FrontMatterError),
     #[error("elements are nested {depth} deep, over the limit of {limit} (limits.max_depth)")]
     TooDeep { depth: usize, limit: usize },
+    #[error("a frameset page without <noframes> content: its frames ({frames}) hold the content; convert those")]
+    Frameset { frames: String },
     #[error("about {count} elements, over the limit of {limit} (limits.max_elements)")]
     TooManyElements { count: usize, limit: usize },
     #[error("{message}")]
@@ -254,7 +256,30 @@ pub fn parse(bytes: &[u8], ctx: Context, settings: &Settings) -> Result<Parsed, 
             limit: limits.max_elements,
         });
     }
-    let doc = Document::parse(&protected.text);
+    let mut doc = Document::parse(&protected.text);
+    // A frameset page: its `<noframes>` markup is the page, parsed as HTML where it
+    // stood (so lines stay file lines); without any, its frames hold the content.
+    if let Some((noframes, frames)) = dom::frameset(&doc) {
+        if noframes.trim().is_empty() {
+            return Err(PageError::Frameset {
+                frames: frames.join(", "),
+            });
+        }
+        // The head as it was (its title, its meta tags), then the `<noframes>` markup.
+        let text = &protected.text;
+        let lower = text.to_ascii_lowercase();
+        let frameset_at = lower.find("<frameset").unwrap_or(0);
+        let noframes_at = lower
+            .find("<noframes")
+            .unwrap_or(frameset_at)
+            .max(frameset_at);
+        let lines = text[frameset_at..noframes_at].matches('\n').count();
+        doc = Document::parse(&format!(
+            "{}{}{noframes}",
+            &text[..frameset_at],
+            "\n".repeat(lines)
+        ));
+    }
     let depth = dom::max_depth(&doc.root());
     if depth > limits.max_depth {
         return Err(PageError::TooDeep {

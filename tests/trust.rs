@@ -514,3 +514,36 @@ fn front_matter_strings_that_yaml_1_1_reads_otherwise_are_quoted() {
         .assert()
         .success();
 }
+
+#[test]
+fn frameset_pages_convert_their_noframes_markup_and_reports_do_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("in")).unwrap();
+    std::fs::write(
+        root.join("in/frames.html"),
+        "<html><head><title>Council</title></head>\n<frameset cols=\"20%,80%\"><frame src=\"menu.htm\"><frame src=\"main.htm\">\n<noframes><body><p>This page uses <b>frames</b>.</p></body></noframes>\n</frameset></html>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("in/bare.html"),
+        "<html><frameset><frame src=\"a.htm\"><frame src=\"b.htm\"></frameset></html>",
+    )
+    .unwrap();
+    for report in ["r.html", "r.json"] {
+        let out = pagemill(root)
+            .args(["convert", "in", "-o", "out", "--report", report])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(
+            stderr.contains("bare.html: [page] a frameset page without <noframes> content: its frames (a.htm, b.htm)"),
+            "{stderr}"
+        );
+    }
+    let text = std::fs::read_to_string(root.join("out/frames.md")).unwrap();
+    assert!(text.contains("title: Council\n"), "{text}");
+    assert!(text.ends_with("\nThis page uses **frames**.\n"), "{text}");
+}

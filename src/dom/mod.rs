@@ -230,11 +230,16 @@ pub fn collapse_whitespace(s: &str) -> String {
     out
 }
 
-/// The HTML of `node` and its content.
+/// The HTML of `node` and its content (of a document: its content).
 pub fn outer_html(node: &Handle) -> String {
     let mut out = Vec::new();
+    // A document node cannot serialize itself, only its children.
+    let scope = match node.data {
+        NodeData::Document => html5ever::serialize::TraversalScope::ChildrenOnly(None),
+        _ => html5ever::serialize::TraversalScope::IncludeNode,
+    };
     let opts = html5ever::serialize::SerializeOpts {
-        traversal_scope: html5ever::serialize::TraversalScope::IncludeNode,
+        traversal_scope: scope,
         ..Default::default()
     };
     let handle: markup5ever_rcdom::SerializableHandle = node.clone().into();
@@ -311,6 +316,23 @@ mod tests {
         let doc = Document::parse(&html);
         assert!(max_depth(&doc.root()) >= 50_000);
     }
+}
+
+/// A frameset page: the markup of its `<noframes>` (which the parser keeps as text),
+/// and the `src` of its frames.
+pub fn frameset(doc: &Document) -> Option<(String, Vec<String>)> {
+    let root = doc.root();
+    descendants(&root).find(|n| tag_name(n) == Some("frameset"))?;
+    let mut noframes = String::new();
+    let mut frames = Vec::new();
+    for n in descendants(&root) {
+        match tag_name(&n) {
+            Some("noframes") => noframes.push_str(&raw_text(&n)),
+            Some("frame") => frames.extend(attr(&n, "src")),
+            _ => {}
+        }
+    }
+    Some((noframes, frames))
 }
 
 /// An estimate of the number of elements from the raw markup, in one linear pass: every

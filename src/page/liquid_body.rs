@@ -13,7 +13,10 @@ use crate::source::liquid;
 pub(super) fn left_out(tag: &str, target: crate::target::TargetKind) -> Diagnostic {
     Diagnostic::warning(
         "liquid",
-        format!("{} left out: the {target:?} target has no Liquid", tag.trim()),
+        format!(
+            "{} left out: the {target:?} target has no Liquid",
+            tag.trim()
+        ),
     )
 }
 
