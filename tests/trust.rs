@@ -547,3 +547,29 @@ fn frameset_pages_convert_their_noframes_markup_and_reports_do_not_panic() {
     assert!(text.contains("title: Council\n"), "{text}");
     assert!(text.ends_with("\nThis page uses **frames**.\n"), "{text}");
 }
+
+#[test]
+fn twins_by_extension_convert_the_html_one_and_report_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("in")).unwrap();
+    for (name, text) in [("index.html", "New"), ("index.htm", "Old")] {
+        std::fs::write(
+            root.join("in").join(name),
+            format!("<html><head><title>{text}</title></head><body><main><h1>{text}</h1><p>{text} page.</p></main></body></html>"),
+        )
+        .unwrap();
+    }
+    pagemill(root)
+        .args(["convert", "in", "-o", "out"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "[twin] in/index.htm has the same output as in/index.html, which is converted instead",
+        ))
+        .stderr(predicate::str::contains(
+            "1 converted (1 written, 0 unchanged), 0 failed, 1 skipped",
+        ));
+    let text = std::fs::read_to_string(root.join("out/index.md")).unwrap();
+    assert!(text.contains("title: New"), "{text}");
+}

@@ -67,7 +67,8 @@ pub enum Status {
     /// The output was edited by hand (or not written by pagemill): kept, not
     /// overwritten.
     Edited,
-    /// Not an HTML page (a Markdown `.md` source): left alone.
+    /// Left alone: the twin of a page converted instead (`index.htm` beside
+    /// `index.html`).
     Skipped,
     Failed,
 }

@@ -22,6 +22,8 @@ pub(crate) struct Planned {
     pub output_rel: String,
     /// Other sources with the same output path (also by case alone).
     pub collision: Option<String>,
+    /// The twin converted instead of this page (`index.html` beside this `index.htm`).
+    pub twin_of: Option<String>,
     /// The includes folder of the page and the hash of its files.
     pub includes: Option<(IncludeDir, String)>,
     /// How the manifest names the source (`paths::SourceKeys`); empty outside `convert`.
@@ -81,6 +83,7 @@ pub(crate) fn plan(settings: &Settings, found: Vec<Discovered>) -> Vec<Planned> 
                 url_rel: String::new(),
                 found: f,
                 collision: None,
+                twin_of: None,
                 includes,
                 source_key: String::new(),
             }
@@ -100,6 +103,14 @@ pub(crate) fn plan(settings: &Settings, found: Vec<Discovered>) -> Vec<Planned> 
         .collect();
     keys.sort();
     for group in keys.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        // Twins (`index.htm` beside `index.html`): the best-known extension is the page,
+        // the others are reported; pages that differ otherwise (by case) all collide.
+        if let Some(winner) = twin_winner(&planned, group) {
+            for &(_, i) in group.iter().filter(|(_, i)| *i != winner) {
+                planned[i].twin_of = Some(planned[winner].found.path.display().to_string());
+            }
+            continue;
+        }
         for &(_, i) in group {
             let others: Vec<String> = group
                 .iter()
@@ -110,6 +121,30 @@ pub(crate) fn plan(settings: &Settings, found: Vec<Discovered>) -> Vec<Planned> 
         }
     }
     planned
+}
+
+/// Of pages sharing an output path, the one to convert when they differ by extension
+/// alone: `.html`, then `.htm`, `.shtml`, `.md`.
+fn twin_winner(planned: &[Planned], group: &[(String, usize)]) -> Option<usize> {
+    let split = |i: usize| {
+        let rel = planned[i].found.rel_path.as_str();
+        rel.rsplit_once('.')
+            .map_or((rel, ""), |(stem, ext)| (stem, ext))
+    };
+    let rank = |ext: &str| match ext.to_ascii_lowercase().as_str() {
+        "html" => 0,
+        "htm" => 1,
+        "shtml" => 2,
+        _ => 3,
+    };
+    let (stem, _) = split(group[0].1);
+    if group.iter().any(|&(_, i)| split(i).0 != stem) {
+        return None;
+    }
+    let best = group.iter().map(|&(_, i)| rank(split(i).1)).min()?;
+    let mut winners = group.iter().filter(|&&(_, i)| rank(split(i).1) == best);
+    let winner = winners.next()?.1;
+    winners.next().is_none().then_some(winner)
 }
 
 /// What pass 1 knows of one source.

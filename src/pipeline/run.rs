@@ -80,6 +80,17 @@ fn run(
         );
         return fail(outcome, "collision", message, None);
     }
+    if let Some(twin) = &p.twin_of {
+        outcome.status = Status::Skipped;
+        outcome.diagnostics.push(Diagnostic::warning(
+            "twin",
+            format!(
+                "{} has the same output as {twin}, which is converted instead (.html, then .htm, .shtml, .md)",
+                p.found.path.display()
+            ),
+        ));
+        return;
+    }
     let page_like = p
         .found
         .path

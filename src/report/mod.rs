@@ -88,7 +88,7 @@ pub fn summary(report: &BatchReport) -> String {
         let _ = write!(out, ", {edited} hand-edited (kept)");
     }
     if skipped > 0 {
-        let _ = write!(out, ", {skipped} skipped (Markdown, not HTML)");
+        let _ = write!(out, ", {skipped} skipped");
     }
     let orphans = report.orphans.len();
     if orphans > 0 {
