@@ -31,6 +31,8 @@ pub enum PageError {
     FrontMatter(#[from] FrontMatterError),
     #[error("elements are nested {depth} deep, over the limit of {limit} (limits.max_depth)")]
     TooDeep { depth: usize, limit: usize },
+    #[error("{0}")]
+    Gzip(String),
     #[error("a frameset page without <noframes> content: its frames ({frames}) hold the content; convert those")]
     Frameset { frames: String },
     #[error("about {count} elements, over the limit of {limit} (limits.max_elements)")]
@@ -190,6 +192,8 @@ pub fn parse(bytes: &[u8], ctx: Context, settings: &Settings) -> Result<Parsed, 
             limit: limits.max_file_bytes,
         });
     }
+    let bytes = source::gzip::inflate(bytes, limits.max_file_bytes).map_err(PageError::Gzip)?;
+    let bytes = &*bytes;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(PageError::Empty);
     }

@@ -573,3 +573,25 @@ fn twins_by_extension_convert_the_html_one_and_report_the_other() {
     let text = std::fs::read_to_string(root.join("out/index.md")).unwrap();
     assert!(text.contains("title: New"), "{text}");
 }
+
+#[test]
+fn gzip_compressed_pages_are_decompressed_or_fail_clearly() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("in")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"<html><head><title>Zipped</title></head><body><main><h1>Zipped</h1><p>A compressed page.</p></main></body></html>")
+        .unwrap();
+    std::fs::write(root.join("in/zipped.html"), gz.finish().unwrap()).unwrap();
+    std::fs::write(root.join("in/broken.html"), b"\x1f\x8bnot gzip at all").unwrap();
+    pagemill(root)
+        .args(["convert", "in", "-o", "out"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "broken.html: [page] gzip-compressed, and it does not decompress",
+        ));
+    let text = std::fs::read_to_string(root.join("out/zipped.md")).unwrap();
+    assert!(text.ends_with("\nA compressed page.\n"), "{text}");
+}

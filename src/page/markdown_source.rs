@@ -16,7 +16,9 @@ pub(super) fn convert(
     settings: &Settings,
     linker: &Linker,
 ) -> Result<Converted, PageError> {
-    let decoded = decode::decode(bytes);
+    let limit = settings.config.limits.max_file_bytes;
+    let bytes = source::gzip::inflate(bytes, limit).map_err(PageError::Gzip)?;
+    let decoded = decode::decode(&bytes);
     let encoding = Encoding {
         name: decoded.encoding,
         source: decoded.source,

@@ -215,10 +215,12 @@ pub(crate) fn read(
             let Ok(bytes) = std::fs::read(&p.found.path) else {
                 return SourceInfo::default();
             };
-            let hints = if bytes.len() as u64 <= limit {
-                map::hints(&crate::source::decode::decode(&bytes).text)
-            } else {
-                UrlHints::default()
+            let inflated = crate::source::gzip::inflate(&bytes, limit).ok();
+            let hints = match inflated {
+                Some(page) if bytes.len() as u64 <= limit => {
+                    map::hints(&crate::source::decode::decode(&page).text)
+                }
+                _ => UrlHints::default(),
             };
             SourceInfo {
                 hash: Some(Digest::of(&bytes)),

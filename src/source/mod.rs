@@ -4,6 +4,7 @@
 pub mod decode;
 pub mod discover;
 pub mod front_matter;
+pub mod gzip;
 pub mod includes;
 pub mod liquid;
 pub mod markdown;
