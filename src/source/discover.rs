@@ -101,6 +101,9 @@ fn discover_with(
                 if name.starts_with('.') || exclude.iter().any(|x| *x == name) {
                     return false;
                 }
+                if is_generator_folder(e.path(), &name) {
+                    return false;
+                }
                 match (&skip, e.path().canonicalize()) {
                     (Some(skip), Ok(here)) => here != *skip,
                     _ => true,
@@ -160,6 +163,30 @@ fn common_folder(files: &[&PathBuf]) -> PathBuf {
         });
     }
     common.unwrap_or_default().into_iter().collect()
+}
+
+/// Folders of a Hugo site's own machinery (themes, templates, archetypes, data, build
+/// output), recognized by the Hugo configuration beside them: never pages.
+fn is_generator_folder(path: &Path, name: &str) -> bool {
+    const HUGO: &[&str] = &[
+        "themes",
+        "layouts",
+        "archetypes",
+        "data",
+        "i18n",
+        "resources",
+        "public",
+        "assets",
+    ];
+    if !HUGO.contains(&name) {
+        return false;
+    }
+    let Some(site) = path.parent() else {
+        return false;
+    };
+    ["hugo.toml", "hugo.yaml", "hugo.json", "config.toml"]
+        .iter()
+        .any(|config| site.join(config).is_file())
 }
 
 fn has_extension(path: &Path, extensions: &[&str]) -> bool {
@@ -226,6 +253,28 @@ mod tests {
         assert!(found.pages.iter().all(|d| d.root == root.join("site")));
         let one = discover(&[root.join("site/a/x.html")], &[], None).unwrap();
         assert_eq!(one.pages[0].rel_path, "x.html");
+    }
+
+    #[test]
+    fn a_hugo_sites_templates_and_themes_are_not_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "hugo.toml",
+            "content/about.md",
+            "layouts/shortcodes/note.html",
+            "themes/basic/layouts/_default/single.html",
+            "archetypes/default.md",
+            "other/layouts/page.html",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "<p>x</p>").unwrap();
+        }
+        let found = discover(&[root.to_path_buf()], &[], None).unwrap();
+        let rels: Vec<_> = found.pages.iter().map(|d| d.rel_path.as_str()).collect();
+        // `other/layouts` has no Hugo configuration beside it: its pages are pages.
+        assert_eq!(rels, ["content/about.md", "other/layouts/page.html"]);
     }
 
     #[test]
