@@ -391,7 +391,6 @@ pub fn convert(
             root: extract::root::describe(&extracted.content_root),
         });
     }
-    let target = settings.target();
     let body = liquid_body::restore(
         settings,
         ctx.includes.map(|d| d.path()),
@@ -408,21 +407,7 @@ pub fn convert(
         l.line = file_line(l.line);
         l
     }));
-    for found in &links {
-        if found.link.url.is_none() {
-            warnings.push(Diagnostic {
-                line: found.line,
-                ..Diagnostic::warning(
-                    "link",
-                    format!(
-                        "link {:?} removed ({}); its text is kept",
-                        found.link.original,
-                        found.link.rules.join(", ")
-                    ),
-                )
-            });
-        }
-    }
+    warnings.extend(dropped_link_warnings(&links));
     let mut record = extracted.record;
     let encoding = parsed.encoding;
     let source_keys = (compiled.profile.front_matter
@@ -430,23 +415,14 @@ pub fn convert(
         .then(|| parsed.front_matter.take().map(|f| f.fields))
         .flatten();
     drop(parsed);
-    let unmapped_layout = crate::target::decorate(
-        &*target,
-        &settings.config.layouts,
+    let (text, unmapped_layout) = finish_record(
+        settings,
+        compiled,
+        linker,
         &mut record,
-        linker.page_urls(),
-    );
-    // Front matter keys no field read are carried as they were (`source.kept`).
-    if let Some(fields) = &source_keys {
-        keep_source_keys(&mut record, fields);
-    }
-    let violations = compiled
-        .validator
-        .check(&Value::Mapping(checked_part(&record)));
-    if !violations.is_empty() {
-        return Err(PageError::Schema(violations));
-    }
-    let text = document_text(&record, &body)?;
+        source_keys.as_ref(),
+        &body,
+    )?;
     Ok(Converted {
         record,
         text,
@@ -458,6 +434,53 @@ pub fn convert(
         losses,
         unmapped_layout,
     })
+}
+
+/// The warning for each link the policy dropped.
+fn dropped_link_warnings(links: &[FoundLink]) -> impl Iterator<Item = Diagnostic> + '_ {
+    links
+        .iter()
+        .filter(|l| l.link.url.is_none())
+        .map(|found| Diagnostic {
+            line: found.line,
+            ..Diagnostic::warning(
+                "link",
+                format!(
+                    "link {:?} removed ({}); its text is kept",
+                    found.link.original,
+                    found.link.rules.join(", ")
+                ),
+            )
+        })
+}
+
+/// A page's record made final and written with its body: the target's keys and mapped
+/// layout, the source keys no field read carried (`source.kept`), the schema checked
+/// on the rest. Returns the file text and the legacy layout left unmapped.
+fn finish_record(
+    settings: &Settings,
+    compiled: &crate::config::Compiled,
+    linker: &Linker,
+    record: &mut Mapping,
+    source_keys: Option<&Mapping>,
+    body: &str,
+) -> Result<(String, Option<String>), PageError> {
+    let unmapped = crate::target::decorate(
+        &*settings.target(),
+        &settings.config.layouts,
+        record,
+        linker.page_urls(),
+    );
+    if let Some(fields) = source_keys {
+        keep_source_keys(record, fields);
+    }
+    let violations = compiled
+        .validator
+        .check(&Value::Mapping(checked_part(record)));
+    if !violations.is_empty() {
+        return Err(PageError::Schema(violations));
+    }
+    Ok((document_text(record, body)?, unmapped))
 }
 
 /// Every link of one page (`pagemill links`): the body's URL attributes at their line

@@ -28,15 +28,15 @@ pub(super) fn restore(
     markdown: &str,
     warnings: &mut Vec<Diagnostic>,
 ) -> String {
-    let target = settings.target();
     let folder = includes;
-    if settings.include_policy() == crate::target::Includes::Drop {
+    let policy = settings.include_policy();
+    if policy == crate::target::Includes::Drop {
         // The generator has no Liquid: no tag may reach it, not even as text.
         for tag in &parsed.protected.tags {
-            warnings.push(left_out(&tag.raw, target.kind()));
+            warnings.push(left_out(&tag.raw, settings.config.target));
         }
         liquid::remove_all_placeholders(markdown)
-    } else if settings.include_policy() == crate::target::Includes::Copy {
+    } else if policy == crate::target::Includes::Copy {
         // Jekyll renders the includes left in the body from the site's `_includes`
         // (pagemill copies the includes folder there); one whose file does not exist
         // would stop the build: it is left out, as an error naming it.

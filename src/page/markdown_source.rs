@@ -5,7 +5,7 @@
 
 use serde_yaml::{Mapping, Value};
 
-use super::{document_text, Context, Converted, Diagnostic, Encoding, PageError};
+use super::{Context, Converted, Diagnostic, Encoding, PageError};
 use crate::config::Settings;
 use crate::links::Linker;
 use crate::source::{self, decode};
@@ -70,56 +70,31 @@ pub(super) fn convert(
     path.insert("path".into(), ctx.rel_path.into());
     record.insert("source".into(), Value::Mapping(path));
     let (body, links) = source::markdown::rewrite_links(body, linker, body_line);
-    let target = settings.target();
     // A generator without Liquid must not meet a tag, not even as text.
-    let body = if target.includes() == crate::target::Includes::Drop {
+    let body = if settings.include_policy() == crate::target::Includes::Drop {
         let protected = source::liquid::protect(&body);
         for tag in &protected.tags {
-            warnings.push(super::liquid_body::left_out(&tag.raw, target.kind()));
+            warnings.push(super::liquid_body::left_out(
+                &tag.raw,
+                settings.config.target,
+            ));
         }
         source::liquid::remove_all_placeholders(&protected.text)
     } else {
         body
     };
-    for found in links.iter().filter(|l| l.link.url.is_none()) {
-        warnings.push(Diagnostic {
-            line: found.line,
-            ..Diagnostic::warning(
-                "link",
-                format!(
-                    "link {:?} removed ({}); its text is kept",
-                    found.link.original,
-                    found.link.rules.join(", ")
-                ),
-            )
-        });
-    }
-    let empty = crate::dom::Document::parse("");
-    let index = crate::dom::DomIndex::new(&empty.root());
-    let compiled = settings.choose(
-        ctx.rel_path,
-        front_matter.as_ref().map(|f| &f.fields),
-        &index,
-    );
-    let target = settings.target();
-    let unmapped_layout = crate::target::decorate(
-        &*target,
-        &settings.config.layouts,
-        &mut record,
-        linker.page_urls(),
-    );
+    warnings.extend(super::dropped_link_warnings(&links));
     // The source's own keys (`nav_order`, `parent`, …) are carried as they are, listed
     // under `source.kept`; the schema checks the rest.
-    if let Some(fm) = &front_matter {
-        super::keep_source_keys(&mut record, &fm.fields);
-    }
-    let violations = compiled
-        .validator
-        .check(&Value::Mapping(super::checked_part(&record)));
-    if !violations.is_empty() {
-        return Err(PageError::Schema(violations));
-    }
-    let text = document_text(&record, &body)?;
+    let source_keys = front_matter.map(|f| f.fields);
+    let (text, unmapped_layout) = super::finish_record(
+        settings,
+        compiled,
+        linker,
+        &mut record,
+        source_keys.as_ref(),
+        &body,
+    )?;
     Ok(Converted {
         record,
         text,

@@ -212,12 +212,7 @@ pub fn convert_with_events(
         state: state.as_deref(),
         journal: journal.as_ref(),
     };
-    let stopped = |_: &(usize, (&Planned, &pass1::SourceInfo))| {
-        options
-            .stop
-            .as_ref()
-            .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
-    };
+    let stopped = |_: &(usize, (&Planned, &pass1::SourceInfo))| stop_requested(options);
     // Each page leaves a small record (and its outcome, when kept); the tally is
     // summed as pages finish.
     let mut collected = pool.install(|| {
@@ -275,8 +270,9 @@ pub fn convert_with_events(
         &mut batch,
     );
 
+    let default_layout = settings.target().default_layout().unwrap_or("page");
     for (layout, pages) in &collected.tally.unmapped_layouts {
-        let default = settings.target().default_layout().unwrap_or("page");
+        let default = default_layout;
         batch.push(Diagnostic::warning(
             "layout",
             format!(
@@ -358,11 +354,7 @@ pub fn convert_with_events(
             batch.push(Diagnostic::warning("state", e.to_string()));
         }
     }
-    let interrupted = options
-        .stop
-        .as_ref()
-        .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
-        .then_some(collected.not_taken);
+    let interrupted = stop_requested(options).then_some(collected.not_taken);
     Ok(BatchReport {
         pages: collected.pages.into_iter().map(|(_, p)| p).collect(),
         batch,
@@ -430,6 +422,14 @@ pub fn index(
         pages,
         boilerplate: first.learned,
     })
+}
+
+/// Whether a signal asked the run to stop taking pages.
+fn stop_requested(options: &ConvertOptions) -> bool {
+    options
+        .stop
+        .as_ref()
+        .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 fn pool(jobs: Option<usize>) -> Result<rayon::ThreadPool, BatchError> {

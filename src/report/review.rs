@@ -105,13 +105,6 @@ fn head(report: &BatchReport) -> Value {
     })
 }
 
-/// The whole report of a run whose outcomes were kept.
-pub fn json(report: &BatchReport) -> String {
-    let mut value = head(report);
-    value["pages"] = Value::Array(report.pages.iter().map(page_value).collect());
-    serde_json::to_string_pretty(&value).expect("the report serializes") + "\n"
-}
-
 /// The JSON report written as pages finish: each page's entry goes to a spool file
 /// beside the report, and the report is assembled from it in page order at the end,
 /// so no run holds every page's entry in memory.
