@@ -93,6 +93,10 @@ pub struct Config {
     /// Legacy layout names mapped to the new site's (with a target).
     #[serde(default)]
     pub layouts: std::collections::BTreeMap<String, String>,
+    /// Files pages reference: `copy` into the site (default), `link` to the old site,
+    /// or `none`.
+    #[serde(default)]
+    pub assets: crate::assets::AssetMode,
 }
 
 fn auto() -> String {

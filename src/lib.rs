@@ -11,6 +11,7 @@
 //! Only plain data leaves a worker: each page ends as a [`pipeline::PageOutcome`]. The
 //! library never prints; the binary renders outcomes.
 
+pub mod assets;
 pub mod config;
 pub mod dom;
 pub mod extract;

@@ -37,6 +37,25 @@ pub struct Entry {
     pub output_hash: String,
 }
 
+/// A file copied into the site for the pages that reference it, keyed by its output
+/// path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssetEntry {
+    /// The file it was copied from: its real path relative to the output folder's.
+    pub source: String,
+    pub source_hash: String,
+    /// Hash of the copy as written (a different file there was replaced by hand).
+    pub output_hash: String,
+    pub size: u64,
+    /// Its URL on the new site.
+    pub url: String,
+    /// The absolute old URLs pages reached it by (files of the same content share one
+    /// copy), sorted.
+    pub old_urls: Vec<String>,
+    /// Every page that references it (output paths), sorted.
+    pub pages: Vec<String>,
+}
+
 /// Boilerplate learned from a sample, kept so an unchanged batch need not re-sample.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LearnedBoilerplate {
@@ -57,6 +76,13 @@ pub struct Manifest {
     #[serde(default)]
     pub boilerplate: Option<LearnedBoilerplate>,
     pub pages: BTreeMap<String, Entry>,
+    /// Files copied into the site, by output path.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub assets: BTreeMap<String, AssetEntry>,
+    /// Own-site files referenced but not in the input tree (absolute old URL → pages),
+    /// for the asset inventory of pages a rerun does not convert again.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub kept_assets: BTreeMap<String, Vec<String>>,
 }
 
 /// Why a manifest could not be read.
@@ -256,6 +282,10 @@ pub fn write_streamed<'a, W: std::io::Write>(
     batch: &str,
     boilerplate: Option<&LearnedBoilerplate>,
     pages: impl Iterator<Item = (&'a str, AnyEntry<'a>)>,
+    assets: (
+        &BTreeMap<String, AssetEntry>,
+        &BTreeMap<String, Vec<String>>,
+    ),
 ) -> std::io::Result<()> {
     #[derive(Serialize)]
     #[serde(bound(serialize = "Streamed<I>: Serialize"))]
@@ -265,6 +295,10 @@ pub fn write_streamed<'a, W: std::io::Write>(
         batch: &'b str,
         boilerplate: Option<&'b LearnedBoilerplate>,
         pages: Streamed<I>,
+        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+        assets: &'b BTreeMap<String, AssetEntry>,
+        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+        kept_assets: &'b BTreeMap<String, Vec<String>>,
     }
     let manifest = Out {
         format: FORMAT,
@@ -272,6 +306,8 @@ pub fn write_streamed<'a, W: std::io::Write>(
         batch,
         boilerplate,
         pages: Streamed(std::cell::RefCell::new(Some(pages))),
+        assets: assets.0,
+        kept_assets: assets.1,
     };
     serde_json::to_writer_pretty(&mut out, &manifest)?;
     out.write_all(b"\n")
@@ -409,6 +445,8 @@ mod tests {
             batch: "batch".into(),
             boilerplate: Some(learned.clone()),
             pages: BTreeMap::new(),
+            assets: BTreeMap::new(),
+            kept_assets: BTreeMap::new(),
         };
         whole.pages.insert("a.md".into(), kept.clone());
         whole.pages.insert(
@@ -432,6 +470,7 @@ mod tests {
             "batch",
             Some(&learned),
             pages.into_iter(),
+            (&BTreeMap::new(), &BTreeMap::new()),
         )
         .unwrap();
         assert_eq!(String::from_utf8(streamed).unwrap(), whole.to_json());

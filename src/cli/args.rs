@@ -245,6 +245,10 @@ pub struct ConvertArgs {
     /// legacy content beside the rendered Markdown, dropped content highlighted)
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Write the asset inventory (CSV): every file the pages reference — its old URL,
+    /// its new URL or `kept` (left on the old site), size, hash and the pages using it
+    #[arg(long, value_name = "FILE.csv")]
+    pub assets: Option<PathBuf>,
     /// Overwrite outputs edited by hand since pagemill wrote them
     #[arg(long)]
     pub force: bool,

@@ -60,9 +60,10 @@ pub(super) fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
             Some(path) => Some(read_site_index(path)?),
             None => None,
         },
-        also_writes: args.report.iter().cloned().collect(),
+        also_writes: args.report.iter().chain(&args.assets).cloned().collect(),
         stop: Some(signals.stop.clone()),
         scaffold: args.scaffold,
+        assets: args.assets.clone(),
     };
     let report_html = match &args.report {
         Some(path) => {

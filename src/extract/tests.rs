@@ -70,7 +70,7 @@ fn breadcrumbs_keep_titles_and_drop_placeholder_urls() {
     let crumbs = serde_yaml::to_string(get(&rec, &["breadcrumbs"]).unwrap()).unwrap();
     assert_eq!(
         crumbs,
-        "- title: Home\n- title: Departments\n  url: /city/en/depts.html\n- title: Here\n"
+        "- title: Home\n- title: Departments\n  url: https://www.chicago.gov/city/en/depts.html\n- title: Here\n"
     );
     assert_eq!(body, "Body");
 }

@@ -4,7 +4,7 @@
 //! a page of the batch to its new home, fragments kept.
 
 use super::pages::PageTable;
-use super::{rule, InternalStyle, Link, LinkKind, LinkPolicy};
+use super::{LinkKind, LinkPolicy};
 use crate::dom::{self, Document};
 use crate::source::{liquid, split_front_matter};
 
@@ -32,10 +32,40 @@ impl<'a> MappedPage<'a> {
     }
 }
 
+/// Where a page's old URL came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OldUrlFrom {
+    /// Its place under `links.old_root`.
+    OldRoot,
+    Permalink,
+    Canonical,
+    OgUrl,
+    /// Its `<base href>` (relative links resolve against it).
+    BaseHref,
+    /// Unknown: its place in the input tree, on the site's origin.
+    InputTree,
+}
+
+impl OldUrlFrom {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OldUrlFrom::OldRoot => "old-root",
+            OldUrlFrom::Permalink => "permalink",
+            OldUrlFrom::Canonical => "canonical",
+            OldUrlFrom::OgUrl => "og-url",
+            OldUrlFrom::BaseHref => "base-href",
+            OldUrlFrom::InputTree => "input-tree",
+        }
+    }
+}
+
 /// Every page of a batch by old URL.
 #[derive(Debug, Default)]
 pub struct UrlMap {
     table: PageTable,
+    /// Where each page's first old URL came from (`None`: it has none).
+    from: Vec<Option<OldUrlFrom>>,
     /// Old URLs claimed by more than one page: (url, the page that keeps it, the other).
     pub conflicts: Vec<(String, String, String)>,
 }
@@ -46,6 +76,9 @@ pub struct UrlHints {
     pub permalink: Option<String>,
     pub canonical: Option<String>,
     pub og_url: Option<String>,
+    /// The head's `<base href>`, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
 }
 
 /// Reads a page's permalink, canonical link and `og:url`: the front matter and the
@@ -77,6 +110,9 @@ pub fn hints(text: &str) -> UrlHints {
                 if rel.split_ascii_whitespace().any(|r| r == "canonical") {
                     out.canonical = dom::attr(&node, "href");
                 }
+            }
+            Some("base") if out.base.is_none() => {
+                out.base = dom::attr(&node, "href").filter(|h| !h.trim().is_empty());
             }
             Some("meta")
                 if out.og_url.is_none()
@@ -110,7 +146,8 @@ impl UrlMap {
     ) -> UrlMap {
         let mut map = UrlMap::default();
         for (output_rel, rel_path, hints) in pages {
-            let old_urls = old_urls(policy, rel_path, hints);
+            let (old_urls, from) = old_urls(policy, rel_path, hints);
+            map.from.push(from);
             // The URL comes from the page's place in the input tree; where a site target
             // writes the file (`content/…/_index.md`) does not move it.
             let mirrored = crate::source::discover::output_rel_path(rel_path);
@@ -155,11 +192,26 @@ impl UrlMap {
     pub fn page(&self, output_rel: &str) -> Option<MappedPage<'_>> {
         self.table.by_output(output_rel).map(|i| self.at(i))
     }
+
+    /// The output of the page that holds the old URL `old` (the first to claim it).
+    pub fn owner(&self, old: &str) -> Option<&str> {
+        self.table.find(old).map(|i| self.table.output_rel(i))
+    }
+
+    /// Where the first old URL of the page whose output is `output_rel` came from.
+    pub fn old_url_from(&self, output_rel: &str) -> Option<OldUrlFrom> {
+        self.table.by_output(output_rel).and_then(|i| self.from[i])
+    }
 }
 
-/// A page's old URLs as own-site paths, without duplicates.
-fn old_urls(policy: &LinkPolicy, rel_path: &str, hints: &UrlHints) -> Vec<String> {
-    let mut candidates: Vec<String> = Vec::new();
+/// A page's old URLs as own-site paths, without duplicates, and where the first came
+/// from.
+fn old_urls(
+    policy: &LinkPolicy,
+    rel_path: &str,
+    hints: &UrlHints,
+) -> (Vec<String>, Option<OldUrlFrom>) {
+    let mut candidates: Vec<(String, OldUrlFrom)> = Vec::new();
     if let Some(root) = &policy.config().old_root {
         let mut rel = rel_path.to_string();
         if rel.to_ascii_lowercase().ends_with(".md") {
@@ -171,30 +223,36 @@ fn old_urls(policy: &LinkPolicy, rel_path: &str, hints: &UrlHints) -> Vec<String
         } else {
             format!("{root}/")
         };
-        candidates.push(format!("{root}{rel}"));
+        candidates.push((format!("{root}{rel}"), OldUrlFrom::OldRoot));
         for index in ["index.html", "index.htm", "index.shtml"] {
             if let Some(dir) = rel.strip_suffix(index) {
                 if rel.len() == index.len() || dir.ends_with('/') {
-                    candidates.push(format!("{root}{dir}"));
+                    candidates.push((format!("{root}{dir}"), OldUrlFrom::OldRoot));
                 }
             }
         }
     }
-    candidates.extend(
-        [&hints.permalink, &hints.canonical, &hints.og_url]
-            .into_iter()
-            .flatten()
-            .cloned(),
-    );
+    let hinted = [
+        (&hints.permalink, OldUrlFrom::Permalink),
+        (&hints.canonical, OldUrlFrom::Canonical),
+        (&hints.og_url, OldUrlFrom::OgUrl),
+    ];
+    for (hint, from) in hinted {
+        if let Some(h) = hint {
+            candidates.push((h.clone(), from));
+        }
+    }
     let mut out: Vec<String> = Vec::new();
-    for c in candidates {
+    let mut first = None;
+    for (c, from) in candidates {
         if let Some(path) = own_path(policy, &c) {
             if !out.contains(&path) {
+                first.get_or_insert(from);
                 out.push(path);
             }
         }
     }
-    out
+    (out, first)
 }
 
 /// The own-site path (no query or fragment) a link points at, if it is the site's own.
@@ -223,166 +281,10 @@ fn new_url(base: &str, output_rel: &str) -> String {
     }
 }
 
-/// Normalizes links for one page: the policy's rules, then the URL map; or, for plain
-/// HTML → Markdown conversion, keeps links as written and only drops script URLs.
-#[derive(Clone)]
-pub struct Linker<'a> {
-    /// `None`: links are kept verbatim.
-    policy: Option<&'a LinkPolicy>,
-    map: Option<&'a UrlMap>,
-    /// The page's output path, and its primary old URL as an absolute URL on the
-    /// origin (relative links resolve against it), parsed once per page.
-    page: Option<(&'a str, Option<url::Url>)>,
-}
-
-impl<'a> Linker<'a> {
-    /// The policy alone: no URL map, no page.
-    pub fn plain(policy: &'a LinkPolicy) -> Linker<'a> {
-        Linker {
-            policy: Some(policy),
-            map: None,
-            page: None,
-        }
-    }
-
-    /// No policy: links are written as they are, except script URLs, which are dropped.
-    pub fn verbatim() -> Linker<'static> {
-        Linker {
-            policy: None,
-            map: None,
-            page: None,
-        }
-    }
-
-    /// This page's new URL and old URLs, when it is a page of the batch.
-    pub fn page_urls(&self) -> Option<crate::target::PageUrls<'a>> {
-        let (rel, _) = self.page.as_ref()?;
-        let map = self.map?;
-        let page = map.page(rel)?;
-        // Only the old URLs the map gives this page: one another page claimed first
-        // redirects there (and is reported as a URL map conflict).
-        let old_urls = page
-            .old_urls()
-            .filter(|old| {
-                map.table
-                    .find(old)
-                    .is_some_and(|i| map.table.output_rel(i) == *rel)
-            })
-            .collect();
-        Some(crate::target::PageUrls {
-            new_url: page.new_url(),
-            old_urls,
-        })
-    }
-
-    /// For the page whose output is `output_rel`, with the batch's map.
-    pub fn for_page(policy: &'a LinkPolicy, map: &'a UrlMap, output_rel: &'a str) -> Linker<'a> {
-        let origin = policy.origin();
-        let old = map
-            .page(output_rel)
-            .and_then(|p| p.old_urls().next())
-            .map(|old| origin.join(old).unwrap_or_else(|_| origin.clone()));
-        Linker {
-            policy: Some(policy),
-            map: Some(map),
-            page: Some((output_rel, old)),
-        }
-    }
-
-    /// Normalizes `raw`, then points it at its page's new home when it is in the batch.
-    pub fn link(&self, raw: &str) -> Link {
-        let Some(policy) = self.policy else {
-            return super::normalize::verbatim(raw);
-        };
-        if let Some(link) = policy.plain_own_path(raw) {
-            // Joined with any page's URL, a plain path is its own URL path: no parsing.
-            return match self.map.and_then(|map| map.lookup(raw)) {
-                Some(page) => self.internal(policy, link, page, None, None),
-                None => link,
-            };
-        }
-        let link = policy.normalize_parsed(raw);
-        let (Some(map), Some(url)) = (self.map, link.url.as_deref()) else {
-            return link;
-        };
-        if link.kind != LinkKind::OwnSite || url.contains(['{', liquid::OPEN]) {
-            return link;
-        }
-        if super::normalize::is_plain_path(url) {
-            let Some(page) = map.lookup(url) else {
-                return link;
-            };
-            return self.internal(policy, link, page, None, None);
-        }
-        let origin = policy.origin();
-        let base = match self.page.as_ref().and_then(|(_, old)| old.as_ref()) {
-            Some(old) => old,
-            None if url.starts_with('/') || url.contains("://") => origin,
-            None => return link,
-        };
-        let Ok(target) = base.join(url) else {
-            return link;
-        };
-        let Some(page) = map.lookup(target.path()) else {
-            return link;
-        };
-        self.internal(policy, link, page, target.query(), target.fragment())
-    }
-
-    /// `link` (normalized) points at `page`: its new address.
-    fn internal(
-        &self,
-        policy: &LinkPolicy,
-        mut link: Link,
-        page: MappedPage,
-        query: Option<&str>,
-        fragment: Option<&str>,
-    ) -> Link {
-        let new = match policy.config().internal {
-            InternalStyle::Url => {
-                let mut s = page.new_url().to_string();
-                if let Some(q) = query {
-                    s.push('?');
-                    s.push_str(q);
-                }
-                s
-            }
-            InternalStyle::RelativeMd => {
-                let from = self.page.as_ref().map_or("", |(out, _)| *out);
-                relative_path(from, page.output_rel())
-            }
-        };
-        let new = match fragment {
-            Some(f) => format!("{new}#{f}"),
-            None => new,
-        };
-        link.kind = LinkKind::Internal;
-        if link.url.as_deref() != Some(new.as_str()) {
-            link.url = Some(new);
-            link.rules.push(rule::INTERNAL);
-        }
-        link
-    }
-}
-
-/// The relative path from the file `from` to the file `to` (both relative to one root).
-fn relative_path(from: &str, to: &str) -> String {
-    let from_dirs: Vec<&str> = from.split('/').collect();
-    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dirs
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut out: Vec<&str> = vec![".."; from_dirs.len() - common];
-    out.extend(&to_parts[common..]);
-    out.join("/")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::links::{rule, Linker};
 
     fn policy(extra: &str) -> LinkPolicy {
         let yaml = format!(
@@ -456,11 +358,14 @@ mod tests {
             l.link("parks/index.html").url.as_deref(),
             Some("/depts/parks/")
         );
-        // Own-site pages outside the batch stay, marked own-site.
+        // Own-site pages outside the batch keep their absolute old URL, marked own-site.
         let other = l.link("/city/en/depts/fin.html");
         assert_eq!(
             (other.url.as_deref(), other.kind),
-            (Some("/city/en/depts/fin.html"), LinkKind::OwnSite)
+            (
+                Some("https://www.chicago.gov/city/en/depts/fin.html"),
+                LinkKind::OwnSite
+            )
         );
     }
 

@@ -2,23 +2,27 @@
 //! (`normalize`), the site-wide URL map that points links at pages' new homes (`map`),
 //! redirect files (`redirects`) and the inventory of every link in a page (`scan`).
 
+mod linker;
 pub mod map;
 mod normalize;
 mod pages;
 pub mod redirects;
 pub mod scan;
 
-pub use map::{Linker, MappedPage, UrlMap};
+pub use linker::{Linker, PageSource};
+pub use map::{MappedPage, OldUrlFrom, UrlMap};
 
 use serde::Deserialize;
 use url::Url;
 
-/// How own-site links are written.
+/// How own-site links that do not reach a page or file of the batch are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum OwnSiteStyle {
-    #[default]
+    /// `/path`: for teams migrating in waves behind one host.
     RootRelative,
+    /// `https://origin/path`: it keeps working while the old site is up.
+    #[default]
     Absolute,
 }
 
@@ -49,8 +53,9 @@ pub struct LinksConfig {
     /// Other host names that are the same site.
     #[serde(default)]
     pub aliases: Vec<String>,
-    #[serde(default)]
-    pub own_site: OwnSiteStyle,
+    /// Own-site links outside the batch (`own_site` is its former name).
+    #[serde(default, alias = "own_site")]
+    pub outside: OwnSiteStyle,
     #[serde(default)]
     pub https_upgrade: HttpsUpgrade,
     #[serde(default)]
@@ -108,6 +113,9 @@ pub struct LinkPolicy {
     origin: Url,
     own_hosts: Vec<String>,
     config: LinksConfig,
+    /// The URL path the input tree's root had on the old site: `links.old_root`'s path,
+    /// or `/` (a file at `a/b.pdf` was at `<tree_root>a/b.pdf`).
+    tree_root: String,
 }
 
 /// Stable rule ids, reported with every change.
@@ -127,6 +135,10 @@ pub mod rule {
     pub const TEL_TRIM: &str = "tel-trim";
     pub const TRACKING_PARAM: &str = "tracking-param";
     pub const INTERNAL: &str = "internal";
+    pub const OWN_SITE_ABSOLUTE: &str = "own-site-absolute";
+    pub const RELATIVE: &str = "relative";
+    pub const ASSET: &str = "asset";
+    pub const DEAD_FRAGMENT: &str = "dead-fragment";
 
     /// Every rule id, in the order rules apply.
     pub const ALL: &[&str] = &[
@@ -144,7 +156,11 @@ pub mod rule {
         PREFIX_REWRITE,
         OWN_SITE,
         WHATWG,
+        RELATIVE,
         INTERNAL,
+        ASSET,
+        OWN_SITE_ABSOLUTE,
+        DEAD_FRAGMENT,
     ];
 }
 

@@ -77,11 +77,16 @@ impl LinkPolicy {
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
             .ok_or_else(|| PolicyError::Origin(config.origin.clone()))?;
+        let mut tree_root = "/".to_string();
         if let Some(root) = &config.old_root {
-            Url::parse(root)
+            let url = Url::parse(root)
                 .ok()
                 .filter(|u| matches!(u.scheme(), "http" | "https"))
                 .ok_or_else(|| PolicyError::OldRoot(root.clone()))?;
+            tree_root = url.path().to_string();
+            if !tree_root.ends_with('/') {
+                tree_root.push('/');
+            }
         }
         let mut own_hosts = vec![origin.host_str().unwrap_or_default().to_string()];
         own_hosts.extend(config.aliases.iter().map(|a| a.to_ascii_lowercase()));
@@ -89,6 +94,7 @@ impl LinkPolicy {
             origin,
             own_hosts,
             config: config.clone(),
+            tree_root,
         })
     }
 
@@ -97,18 +103,21 @@ impl LinkPolicy {
         self.own_hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
     }
 
-    /// Normalizes one raw link as found in an attribute (entities already decoded).
+    /// Normalizes one raw link as found in an attribute (entities already decoded);
+    /// own-site links are written as `links.outside` says.
     pub fn normalize(&self, raw: &str) -> Link {
-        match self.plain_own_path(raw) {
+        let style = self.config.outside;
+        match self.plain_own_path(raw, style) {
             Some(link) => link,
-            None => self.normalize_parsed(raw),
+            None => self.normalize_parsed(raw, style),
         }
     }
 
-    /// `normalize` for a link already known not to be a plain own-site path.
-    pub(super) fn normalize_parsed(&self, raw: &str) -> Link {
+    /// `normalize` for a link already known not to be a plain own-site path, own-site
+    /// links written in `style`.
+    pub(super) fn normalize_parsed(&self, raw: &str, style: OwnSiteStyle) -> Link {
         let mut rules = Vec::new();
-        let url = self.apply(raw, &mut rules);
+        let url = self.apply(raw, style, &mut rules);
         let kind = self.kind_of(url.as_deref(), &rules);
         Link {
             original: raw.to_string(),
@@ -121,6 +130,11 @@ impl LinkPolicy {
     /// The site's origin.
     pub fn origin(&self) -> &Url {
         &self.origin
+    }
+
+    /// The URL path of the input tree's root on the old site (`/city/en/`, or `/`).
+    pub fn tree_root(&self) -> &str {
+        &self.tree_root
     }
 
     /// The configuration this policy was built from.
@@ -153,8 +167,13 @@ impl LinkPolicy {
 
     /// Every rule, through the URL parser (a plain own-site path, which every rule leaves
     /// as it is, was answered by `plain_own_path` before).
-    fn apply(&self, raw: &str, rules: &mut Vec<&'static str>) -> Option<String> {
-        let mut out = self.apply_parsed(raw, rules);
+    fn apply(
+        &self,
+        raw: &str,
+        style: OwnSiteStyle,
+        rules: &mut Vec<&'static str>,
+    ) -> Option<String> {
+        let mut out = self.apply_parsed(raw, style, rules);
         // A repaired own-site link can reveal another glued URL
         // (`www.x.gov/https://y/…` → `/https://y/…`): repair until none is left.
         for _ in 0..3 {
@@ -162,7 +181,7 @@ impl LinkPolicy {
                 Some(glued) => {
                     let glued = glued.to_string();
                     rules.push(rule::GLUED_URL);
-                    out = self.apply_parsed(&glued, rules);
+                    out = self.apply_parsed(&glued, style, rules);
                 }
                 None => break,
             }
@@ -173,10 +192,15 @@ impl LinkPolicy {
     /// Whether `raw` is a plain own-site path that every rule leaves as it is: most
     /// links of a site, spared the URL parser. What `apply_parsed` would make of it is
     /// `raw` itself, with no rule (a property test holds the two together).
-    pub(super) fn keeps_as_is(&self, raw: &str) -> bool {
+    pub(super) fn keeps_as_is(&self, raw: &str, style: OwnSiteStyle) -> bool {
+        style == OwnSiteStyle::RootRelative && self.plain_rooted(raw)
+    }
+
+    /// Whether `raw` is a plain own-site path that every rule leaves as it is when
+    /// own-site links are written root-relative.
+    pub(super) fn plain_rooted(&self, raw: &str) -> bool {
         is_plain_path(raw)
             && self.origin.scheme() == "https"
-            && self.config.own_site == OwnSiteStyle::RootRelative
             && !self
                 .config
                 .prefix_rewrites
@@ -185,8 +209,8 @@ impl LinkPolicy {
     }
 
     /// `raw` normalized when it is a plain own-site path every rule leaves as it is.
-    pub(super) fn plain_own_path(&self, raw: &str) -> Option<Link> {
-        self.keeps_as_is(raw).then(|| Link {
+    pub(super) fn plain_own_path(&self, raw: &str, style: OwnSiteStyle) -> Option<Link> {
+        self.keeps_as_is(raw, style).then(|| Link {
             original: raw.to_string(),
             url: Some(raw.to_string()),
             rules: Vec::new(),
@@ -195,7 +219,12 @@ impl LinkPolicy {
     }
 
     /// Every rule, in order, through the URL parser.
-    pub(super) fn apply_parsed(&self, raw: &str, rules: &mut Vec<&'static str>) -> Option<String> {
+    pub(super) fn apply_parsed(
+        &self,
+        raw: &str,
+        style: OwnSiteStyle,
+        rules: &mut Vec<&'static str>,
+    ) -> Option<String> {
         // As the URL parser does: leading and trailing C0 controls and spaces go, so
         // `\0vbscript:` is seen for what it is (found by fuzzing).
         let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || c <= ' ');
@@ -305,11 +334,11 @@ impl LinkPolicy {
             let Ok(url) = Url::parse(&s) else {
                 return Some(s);
             };
-            return Some(self.absolute(url, &s, false, rules));
+            return Some(self.absolute(url, &s, false, style, rules));
         }
         if s.starts_with('/') {
             return match self.origin.join(&s) {
-                Ok(url) => Some(self.absolute(url, &s, true, rules)),
+                Ok(url) => Some(self.absolute(url, &s, true, style, rules)),
                 Err(_) => Some(s),
             };
         }
@@ -322,6 +351,7 @@ impl LinkPolicy {
         mut url: Url,
         before: &str,
         was_root_relative: bool,
+        style: OwnSiteStyle,
         rules: &mut Vec<&'static str>,
     ) -> String {
         let added_before = rules.len();
@@ -362,7 +392,7 @@ impl LinkPolicy {
                 rules.push(rule::PREFIX_REWRITE);
             }
         }
-        let out = match (own, self.config.own_site) {
+        let out = match (own, style) {
             (true, OwnSiteStyle::RootRelative) => {
                 if !was_root_relative {
                     rules.push(rule::OWN_SITE);
@@ -372,7 +402,7 @@ impl LinkPolicy {
             (true, OwnSiteStyle::Absolute) => {
                 let _ = url.set_host(self.origin.host_str());
                 if was_root_relative {
-                    rules.push(rule::OWN_SITE);
+                    rules.push(rule::OWN_SITE_ABSOLUTE);
                 }
                 url.to_string()
             }

@@ -211,9 +211,9 @@ mod tests {
             summary,
             [
                 "3:16 a[href] # dropped",
-                "4:23 img[src] /m.png kept",
-                "4:39 img[srcset] /m1.png kept",
-                "4:51 img[srcset] /m2.png kept",
+                "4:23 img[src] /m.png rewritten",
+                "4:39 img[srcset] /m1.png rewritten",
+                "4:51 img[srcset] /m2.png rewritten",
                 "5:15 form[action] javascript:go() dropped",
             ]
         );

@@ -1,7 +1,8 @@
 //! Tests of the default (City of Chicago) link policy on the patterns of the real pages.
 
 use super::*;
-use crate::links::map::{Linker, UrlHints, UrlMap};
+use crate::links::map::{UrlHints, UrlMap};
+use crate::links::Linker;
 use crate::source::liquid;
 use proptest::strategy::Strategy;
 
@@ -13,7 +14,7 @@ fn chicago() -> LinkPolicy {
             "cityofchicago.org".into(),
             "www.cityofchicago.org".into(),
         ],
-        own_site: OwnSiteStyle::RootRelative,
+        outside: OwnSiteStyle::RootRelative,
         https_upgrade: HttpsUpgrade::Own,
         prefix_rewrites: vec![PrefixRewrite {
             from: "/content/city/".into(),
@@ -234,9 +235,9 @@ proptest::proptest! {
     ) {
         let raw = format!("/{}", segments.join("/"));
         for policy in [chicago(), with_old_root()] {
-            if policy.keeps_as_is(&raw) {
+            if policy.keeps_as_is(&raw, OwnSiteStyle::RootRelative) {
                 let mut rules = Vec::new();
-                let parsed = policy.apply_parsed(&raw, &mut rules);
+                let parsed = policy.apply_parsed(&raw, OwnSiteStyle::RootRelative, &mut rules);
                 proptest::prop_assert_eq!(parsed.as_deref(), Some(raw.as_str()));
                 proptest::prop_assert!(rules.is_empty(), "{:?}", rules);
             }

@@ -48,7 +48,7 @@ fn links_drop_redundant_titles_and_placeholders() {
     );
     assert_eq!(
         md(r#"<p><a href="/a" title="More">b</a></p>"#),
-        "[b](/a \"More\")"
+        "[b](https://www.chicago.gov/a \"More\")"
     );
 }
 
@@ -106,7 +106,7 @@ fn hard_breaks_and_images() {
         md(
             r#"<p>333 S. State<br>Suite 420<br></p><p><img src="https://www.chicago.gov/a b.png" alt="A [map]"></p>"#
         ),
-        "333 S. State\\\nSuite 420\n\n![A \\[map\\]](/a%20b.png)"
+        "333 S. State\\\nSuite 420\n\n![A \\[map\\]](https://www.chicago.gov/a%20b.png)"
     );
 }
 

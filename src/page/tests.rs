@@ -47,7 +47,7 @@ fn markdown_sources_are_pages_with_their_front_matter_kept() {
     assert!(c.text.contains("title: About us\n"), "{}", c.text);
     assert!(
         c.text
-            .ends_with("# About us\n\nJust *Markdown*, see [parks](/city/en/depts/parks.html).\n"),
+            .ends_with("# About us\n\nJust *Markdown*, see [parks](https://www.chicago.gov/city/en/depts/parks.html).\n"),
         "{}",
         c.text
     );

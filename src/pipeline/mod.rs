@@ -4,6 +4,7 @@
 //! outputs edited by hand — write each output atomically, then the manifest, and return
 //! one outcome per page in input order.
 
+mod assets;
 mod inventory;
 mod orphans;
 mod outcome;
@@ -34,7 +35,7 @@ pub use pass1::SiteIndex;
 use write::sync_file_system;
 use write::write_atomic_streamed as write_streamed;
 pub(crate) use write::write_page;
-pub use write::{write_atomic, write_atomic_streamed};
+pub use write::{copy_atomic, write_atomic, write_atomic_streamed};
 
 /// Errors that stop the whole run before any page is converted.
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +98,13 @@ pub fn convert_with_events(
         }
     }
     let mut unreadable = found.unreadable;
+    let asset_index = (settings.config.assets == crate::assets::AssetMode::Copy).then(|| {
+        crate::assets::AssetIndex::new(
+            found.files,
+            settings.target().asset_dir(),
+            &settings.policy.config().new_base,
+        )
+    });
     let mut planned = pass1::plan(settings, found.pages);
     if let Some(index) = &options.site {
         if index.settings != settings.fingerprint {
@@ -198,7 +206,13 @@ pub fn convert_with_events(
         Some(index) => pass1::Site::Index(index),
         None => pass1::Site::Read { learn: true },
     };
-    let first = pool.install(|| pass1::read(settings, &planned, previous.as_ref(), &cache, site));
+    let mut first =
+        pool.install(|| pass1::read(settings, &planned, previous.as_ref(), &cache, site));
+    if let Some(index) = &asset_index {
+        // Which files the tree holds decides where links go: every page depends on it.
+        let both = format!("{}{}", first.batch_hash, index.fingerprint());
+        first.batch_hash = crate::manifest::hash(both.as_bytes());
+    }
     // Outcomes are kept for the caller only when asked for; otherwise each is counted
     // and let go as its page finishes.
     // (A review report is written by the caller as pages finish, not from here.)
@@ -211,6 +225,7 @@ pub fn convert_with_events(
         options,
         state: state.as_deref(),
         journal: journal.as_ref(),
+        assets: asset_index.as_ref(),
     };
     let stopped = |_: &(usize, (&Planned, &pass1::SourceInfo))| stop_requested(options);
     // Each page leaves a small record (and its outcome, when kept); the tally is
@@ -235,6 +250,12 @@ pub fn convert_with_events(
                 on_event(Event::Page(&outcome));
                 done.tally.add(&outcome);
                 done.records.push((i, record));
+                let refs = if keep {
+                    outcome.assets.clone()
+                } else {
+                    outcome.assets.take()
+                };
+                done.assets.extend(refs.map(|r| (i, r)));
                 if keep {
                     if !options.keep_findings {
                         outcome.forget_findings();
@@ -260,7 +281,9 @@ pub fn convert_with_events(
 
     // The previous manifest's entries of pages whose source is gone (and, with
     // `--prune`, whose output was removed) go; this run's entries replace the others.
-    let mut previous = previous.map(|m| m.pages).unwrap_or_default();
+    let (mut previous, previous_assets, previous_kept) = previous
+        .map(|m| (m.pages, m.assets, m.kept_assets))
+        .unwrap_or_default();
     let orphans = orphans(
         &mut previous,
         &planned,
@@ -303,6 +326,16 @@ pub fn convert_with_events(
             let has_home = planned.iter().any(|p| p.url_rel == "index.md");
             site::scaffold(&*target, &options.output, has_home, &mut batch);
         }
+        let files = assets::finish(
+            asset_index.as_ref(),
+            &collected.assets,
+            &planned,
+            (&previous_assets, &previous_kept),
+            &cache,
+            &keys,
+            options,
+            &mut batch,
+        );
         let mut failed = |path: &Path, e: std::io::Error| {
             batch.push(Diagnostic {
                 severity: Severity::Error,
@@ -326,14 +359,23 @@ pub fn convert_with_events(
         let path = Manifest::path_named(&options.output, &manifest_name);
         let written = write_streamed(&path, |out| {
             let fingerprint = &settings.fingerprint;
-            record::write_manifest(out, fingerprint, &first, &planned, records, &previous)
+            let assets = (&files.entries, &files.kept);
+            record::write_manifest(
+                out,
+                fingerprint,
+                &first,
+                &planned,
+                records,
+                &previous,
+                assets,
+            )
         });
         if let Err(e) = written {
             failed(&path, e);
         }
         let path = HashCache::path(&options.output);
         let written = write_streamed(&path, |out| {
-            record::write_cache(out, cache, &first, &planned, records)
+            record::write_cache(out, cache, &first, &planned, records, files.learned)
         });
         if let Err(e) = written {
             failed(&path, e);

@@ -54,6 +54,8 @@ pub struct ConvertOptions {
     /// Set (by a signal handler) to stop taking pages: pages in flight finish, what is
     /// done is recorded, and the report says the run was interrupted.
     pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Where to write the asset inventory (CSV): every file pages reference.
+    pub assets: Option<PathBuf>,
 }
 
 /// What happened to one page.
@@ -106,6 +108,12 @@ pub struct PageOutcome {
     pub order: usize,
     /// With a site target: the legacy layout `layouts:` does not map.
     pub unmapped_layout: Option<String>,
+    /// The files the page references (its absolute old URL, and the file of the input
+    /// tree it reached), when it was converted in this run and its output holds that
+    /// conversion.
+    pub assets: Option<Vec<crate::assets::AssetRef>>,
+    /// Where the page's old URL came from, and the URL relative links resolved against.
+    pub old_url: Option<(crate::links::OldUrlFrom, String)>,
 }
 
 /// An output whose source is gone.

@@ -30,6 +30,8 @@ pub(crate) struct Collected {
     /// The outcomes kept for the caller, by index in the plan.
     pub pages: Vec<(usize, PageOutcome)>,
     pub tally: Tally,
+    /// The files each page converted in this run references, by its index in the plan.
+    pub assets: Vec<(usize, Vec<crate::assets::AssetRef>)>,
     /// Pages not started because the run was stopped.
     pub not_taken: usize,
 }
@@ -38,6 +40,7 @@ impl Collected {
     pub fn merge(mut self, other: Collected) -> Collected {
         self.records.extend(other.records);
         self.pages.extend(other.pages);
+        self.assets.extend(other.assets);
         self.tally.merge(other.tally);
         self.not_taken += other.not_taken;
         self
@@ -48,6 +51,7 @@ impl Collected {
     pub fn sort(&mut self) {
         self.records.sort_unstable_by_key(|(i, _)| *i);
         self.pages.sort_unstable_by_key(|(i, _)| *i);
+        self.assets.sort_unstable_by_key(|(i, _)| *i);
     }
 }
 
@@ -60,6 +64,10 @@ pub(crate) fn write_manifest<W: Write>(
     planned: &[Planned],
     records: &[(usize, Record)],
     previous: &BTreeMap<String, Entry>,
+    assets: (
+        &BTreeMap<String, manifest::AssetEntry>,
+        &BTreeMap<String, Vec<String>>,
+    ),
 ) -> std::io::Result<()> {
     let mut new: Vec<(usize, Digest)> = records
         .iter()
@@ -105,6 +113,7 @@ pub(crate) fn write_manifest<W: Write>(
         &first.batch_hash,
         first.learned.as_ref(),
         pages,
+        assets,
     )
 }
 
@@ -116,6 +125,7 @@ pub(crate) fn write_cache<W: Write>(
     first: &FirstPass,
     planned: &[Planned],
     records: &[(usize, Record)],
+    files: Vec<(String, Stamp, Digest)>,
 ) -> std::io::Result<()> {
     let source = |i: usize, r: &Record| {
         let s = &first.sources[i];
@@ -141,5 +151,11 @@ pub(crate) fn write_cache<W: Write>(
             .map(|(stamp, hash)| (Cow::Borrowed(p.output_rel.as_str()), stamp, hash));
         source.into_iter().chain(output)
     });
-    manifest::write_cache_streamed(out, &old, learned)
+    for (key, _, _) in &files {
+        old.remove(key);
+    }
+    let files = files
+        .into_iter()
+        .map(|(key, stamp, hash)| (Cow::Owned(key), stamp, hash));
+    manifest::write_cache_streamed(out, &old, learned.chain(files))
 }

@@ -8,7 +8,7 @@ use super::pass1::{FirstPass, Planned, SourceInfo};
 use super::record::Record;
 use super::{write_page, ConvertOptions, PageOutcome, Status};
 use crate::config::Settings;
-use crate::links::Linker;
+use crate::links::{Linker, PageSource};
 use crate::manifest::{self, Digest, Entry, HashCache, Manifest, Stamp};
 use crate::page::{self, Diagnostic, PageError, Severity};
 use crate::state::{Journal, Recorded, State, StoredOutcome};
@@ -24,6 +24,8 @@ pub(crate) struct Batch<'a> {
     /// run records finished pages in (none in a dry run).
     pub state: Option<&'a State>,
     pub journal: Option<&'a Journal>,
+    /// The files of the input tree pages may reference (with `assets: copy`).
+    pub assets: Option<&'a crate::assets::AssetIndex>,
 }
 
 pub(crate) fn convert_one(
@@ -48,6 +50,8 @@ pub(crate) fn convert_one(
         up_to_date: false,
         order: 0,
         unmapped_layout: None,
+        assets: None,
+        old_url: None,
     };
     let mut record = Record::default();
     run(batch, p, source, &mut outcome, &mut record);
@@ -164,7 +168,13 @@ fn run(
         Ok(b) => b,
         Err(e) => return fail(outcome, "io", format!("cannot read: {e}"), None),
     };
-    let linker = Linker::for_page(&batch.settings.policy, &batch.first.url_map, &p.output_rel);
+    let source_at = PageSource {
+        root: &p.found.root,
+        rel_path: &p.found.rel_path,
+        base_href: source.hints.base.as_deref(),
+    };
+    let linker = Linker::for_page(&batch.settings.policy, &batch.first.url_map, &p.output_rel)
+        .with_source(source_at, batch.settings.config.assets, batch.assets);
     let mut context = p.context(Some(&batch.first.boilerplate));
     context.review = options.review;
     let converted = match page::convert(&bytes, context, batch.settings, &linker) {
@@ -184,6 +194,19 @@ fn run(
         }
     };
     outcome.diagnostics = converted.warnings;
+    if linker.guessed_base() {
+        outcome.diagnostics.push(Diagnostic::warning(
+            "old-url",
+            "the page's old URL is unknown (no links.old_root, permalink, canonical link, \
+             og:url or <base href>): its relative links were resolved against its place in \
+             the input tree"
+                .to_string(),
+        ));
+    }
+    outcome.old_url = linker
+        .old_url()
+        .map(|(from, url)| (from, url.as_str().to_string()));
+    let assets = linker.take_assets();
     outcome.encoding = Some(converted.encoding);
     outcome.profile = Some(converted.profile);
     outcome.losses = converted.losses;
@@ -211,6 +234,7 @@ fn run(
     });
     if unchanged {
         outcome.status = Status::Unchanged;
+        outcome.assets = Some(assets.clone());
         record.output_hash = Some(new_hash);
         journal(batch, p, source, new_hash, stored.take());
     }
@@ -245,6 +269,7 @@ fn run(
     }
     if options.dry_run {
         outcome.status = Status::Written;
+        outcome.assets = Some(assets);
         if options.diff {
             let old = std::fs::read(&target)
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
@@ -266,6 +291,7 @@ fn run(
     match write_page(&target, text.as_bytes()) {
         Ok(()) => {
             outcome.status = Status::Written;
+            outcome.assets = Some(assets);
             record.output = Stamp::of(&target).map(|stamp| (stamp, new_hash));
             record.output_hash = Some(new_hash);
             journal(batch, p, source, new_hash, stored.take());

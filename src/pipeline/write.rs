@@ -57,6 +57,15 @@ pub fn write_atomic_streamed(
     replace_file_with(path, true, write)
 }
 
+/// Copies the file `from` to `path` whole or not at all (a temporary file renamed over
+/// `path`), streamed, durably.
+pub fn copy_atomic(from: &Path, path: &Path) -> std::io::Result<()> {
+    let mut source = std::fs::File::open(from)?;
+    replace_file_with(path, true, |out| {
+        std::io::copy(&mut source, out).map(|_| ())
+    })
+}
+
 /// A temporary file in `path`'s folder, filled by `write`, renamed over `path`.
 fn replace_file_with(
     path: &Path,

@@ -180,6 +180,8 @@ mod tests {
     #[test]
     fn joined_content_is_labelled_joined_where_it_stood() {
         let page = PageOutcome {
+            assets: None,
+            old_url: None,
             source: "a.html".into(),
             output_rel: "a.md".into(),
             status: Status::Written,

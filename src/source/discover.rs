@@ -25,6 +25,21 @@ pub struct Discovered {
 pub struct Found {
     pub pages: Vec<Discovered>,
     pub unreadable: Vec<Unreadable>,
+    /// Every other file under the input folders (images, documents, …): what pages may
+    /// reference as assets. Symlinks are kept only when they lead to a file inside
+    /// their input folder.
+    pub files: Vec<OtherFile>,
+}
+
+/// A file under an input folder that is not a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherFile {
+    pub path: PathBuf,
+    /// The input folder it was found under.
+    pub root: PathBuf,
+    /// `path` relative to `root`, with `/` separators.
+    pub rel_path: String,
+    pub size: u64,
 }
 
 /// A folder or file the walk could not read.
@@ -68,7 +83,6 @@ fn discover_with(
 ) -> Result<Found, DiscoverError> {
     let skip = skip.and_then(|s| s.canonicalize().ok());
     let mut found = Found::default();
-    let pages = &mut found.pages;
     // Files named one by one keep their paths below the folder they have in common.
     let files: Vec<&PathBuf> = inputs.iter().filter(|i| i.is_file()).collect();
     let common = common_folder(&files);
@@ -83,13 +97,14 @@ fn discover_with(
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            pages.push(Discovered {
+            found.pages.push(Discovered {
                 path: input.clone(),
                 root: common.clone(),
                 rel_path,
             });
             continue;
         }
+        let mut real_root: Option<Option<PathBuf>> = None;
         let walker = walkdir::WalkDir::new(input)
             .sort_by_file_name()
             .into_iter()
@@ -122,15 +137,27 @@ fn discover_with(
                     continue;
                 }
             };
-            if !entry.file_type().is_file() || !has_extension(entry.path(), extensions) {
-                continue;
-            }
+            let is_page = has_extension(entry.path(), extensions);
             let rel = entry.path().strip_prefix(input).unwrap_or(entry.path());
             let rel_path = rel
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
+            if !entry.file_type().is_file() || !is_page {
+                if !is_page && entry.depth() > 0 {
+                    if let Some(size) = other_file_size(&entry, input, &mut real_root) {
+                        found.files.push(OtherFile {
+                            path: entry.path().to_path_buf(),
+                            root: input.clone(),
+                            rel_path,
+                            size,
+                        });
+                    }
+                }
+                continue;
+            }
+            let pages = &mut found.pages;
             pages.push(Discovered {
                 path: entry.path().to_path_buf(),
                 root: input.clone(),
@@ -139,6 +166,29 @@ fn discover_with(
         }
     }
     Ok(found)
+}
+
+/// The size of a file that is not a page: a regular file's, or a symlink's when it
+/// leads to a regular file inside the input folder (`real_root` is the folder's real
+/// path, found once). Anything else (folders, sockets, links out) is not an asset.
+fn other_file_size(
+    entry: &walkdir::DirEntry,
+    input: &Path,
+    real_root: &mut Option<Option<PathBuf>>,
+) -> Option<u64> {
+    let kind = entry.file_type();
+    if kind.is_file() {
+        return entry.metadata().ok().map(|m| m.len());
+    }
+    if !kind.is_symlink() {
+        return None;
+    }
+    let root = real_root
+        .get_or_insert_with(|| input.canonicalize().ok())
+        .as_ref()?;
+    let real = entry.path().canonicalize().ok()?;
+    let meta = std::fs::metadata(&real).ok()?;
+    (real.starts_with(root) && meta.is_file()).then(|| meta.len())
 }
 
 /// The folder the files' paths have in common, as they are spelled (`a/x.html` and

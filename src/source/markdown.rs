@@ -151,8 +151,11 @@ mod tests {
     use crate::links::LinkPolicy;
 
     fn policy() -> LinkPolicy {
-        LinkPolicy::new(&serde_yaml::from_str("origin: https://www.example.gov\n").unwrap())
-            .unwrap()
+        LinkPolicy::new(
+            &serde_yaml::from_str("origin: https://www.example.gov\noutside: root-relative\n")
+                .unwrap(),
+        )
+        .unwrap()
     }
 
     #[test]

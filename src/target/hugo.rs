@@ -66,6 +66,10 @@ impl Target for Hugo {
         Includes::Drop
     }
 
+    fn asset_dir(&self) -> &'static str {
+        "static/"
+    }
+
     fn scaffold(&self) -> Vec<(&'static str, &'static str)> {
         SCAFFOLD.to_vec()
     }

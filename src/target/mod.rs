@@ -54,6 +54,11 @@ pub trait Target: Sync + Send {
     fn includes(&self) -> Includes;
     /// A starter site: (path under the site root, content).
     fn scaffold(&self) -> Vec<(&'static str, &'static str)>;
+    /// The folder of the output files pages reference are copied into, served at the
+    /// site's root (`static/` for Hugo).
+    fn asset_dir(&self) -> &'static str {
+        ""
+    }
 }
 
 struct Plain;

@@ -1,0 +1,441 @@
+//! One page's links, each taken to its absolute old URL first — relative links resolve
+//! against the page's old URL or its `<base href>` — and then to its new home: a page
+//! of the batch (its new URL), a file of the input tree (its copy in the site), or, for
+//! the rest of the old site, its old URL as `links.outside` says.
+
+use std::cell::RefCell;
+use std::path::Path;
+
+use url::Url;
+
+use super::map::{MappedPage, OldUrlFrom};
+use super::normalize::is_plain_path;
+use super::{rule, InternalStyle, Link, LinkKind, LinkPolicy, OwnSiteStyle, UrlMap};
+use crate::assets::{AssetIndex, AssetMode, AssetRef};
+use crate::source::liquid;
+
+/// Where a page's source lies, for its relative links and the files they reach.
+#[derive(Debug, Clone, Copy)]
+pub struct PageSource<'a> {
+    /// The input folder the page was found under.
+    pub root: &'a Path,
+    /// The page's path under it, `/`-separated.
+    pub rel_path: &'a str,
+    /// The page's `<base href>`, as written.
+    pub base_href: Option<&'a str>,
+}
+
+/// Normalizes links for one page: the policy's rules, then the URL map and the files of
+/// the input tree; or, for plain HTML → Markdown conversion, keeps links as written and
+/// only drops script URLs.
+#[derive(Clone)]
+pub struct Linker<'a> {
+    /// `None`: links are kept verbatim.
+    policy: Option<&'a LinkPolicy>,
+    map: Option<&'a UrlMap>,
+    page: Option<PageLinks<'a>>,
+    assets: AssetMode,
+    index: Option<&'a AssetIndex>,
+    seen: RefCell<Seen>,
+}
+
+#[derive(Clone)]
+struct PageLinks<'a> {
+    output_rel: &'a str,
+    /// What relative links resolve against: the page's old URL (or `<base href>`).
+    base: Option<Url>,
+    from: Option<OldUrlFrom>,
+    /// The page's input folder in the asset index, and its source's folder
+    /// (`council/`), for files reached by relative paths.
+    root: Option<usize>,
+    source_dir: &'a str,
+}
+
+/// What the page's links met, for its outcome.
+#[derive(Debug, Default, Clone)]
+struct Seen {
+    /// A relative link was resolved against the page's place in the input tree.
+    guessed: bool,
+    assets: Vec<AssetRef>,
+}
+
+impl<'a> Linker<'a> {
+    /// The policy alone: no URL map, no page.
+    pub fn plain(policy: &'a LinkPolicy) -> Linker<'a> {
+        Linker {
+            policy: Some(policy),
+            map: None,
+            page: None,
+            assets: AssetMode::None,
+            index: None,
+            seen: RefCell::default(),
+        }
+    }
+
+    /// No policy: links are written as they are, except script URLs, which are dropped.
+    pub fn verbatim() -> Linker<'static> {
+        Linker {
+            policy: None,
+            map: None,
+            page: None,
+            assets: AssetMode::None,
+            index: None,
+            seen: RefCell::default(),
+        }
+    }
+
+    /// For the page whose output is `output_rel`, with the batch's map.
+    pub fn for_page(policy: &'a LinkPolicy, map: &'a UrlMap, output_rel: &'a str) -> Linker<'a> {
+        let origin = policy.origin();
+        let base = map
+            .page(output_rel)
+            .and_then(|p| p.old_urls().next())
+            .map(|old| origin.join(old).unwrap_or_else(|_| origin.clone()));
+        Linker {
+            policy: Some(policy),
+            map: Some(map),
+            page: Some(PageLinks {
+                output_rel,
+                from: base.as_ref().and(map.old_url_from(output_rel)),
+                base,
+                root: None,
+                source_dir: "",
+            }),
+            assets: AssetMode::None,
+            index: None,
+            seen: RefCell::default(),
+        }
+    }
+
+    /// The page's source: its `<base href>`, its place in the input tree (relative links
+    /// resolve against it when the page has no old URL), and the files `assets` says
+    /// links may reach (`index`: the input tree's files).
+    pub fn with_source(
+        mut self,
+        source: PageSource<'a>,
+        assets: AssetMode,
+        index: Option<&'a AssetIndex>,
+    ) -> Linker<'a> {
+        let (Some(policy), Some(page)) = (self.policy, self.page.as_mut()) else {
+            return self;
+        };
+        if page.base.is_none() {
+            let mut guess = policy.origin().clone();
+            let mut path = policy.tree_root().to_string();
+            path.push_str(source.rel_path);
+            guess.set_path(&path);
+            page.base = Some(guess);
+            page.from = Some(OldUrlFrom::InputTree);
+        }
+        if let Some(href) = source.base_href {
+            if let Some(base) = page.base.as_ref().and_then(|b| b.join(href.trim()).ok()) {
+                if matches!(base.scheme(), "http" | "https") {
+                    page.base = Some(base);
+                    page.from = Some(OldUrlFrom::BaseHref);
+                }
+            }
+        }
+        page.source_dir = match source.rel_path.rfind('/') {
+            Some(i) => &source.rel_path[..=i],
+            None => "",
+        };
+        self.assets = assets;
+        if assets == AssetMode::Copy {
+            self.index = index;
+            page.root = index.and_then(|i| i.root_of(source.root));
+        }
+        self
+    }
+
+    /// Where the page's old URL came from, and the URL relative links resolve against.
+    pub fn old_url(&self) -> Option<(OldUrlFrom, &Url)> {
+        let page = self.page.as_ref()?;
+        Some((page.from?, page.base.as_ref()?))
+    }
+
+    /// Whether a relative link was resolved against the page's place in the input tree,
+    /// its old URL being unknown.
+    pub fn guessed_base(&self) -> bool {
+        self.seen.borrow().guessed
+    }
+
+    /// The files the page's links referenced, in the order first met.
+    pub fn take_assets(&self) -> Vec<AssetRef> {
+        std::mem::take(&mut self.seen.borrow_mut().assets)
+    }
+
+    /// This page's new URL and old URLs, when it is a page of the batch.
+    pub fn page_urls(&self) -> Option<crate::target::PageUrls<'a>> {
+        let rel = self.page.as_ref()?.output_rel;
+        let map = self.map?;
+        let page = map.page(rel)?;
+        // Only the old URLs the map gives this page: one another page claimed first
+        // redirects there (and is reported as a URL map conflict).
+        let old_urls = page
+            .old_urls()
+            .filter(|old| map.owner(old) == Some(rel))
+            .collect();
+        Some(crate::target::PageUrls {
+            new_url: page.new_url(),
+            old_urls,
+        })
+    }
+
+    /// Normalizes `raw`, resolves it to its old URL, and points it at its new home.
+    pub fn link(&self, raw: &str) -> Link {
+        let Some(policy) = self.policy else {
+            return super::normalize::verbatim(raw);
+        };
+        if policy.plain_rooted(raw) {
+            // Joined with any page's URL, a plain path is its own URL path: no parsing.
+            let link = Link {
+                original: raw.to_string(),
+                url: Some(raw.to_string()),
+                rules: Vec::new(),
+                kind: LinkKind::OwnSite,
+            };
+            return self.own(policy, link, None);
+        }
+        let mut link = policy.normalize_parsed(raw, OwnSiteStyle::RootRelative);
+        let Some(url) = link.url.as_deref() else {
+            return link;
+        };
+        if link.kind != LinkKind::OwnSite || url.contains(['{', liquid::OPEN]) {
+            return link;
+        }
+        if url.starts_with('/') {
+            return self.own(policy, link, None);
+        }
+        // Relative to the page's old URL.
+        let Some(page) = self.page.as_ref() else {
+            return link;
+        };
+        let Some(joined) = page.base.as_ref().and_then(|b| b.join(url).ok()) else {
+            return link;
+        };
+        if page.from == Some(OldUrlFrom::InputTree) {
+            self.seen.borrow_mut().guessed = true;
+        }
+        let relative = url.to_string();
+        let again = policy.normalize_parsed(joined.as_str(), OwnSiteStyle::RootRelative);
+        link.rules.push(rule::RELATIVE);
+        link.rules
+            .extend(again.rules.iter().filter(|r| **r != rule::OWN_SITE));
+        link.url = again.url;
+        link.kind = again.kind;
+        if link.kind != LinkKind::OwnSite || link.url.is_none() {
+            return link;
+        }
+        self.own(policy, link, Some(&relative))
+    }
+
+    /// An own-site link, normalized root-relative (`relative`: as the page wrote it,
+    /// when it was relative): a page of the batch, a file, or the old site.
+    fn own(&self, policy: &LinkPolicy, link: Link, relative: Option<&str>) -> Link {
+        let url = link.url.clone().unwrap_or_default();
+        let parsed;
+        let (path, query, fragment) = if is_plain_path(&url) {
+            (url.as_str(), None, None)
+        } else {
+            let Ok(u) = policy.origin().join(&url) else {
+                return link;
+            };
+            parsed = u;
+            (parsed.path(), parsed.query(), parsed.fragment())
+        };
+        if let Some(page) = self.map.and_then(|map| map.lookup(path)) {
+            return self.internal(policy, link, page, query, fragment);
+        }
+        if let Some(found) = self.file(policy, path, relative) {
+            return self.asset(policy, link, found, path, fragment);
+        }
+        if self.assets != AssetMode::None && crate::assets::looks_like_file(path) {
+            let old_url = absolute(policy, path);
+            self.note_asset(AssetRef {
+                old_url,
+                file: None,
+            });
+        }
+        self.outside(policy, link)
+    }
+
+    /// The file of the input tree an own-site path reaches: by its place under the
+    /// tree's old root, or (for a relative link) beside the page's source.
+    fn file(&self, policy: &LinkPolicy, path: &str, relative: Option<&str>) -> Option<u32> {
+        let index = self.index?;
+        let page = self.page.as_ref()?;
+        let root = page.root?;
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8()
+                .ok()
+                .map(|c| c.into_owned())
+        };
+        if let Some(rel) = path.strip_prefix(policy.tree_root()) {
+            if let Some(id) = decode(rel).and_then(|rel| index.find(root, &rel)) {
+                return Some(id);
+            }
+        }
+        let relative = relative?;
+        let relative = relative.split(['?', '#']).next().unwrap_or_default();
+        let joined = join_tree_path(page.source_dir, &decode(relative)?)?;
+        index.find(root, &joined)
+    }
+
+    fn note_asset(&self, found: AssetRef) {
+        let mut seen = self.seen.borrow_mut();
+        if !seen.assets.contains(&found) {
+            seen.assets.push(found);
+        }
+    }
+
+    /// `link` reaches the file `id`: its copy in the site.
+    fn asset(
+        &self,
+        policy: &LinkPolicy,
+        mut link: Link,
+        id: u32,
+        path: &str,
+        fragment: Option<&str>,
+    ) -> Link {
+        let Some(index) = self.index else {
+            return link;
+        };
+        let served = index.canonical(id);
+        self.note_asset(AssetRef {
+            old_url: absolute(policy, path),
+            file: Some(id),
+        });
+        let mut new = match policy.config().internal {
+            InternalStyle::Url => index.url(served),
+            InternalStyle::RelativeMd => {
+                let from = self.page.as_ref().map_or("", |p| p.output_rel);
+                relative_path(from, &index.site_rel(served))
+            }
+        };
+        if let Some(f) = fragment {
+            new.push('#');
+            new.push_str(f);
+        }
+        link.rules.retain(|r| *r != rule::OWN_SITE);
+        if link.url.as_deref() != Some(new.as_str()) {
+            link.url = Some(new);
+            link.rules.push(rule::ASSET);
+        }
+        link
+    }
+
+    /// An own-site link outside the batch, as `links.outside` says.
+    fn outside(&self, policy: &LinkPolicy, mut link: Link) -> Link {
+        if policy.config().outside == OwnSiteStyle::RootRelative {
+            return link;
+        }
+        let Some(url) = link.url.as_deref() else {
+            return link;
+        };
+        let written = format!("{}{url}", policy.origin().as_str().trim_end_matches('/'));
+        link.rules.retain(|r| *r != rule::OWN_SITE);
+        let original = link
+            .original
+            .trim_matches(|c: char| c.is_ascii_whitespace());
+        if written != original {
+            let was_absolute = super::normalize::has_scheme(original);
+            if !was_absolute {
+                link.rules.push(rule::OWN_SITE_ABSOLUTE);
+            } else if link.rules.is_empty() {
+                link.rules.push(rule::WHATWG);
+            }
+        }
+        link.url = Some(written);
+        link
+    }
+
+    /// `link` (normalized) points at `page`: its new address.
+    fn internal(
+        &self,
+        policy: &LinkPolicy,
+        mut link: Link,
+        page: MappedPage,
+        query: Option<&str>,
+        fragment: Option<&str>,
+    ) -> Link {
+        let new = match policy.config().internal {
+            InternalStyle::Url => {
+                let mut s = page.new_url().to_string();
+                if let Some(q) = query {
+                    s.push('?');
+                    s.push_str(q);
+                }
+                s
+            }
+            InternalStyle::RelativeMd => {
+                let from = self.page.as_ref().map_or("", |p| p.output_rel);
+                relative_path(from, page.output_rel())
+            }
+        };
+        let new = match fragment {
+            Some(f) => format!("{new}#{f}"),
+            None => new,
+        };
+        link.kind = LinkKind::Internal;
+        if link.url.as_deref() != Some(new.as_str()) {
+            link.url = Some(new);
+            link.rules.push(rule::INTERNAL);
+        }
+        link
+    }
+}
+
+/// The absolute URL of an own-site path on the origin.
+fn absolute(policy: &LinkPolicy, path: &str) -> String {
+    format!("{}{path}", policy.origin().as_str().trim_end_matches('/'))
+}
+
+/// The relative path from the file `from` to the file `to` (both relative to one root).
+fn relative_path(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out: Vec<&str> = vec![".."; from_dirs.len() - common];
+    out.extend(&to_parts[common..]);
+    out.join("/")
+}
+
+/// `relative` (decoded) joined to the folder `dir` of the input tree; `None` when it
+/// climbs above the tree's root.
+fn join_tree_path(dir: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in relative.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tree_paths_never_climb_out() {
+        assert_eq!(
+            join_tree_path("council/", "../images/a.gif").as_deref(),
+            Some("images/a.gif")
+        );
+        assert_eq!(join_tree_path("council/", "../../etc/passwd"), None);
+        assert_eq!(
+            join_tree_path("", "agenda 2013.pdf").as_deref(),
+            Some("agenda 2013.pdf")
+        );
+    }
+}
