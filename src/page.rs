@@ -369,12 +369,11 @@ pub fn convert(
             .iter()
             .map(|w| Diagnostic::warning("front-matter", w.clone())),
     );
-    let rendered = markdown::render(
-        &parsed.doc,
-        &extracted.content_root,
-        linker,
-        markdown::Options::default(),
-    );
+    let options = markdown::Options {
+        heading_ids: settings.target().heading_ids(),
+        ..markdown::Options::default()
+    };
+    let rendered = markdown::render(&parsed.doc, &extracted.content_root, linker, options);
     let file_line = |line: Option<usize>| line.map(|l| parsed.file_line(l));
     warnings.extend(rendered.losses.iter().map(|l| Diagnostic {
         line: file_line(l.line),

@@ -224,6 +224,7 @@ fn md(args: MdArgs) -> Result<ExitCode, Fatal> {
         pagemill::markdown::Options {
             faithful: true,
             flavor: args.flavor,
+            heading_ids: false,
         },
     );
     for loss in &rendered.losses {

@@ -249,6 +249,16 @@ pub fn outer_html(node: &Handle) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The node before `node` among its parent's children.
+pub fn previous_sibling(node: &Handle) -> Option<Handle> {
+    let weak = node.parent.take();
+    node.parent.set(weak.clone());
+    let parent = weak?.upgrade()?;
+    let children = parent.children.borrow();
+    let i = children.iter().position(|c| std::rc::Rc::ptr_eq(c, node))?;
+    i.checked_sub(1).map(|j| children[j].clone())
+}
+
 /// Removes `node` from its parent's children. The node itself stays intact.
 pub fn detach(node: &Handle) {
     let parent = node.parent.take().and_then(|w| w.upgrade());

@@ -3,6 +3,7 @@
 //! pass through the link policy. Elements that cannot reach the Markdown are reported as
 //! losses, never dropped silently.
 
+mod anchors;
 mod escape;
 mod inline;
 mod list;
@@ -63,6 +64,10 @@ pub struct Options {
     /// titles that repeat the link text. `pagemill md` is faithful; `convert` is not.
     pub faithful: bool,
     pub flavor: Flavor,
+    /// Headings keep their ids as `{#id}` (kramdown, goldmark), and same-page links to
+    /// ids the Markdown does not keep lose their fragment (or, pointing at the page
+    /// itself, the link).
+    pub heading_ids: bool,
 }
 
 /// Converts the children of `root`, an element of `doc`, to Markdown.
@@ -79,10 +84,18 @@ pub fn render(doc: &Document, root: &Handle, linker: &Linker, options: Options) 
             }
         }
     }
+    let anchors = if options.heading_ids {
+        anchors::Anchors::of(root)
+    } else {
+        anchors::Anchors::default()
+    };
+    let own_url = linker.page_urls().map(|u| u.new_url.to_string());
     let mut w = Writer {
         doc,
         linker,
         options,
+        anchors,
+        own_url,
         list_depth: 0,
         links: Vec::new(),
         losses: Vec::new(),
@@ -215,6 +228,9 @@ struct Writer<'a> {
     doc: &'a Document,
     linker: &'a Linker<'a>,
     options: Options,
+    anchors: anchors::Anchors,
+    /// The page's own new URL, for links to a place in it.
+    own_url: Option<String>,
     /// How many lists the current block is inside.
     list_depth: usize,
     links: Vec<FoundLink>,
@@ -234,7 +250,10 @@ impl Writer<'_> {
     /// Normalizes a link found in `node`'s `attribute`, and records it when the policy
     /// changed or dropped it (a link kept as it was has nothing to report).
     fn normalize(&mut self, node: &Handle, attribute: &str, raw: &str) -> Option<String> {
-        let link = self.linker.link(raw);
+        let mut link = self.linker.link(raw);
+        if self.options.heading_ids && attribute == "href" {
+            self.reach_fragment(&mut link);
+        }
         if link.status() == LinkStatus::Kept {
             return link.url;
         }
@@ -246,6 +265,35 @@ impl Writer<'_> {
             line: self.doc.line_of(node),
         });
         url
+    }
+
+    /// A link to a place in this page: to the id the Markdown gives that place, or,
+    /// when the Markdown keeps no such place, without its fragment — or dropped, when it
+    /// pointed at the page itself.
+    fn reach_fragment(&self, link: &mut crate::links::Link) {
+        let Some(url) = link.url.as_deref() else {
+            return;
+        };
+        let Some((page, fragment)) = url.split_once('#') else {
+            return;
+        };
+        let own = page.is_empty() || self.own_url.as_deref() == Some(page);
+        if !own || fragment.is_empty() {
+            return;
+        }
+        let id = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+        let reached = self.anchors.reach(&id).map(str::to_string);
+        match reached {
+            Some(to) if to == fragment => {}
+            Some(to) => {
+                link.url = Some(format!("{page}#{to}"));
+                link.rules.push(crate::links::rule::INTERNAL);
+            }
+            None => {
+                link.url = None;
+                link.rules.push(crate::links::rule::DEAD_FRAGMENT);
+            }
+        }
     }
 
     /// Renders the children of a block container into blocks.
@@ -308,7 +356,11 @@ impl Writer<'_> {
                     } else {
                         text
                     };
-                    out.push(Block::other(format!("{} {}", "#".repeat(level), text)));
+                    let id = match self.anchors.heading(node) {
+                        Some(id) => format!(" {{#{id}}}"),
+                        None => String::new(),
+                    };
+                    out.push(Block::other(format!("{} {text}{id}", "#".repeat(level))));
                 }
             }
             // `- ---` would be a rule, not an item holding one.

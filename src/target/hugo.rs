@@ -70,6 +70,10 @@ impl Target for Hugo {
         "static/"
     }
 
+    fn heading_ids(&self) -> bool {
+        true
+    }
+
     fn scaffold(&self) -> Vec<(&'static str, &'static str)> {
         SCAFFOLD.to_vec()
     }

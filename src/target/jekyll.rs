@@ -64,6 +64,10 @@ impl Target for Jekyll {
         Includes::Copy
     }
 
+    fn heading_ids(&self) -> bool {
+        true
+    }
+
     fn scaffold(&self) -> Vec<(&'static str, &'static str)> {
         SCAFFOLD.to_vec()
     }

@@ -59,6 +59,12 @@ pub trait Target: Sync + Send {
     fn asset_dir(&self) -> &'static str {
         ""
     }
+    /// Whether the generator's Markdown reads `{#id}` on headings (kramdown, goldmark
+    /// with Hugo's default `parser.attribute.title`): headings keep their ids, and links
+    /// to places the page no longer has are reported and lose their fragment.
+    fn heading_ids(&self) -> bool {
+        false
+    }
 }
 
 struct Plain;
