@@ -89,6 +89,8 @@ struct Built {
     pages: usize,
     redirects: usize,
     links: usize,
+    /// Every link and image of every built page, followed.
+    crawl: Crawl,
     /// The built department page, when the site has one.
     department: Option<String>,
 }
@@ -191,6 +193,7 @@ fn build_and_check(target: &str, args: &[&str]) -> Option<Built> {
             }
         }
     }
+    let crawl = crawl(&built);
     screenshot(target, &built, &pages);
     let department = pages
         .keys()
@@ -201,8 +204,106 @@ fn build_and_check(target: &str, args: &[&str]) -> Option<Built> {
         pages: pages.len(),
         redirects,
         links,
+        crawl,
         department,
     })
+}
+
+/// What following every `<a href>` and `<img src>` of a built site found.
+#[derive(Debug, Default)]
+struct Crawl {
+    links: usize,
+    images: usize,
+    fragments: usize,
+    /// (page, reference) of links, images and fragments that reach nothing.
+    broken: Vec<(String, String)>,
+}
+
+impl Crawl {
+    fn assert_clean(&self, what: &str) {
+        assert!(
+            self.broken.is_empty(),
+            "{what}: {} of {} links, {} images and {} fragments reach nothing, e.g. {:?}",
+            self.broken.len(),
+            self.links,
+            self.images,
+            self.fragments,
+            &self.broken[..self.broken.len().min(10)]
+        );
+    }
+}
+
+/// Values of `attr` on `tag` elements of generated HTML (quoted attributes).
+fn attribute_values(html: &str, tag: &str, attr: &str) -> Vec<String> {
+    let pattern = format!(r#"<{tag}\s[^>]*?\b{attr}="([^"]*)""#);
+    regex::Regex::new(&pattern)
+        .unwrap()
+        .captures_iter(html)
+        .map(|c| c[1].replace("&amp;", "&").replace("&#39;", "'"))
+        .collect()
+}
+
+/// Follows every internal link and image of every built page (redirect stubs aside):
+/// each must reach a built file, and a link's fragment an `id` or `name` in it.
+fn crawl(built: &Path) -> Crawl {
+    let mut out = Crawl::default();
+    for entry in walkdir::WalkDir::new(built)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let file = entry.path();
+        if file.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(file).unwrap();
+        if html.contains("http-equiv=\"refresh\"") && html.len() < 2000 {
+            continue;
+        }
+        let rel = file
+            .strip_prefix(built)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let page = url::Url::parse(&format!("http://site.test/{rel}")).unwrap();
+        let refs = attribute_values(&html, "a", "href")
+            .into_iter()
+            .map(|r| (r, false))
+            .chain(
+                attribute_values(&html, "img", "src")
+                    .into_iter()
+                    .map(|r| (r, true)),
+            );
+        for (reference, image) in refs {
+            let Ok(target) = page.join(&reference) else {
+                out.broken.push((rel.clone(), reference));
+                continue;
+            };
+            if target.host_str() != Some("site.test") {
+                continue; // another site, mail, phone
+            }
+            if image {
+                out.images += 1;
+            } else {
+                out.links += 1;
+            }
+            let path = percent_encoding::percent_decode_str(target.path()).decode_utf8_lossy();
+            let Some(found) = served(built, &path) else {
+                out.broken.push((rel.clone(), reference));
+                continue;
+            };
+            if let (Some(fragment), false) = (target.fragment(), image) {
+                out.fragments += 1;
+                let id = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+                let text = std::fs::read_to_string(found).unwrap_or_default();
+                if !text.contains(&format!("id=\"{id}\""))
+                    && !text.contains(&format!("name=\"{id}\""))
+                {
+                    out.broken.push((rel.clone(), reference));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The department page as a browser shows it, kept as `target/tmp/<target>-department.png`.
@@ -242,6 +343,7 @@ fn the_sample_site_builds_with_jekyll_and_hugo_and_every_page_and_old_url_resolv
             );
             assert_eq!(b.pages, 3);
             assert!(b.redirects >= 3 && b.links >= 2);
+            b.crawl.assert_clean(target);
             // The department layout shows the record: landmarks, linked breadcrumbs,
             // cards with their images' alt text, the contact.
             let html = b.department.expect("the department page");
@@ -274,7 +376,65 @@ fn the_real_corpus_builds_with_jekyll_and_hugo_and_every_page_and_old_url_resolv
                 b.pages, b.redirects, b.links
             );
             assert!(b.pages >= 140, "{} pages", b.pages);
+            eprintln!(
+                "{target}, real corpus crawled: {} internal links, {} images, {} fragments; {} broken",
+                b.crawl.links,
+                b.crawl.images,
+                b.crawl.fragments,
+                b.crawl.broken.len()
+            );
+            assert!(b.crawl.links >= 400, "{} links", b.crawl.links);
+            b.crawl.assert_clean(target);
         }
+    }
+}
+
+/// The configuration of the council mirror (its origin and old root), in `dir`.
+fn council_config(dir: &Path) -> String {
+    let config = dir.join("council.yaml");
+    std::fs::write(
+        &config,
+        pagemill::config::DEFAULT_CONFIG
+            .replace(
+                "origin: https://www.chicago.gov",
+                "origin: https://www.millbrook.gov.uk",
+            )
+            .replace(
+                "aliases: [chicago.gov, cityofchicago.org, www.cityofchicago.org]",
+                "aliases: [millbrook.gov.uk]",
+            )
+            .replace(
+                "old_root: https://www.chicago.gov/city/en/",
+                "old_root: https://www.millbrook.gov.uk/",
+            ),
+    )
+    .unwrap();
+    config.display().to_string()
+}
+
+#[test]
+fn a_council_mirror_with_relative_links_anchors_and_files_resolves_everywhere_when_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = council_config(dir.path());
+    let input = "tests/fixtures/council-mirror/input";
+    for target in ["jekyll", "hugo"] {
+        let Some(b) = build_and_check(target, &[input, "-c", &config]) else {
+            continue;
+        };
+        eprintln!(
+            "{target}, council mirror crawled: {} internal links, {} images, {} fragments; {} broken",
+            b.crawl.links,
+            b.crawl.images,
+            b.crawl.fragments,
+            b.crawl.broken.len()
+        );
+        assert_eq!(b.pages, 4);
+        // Relative links between pages, the copied images and documents, same-page and
+        // cross-page anchors (`<a name>` inside and before headings).
+        assert!(b.crawl.links >= 25, "{} links", b.crawl.links);
+        assert_eq!(b.crawl.images, 4, "every <img> is a copied file");
+        assert!(b.crawl.fragments >= 10, "{} fragments", b.crawl.fragments);
+        b.crawl.assert_clean(target);
     }
 }
 
@@ -291,10 +451,11 @@ fn a_jekyll_source_site_of_a_borough_builds_with_its_includes_data_and_old_urls(
                 "{target}, borough site: {} pages published, {} old URLs redirect, {} links between pages resolve",
                 b.pages, b.redirects, b.links
             );
-            assert_eq!(b.pages, 4);
+            assert_eq!(b.pages, 6);
             assert!(b.redirects >= 4, "{} redirects", b.redirects);
             assert!(b.department.is_none(), "the borough has no department page");
             assert!(b.links >= 6, "{} links", b.links);
+            b.crawl.assert_clean(target);
         }
     }
 }

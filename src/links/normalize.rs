@@ -237,7 +237,7 @@ impl LinkPolicy {
             }
             return Some(raw.to_string());
         }
-        if trimmed.is_empty() || trimmed == "#" {
+        if trimmed.is_empty() || trimmed == "#" || is_bare_scheme(trimmed) {
             rules.push(rule::PLACEHOLDER);
             return None;
         }
@@ -511,6 +511,16 @@ pub(super) fn is_plain_path(s: &str) -> bool {
         }
     }
     !dots(&bytes[segment..])
+}
+
+/// `https:`, `http://`: a scheme with nothing after it, a CMS's empty link field.
+fn is_bare_scheme(s: &str) -> bool {
+    let lower = s.get(..s.len().min(8)).unwrap_or(s).to_ascii_lowercase();
+    ["http:", "https:"].iter().any(|scheme| {
+        lower.strip_prefix(scheme).is_some_and(|rest| {
+            rest.len() == s.len() - scheme.len() && rest.chars().all(|c| c == '/')
+        })
+    })
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
