@@ -123,7 +123,10 @@ fn copy_one(
                         dest.display()
                     ),
                 ));
-                entry.output_hash = there.hex().to_string();
+                // What pagemill wrote stays on record, so the file stays the person's.
+                if let Some(b) = before {
+                    entry.output_hash = b.output_hash.clone();
+                }
                 one.entry = Some((rel, entry));
                 return one;
             }

@@ -101,31 +101,52 @@ fn missing_target(dest: &str, file: &Path, root: &Path) -> Option<String> {
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     let target = if let Some(site_path) = decoded.strip_prefix('/') {
         // Only paths whose first folder is part of the content tree are ours to check.
+        // A Hugo site serves its pages from `content/` and its files from `static/`.
         let first = site_path.split('/').next().unwrap_or_default();
-        if first.is_empty() || !exists(&root.join(first), false) {
+        let hugo = ["hugo.toml", "hugo.yaml", "config.toml"]
+            .iter()
+            .any(|c| exists(&root.join(c), true));
+        let roots: Vec<PathBuf> = if hugo {
+            vec![root.join("content"), root.join("static")]
+        } else {
+            vec![root.to_path_buf()]
+        };
+        let mut mine = roots
+            .iter()
+            .filter(|r| !first.is_empty() && exists(&r.join(first), false))
+            .peekable();
+        mine.peek()?;
+        let mut candidates = mine.map(|r| r.join(site_path)).collect::<Vec<_>>();
+        let first = candidates.remove(0);
+        if candidates.iter().any(|c| found(c, &decoded)) {
             return None;
         }
-        root.join(site_path)
+        first
     } else {
         file.parent()
             .unwrap_or(Path::new("."))
             .join(decoded.as_ref())
     };
+    (!found(&target, &decoded)).then(|| target.display().to_string())
+}
+
+/// Whether the page or file a link's path names exists at `target`.
+fn found(target: &Path, decoded: &str) -> bool {
     let mut candidates = Vec::new();
     if decoded.ends_with('/') {
         let dir = target.to_string_lossy().trim_end_matches('/').to_string();
         candidates.push(PathBuf::from(format!("{dir}.md")));
         candidates.push(target.join("index.md"));
+        candidates.push(target.join("_index.md"));
         candidates.push(target.join("index.html"));
     } else {
-        candidates.push(target.clone());
+        candidates.push(target.to_path_buf());
         if target.extension().is_none() {
             candidates.push(target.with_extension("md"));
             candidates.push(target.join("index.md"));
         }
     }
-    let found = candidates.iter().any(|c| exists(c, true));
-    (!found).then(|| target.display().to_string())
+    candidates.iter().any(|c| exists(c, true))
 }
 
 /// Starts a new validation run: what `exists` remembered from an earlier run is
