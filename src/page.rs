@@ -516,13 +516,16 @@ pub fn links(
         index,
     );
     records.extend(extracted.links.into_iter().map(|found| {
-        LinkRecord::new(
+        let old_url = linker.old_url_of(&found.link.original);
+        let mut rec = LinkRecord::new(
             file,
             &found.element,
             &found.attribute,
             String::new(),
             found.link,
-        )
+        );
+        rec.old_url = old_url;
+        rec
     }));
     Ok(records)
 }

@@ -120,10 +120,18 @@ fn links_reports_every_link_as_json_with_positions() {
     assert_eq!(glued["line"], 5);
     assert_eq!(glued["column"], 16);
     assert_eq!(glued["text"], "glued onto /content");
-    assert_eq!(glued["normalized"], "/city/en/depts/fin.html");
+    // Outside the batch: its absolute old URL, which keeps working.
+    assert_eq!(
+        glued["normalized"],
+        "https://www.chicago.gov/city/en/depts/fin.html"
+    );
+    assert_eq!(
+        glued["old_url"],
+        "https://www.chicago.gov/city/en/depts/fin.html"
+    );
     assert_eq!(
         glued["rules"],
-        serde_json::json!(["glued-url", "own-site-relative"])
+        serde_json::json!(["glued-url", "own-site-absolute"])
     );
     assert_eq!(glued["status"], "rewritten");
     assert_eq!(glued["kind"], "own-site");
@@ -293,7 +301,7 @@ fn extract_prints_the_record() {
         .success()
         .stdout(predicate::str::starts_with("title: Lakefront Parks\n"))
         .stdout(predicate::str::contains(
-            "- title: Departments\n  url: /city/en/depts.html\n",
+            "- title: Departments\n  url: https://www.chicago.gov/city/en/depts.html\n",
         ));
 }
 
@@ -342,11 +350,11 @@ fn the_reference_page_converts_with_its_fields() {
     };
     assert_eq!(
         url_of("Maps/GIS DATA"),
-        "/city/en/depts/doit/provdrs/gis.html"
+        "https://www.chicago.gov/city/en/depts/doit/provdrs/gis.html"
     );
     assert_eq!(
         url_of("Hardware Software Standards"),
-        "/city/depts/doit/general/ChicagoHWSWStandards.pdf"
+        "https://www.chicago.gov/city/depts/doit/general/ChicagoHWSWStandards.pdf"
     );
     assert!(cards
         .iter()
@@ -387,7 +395,7 @@ fn the_reference_page_converts_with_its_fields() {
     assert_eq!(facts[0]["title"], "Mission");
     assert_eq!(
         facts[0]["url"],
-        "/city/en/depts/doit/auto_generated/doit_mission.html"
+        "https://www.chicago.gov/city/en/depts/doit/auto_generated/doit_mission.html"
     );
     // Sidebar cards are not repeated in the body.
     assert!(!body.contains("Department Main Office") && !body.contains("Apply For"));

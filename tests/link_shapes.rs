@@ -1,8 +1,9 @@
 //! Link shapes met in real legacy government pages (glued CMS prefixes, missing schemes,
 //! stray spaces, AEM prefixes, tracking parameters, placeholders, script URLs, `mailto:`
-//! and `tel:` typos, Liquid), each with what the default City of Chicago policy makes of
-//! it and the rules it names. The cases are written for this project in the patterns of
-//! the real pages.
+//! and `tel:` typos, Liquid), each with what the City of Chicago policy makes of it with
+//! own-site links root-relative (`links.outside: root-relative`), and the rules it
+//! names; with the default (`absolute`) each own-site result is the same path on the
+//! origin. The cases are written for this project in the patterns of the real pages.
 
 use pagemill::config::{Settings, DEFAULT_CONFIG};
 
@@ -350,10 +351,33 @@ const SHAPES: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
+fn root_relative() -> Settings {
+    let yaml = DEFAULT_CONFIG.replace("outside: absolute", "outside: root-relative");
+    assert_ne!(yaml, DEFAULT_CONFIG);
+    Settings::from_yaml(&yaml, "root-relative", std::path::Path::new("."), None).unwrap()
+}
+
 #[test]
-fn every_shape_normalizes_as_expected() {
+fn by_default_own_site_links_are_the_same_paths_on_the_origin() {
     let settings =
         Settings::from_yaml(DEFAULT_CONFIG, "default", std::path::Path::new("."), None).unwrap();
+    let mut own = 0;
+    for (raw, want, _) in SHAPES {
+        if !want.starts_with('/') || want.starts_with("//") || want.contains("{{") {
+            continue;
+        }
+        own += 1;
+        let link = settings.policy.normalize(raw);
+        let expected = format!("https://www.chicago.gov{want}");
+        assert_eq!(link.url.as_deref(), Some(expected.as_str()), "{raw:?}");
+        assert!(!link.rules.contains(&"own-site-relative"), "{raw:?}");
+    }
+    assert!(own >= 30, "{own} own-site shapes");
+}
+
+#[test]
+fn every_shape_normalizes_as_expected() {
+    let settings = root_relative();
     assert!(SHAPES.len() >= 80);
     let mut failures = Vec::new();
     for (raw, want, rules) in SHAPES {

@@ -318,11 +318,29 @@ impl<'a> Linker<'a> {
             new.push_str(f);
         }
         link.rules.retain(|r| *r != rule::OWN_SITE);
+        link.kind = LinkKind::Asset;
         if link.url.as_deref() != Some(new.as_str()) {
             link.url = Some(new);
             link.rules.push(rule::ASSET);
         }
         link
+    }
+
+    /// The absolute old URL `raw` pointed at (relative links resolved against the
+    /// page's old URL), when it is a web link.
+    pub fn old_url_of(&self, raw: &str) -> Option<String> {
+        let policy = self.policy?;
+        let link = policy.normalize_parsed(raw, OwnSiteStyle::RootRelative);
+        let url = link.url?;
+        match link.kind {
+            LinkKind::External => Some(url),
+            LinkKind::OwnSite if url.starts_with('/') => Some(absolute(policy, &url)),
+            LinkKind::OwnSite => {
+                let base = self.page.as_ref()?.base.as_ref()?;
+                base.join(&url).ok().map(|u| u.to_string())
+            }
+            _ => None,
+        }
     }
 
     /// An own-site link outside the batch, as `links.outside` says.

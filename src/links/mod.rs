@@ -179,6 +179,8 @@ pub enum LinkKind {
     Phone,
     /// A place in the same page (`#top`), or a `#` placeholder.
     Fragment,
+    /// A file of the input tree, copied into the site.
+    Asset,
 }
 
 impl LinkKind {
@@ -190,6 +192,7 @@ impl LinkKind {
             LinkKind::Email => "email",
             LinkKind::Phone => "phone",
             LinkKind::Fragment => "fragment",
+            LinkKind::Asset => "asset",
         }
     }
 }

@@ -513,8 +513,11 @@ pub(super) fn is_plain_path(s: &str) -> bool {
     !dots(&bytes[segment..])
 }
 
-/// `https:`, `http://`: a scheme with nothing after it, a CMS's empty link field.
+/// `https:`, `http://`, `//`: a scheme with nothing after it, a CMS's empty link field.
 fn is_bare_scheme(s: &str) -> bool {
+    if s.len() >= 2 && s.bytes().all(|b| b == b'/') {
+        return true; // `//`: a scheme-relative URL without a host
+    }
     let lower = s.get(..s.len().min(8)).unwrap_or(s).to_ascii_lowercase();
     ["http:", "https:"].iter().any(|scheme| {
         lower.strip_prefix(scheme).is_some_and(|rest| {

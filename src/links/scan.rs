@@ -21,6 +21,9 @@ pub struct LinkRecord {
     /// The link text (for images, the alt text).
     pub text: String,
     pub original: String,
+    /// The absolute URL it pointed at on the old site (relative links resolved against
+    /// the page's old URL).
+    pub old_url: Option<String>,
     /// `None` when the link is dropped.
     pub normalized: Option<String>,
     pub rules: Vec<&'static str>,
@@ -40,6 +43,7 @@ impl LinkRecord {
             status: link.status(),
             kind: link.kind,
             original: link.original,
+            old_url: None,
             normalized: link.url,
             rules: link.rules,
         }
@@ -96,6 +100,7 @@ pub fn scan(
                     link_text(&node, tag),
                     linker.link(&raw),
                 );
+                rec.old_url = linker.old_url_of(&raw);
                 if let Some(l) = line {
                     let nth = placed.entry((l, attribute, raw.clone())).or_insert(0);
                     rec.line = Some(l + first_line - 1);

@@ -26,17 +26,31 @@ pub fn inventory(
     inputs: &[PathBuf],
     jobs: Option<usize>,
 ) -> Result<Inventory, BatchError> {
-    let (planned, pool, first, unreadable) = survey(settings, inputs, jobs, false)?;
+    let (planned, pool, first, unreadable, files) = survey(settings, inputs, jobs, false)?;
     let url_map = &first.url_map;
+    let index = (settings.config.assets == crate::assets::AssetMode::Copy).then(|| {
+        crate::assets::AssetIndex::new(
+            files,
+            settings.target().asset_dir(),
+            &settings.policy.config().new_base,
+        )
+    });
     let results: Vec<Result<Vec<LinkRecord>, (PathBuf, String)>> = pool.install(|| {
         planned
             .par_iter()
+            .enumerate()
             .with_max_len(1)
-            .map(|p| {
+            .map(|(i, p)| {
                 let file = p.found.path.display().to_string();
                 let bytes = std::fs::read(&p.found.path)
                     .map_err(|e| (p.found.path.clone(), format!("cannot read: {e}")))?;
-                let linker = Linker::for_page(&settings.policy, url_map, &p.output_rel);
+                let source = crate::links::PageSource {
+                    root: &p.found.root,
+                    rel_path: &p.found.rel_path,
+                    base_href: first.sources[i].hints.base.as_deref(),
+                };
+                let linker = Linker::for_page(&settings.policy, url_map, &p.output_rel)
+                    .with_source(source, settings.config.assets, index.as_ref());
                 match page::links(&bytes, p.context(None), &file, settings, &linker) {
                     Ok(records) => Ok(records),
                     Err(PageError::NotHtml) => Ok(Vec::new()),

@@ -422,10 +422,12 @@ fn survey(
         rayon::ThreadPool,
         pass1::FirstPass,
         Vec<Unreadable>,
+        Vec<crate::source::discover::OtherFile>,
     ),
     BatchError,
 > {
     let found = discover(inputs, &settings.config.exclude, None)?;
+    let files = found.files;
     let planned = pass1::plan(settings, found.pages);
     let pool = pool(jobs)?;
     let first = pool.install(|| {
@@ -437,7 +439,7 @@ fn survey(
             pass1::Site::Read { learn },
         )
     });
-    Ok((planned, pool, first, found.unreadable))
+    Ok((planned, pool, first, found.unreadable, files))
 }
 
 /// The whole site's URL map and boilerplate, for `pagemill index`.
@@ -446,7 +448,7 @@ pub fn index(
     inputs: &[PathBuf],
     jobs: Option<usize>,
 ) -> Result<SiteIndex, BatchError> {
-    let (planned, _, first, unreadable) = survey(settings, inputs, jobs, true)?;
+    let (planned, _, first, unreadable, _) = survey(settings, inputs, jobs, true)?;
     if let Some(u) = unreadable.into_iter().next() {
         return Err(BatchError::Unreadable(u));
     }

@@ -232,6 +232,12 @@ pub fn links_human(records: &[crate::links::scan::LinkRecord]) -> String {
                     "    {at} {}[{}] {:?}",
                     r.element, r.attribute, r.original
                 );
+                match &r.old_url {
+                    Some(old) if old != &r.original && Some(old) != r.normalized.as_ref() => {
+                        let _ = write!(out, " = {old}");
+                    }
+                    _ => {}
+                }
                 match &r.normalized {
                     Some(n) if n != &r.original => {
                         let _ = write!(out, " -> {n}");
