@@ -407,7 +407,7 @@ fn the_reference_page_converts_with_its_fields() {
     let last = body.find("- Building strategic partnerships").unwrap();
     assert!(first < last);
     assert!(body.contains("[open source projects](https://github.com/Chicago)"));
-    assert!(body.contains("[public access to technology](/city/en/depts/doit/dataset/public_technologyresources.html)"));
+    assert!(body.contains("[public access to technology](https://www.chicago.gov/city/en/depts/doit/dataset/public_technologyresources.html)"));
     for repeated in [
         "INNOVATION AND TECHNOLOGY",
         "Featured Services",

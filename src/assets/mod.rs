@@ -73,6 +73,8 @@ pub struct AssetUse {
 pub struct AssetRef {
     pub old_url: String,
     pub file: Option<AssetId>,
+    /// The copy's URL on the new site (`None`: kept on the old site).
+    pub new_url: Option<String>,
 }
 
 impl AssetIndex {

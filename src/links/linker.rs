@@ -254,6 +254,7 @@ impl<'a> Linker<'a> {
             self.note_asset(AssetRef {
                 old_url,
                 file: None,
+                new_url: None,
             });
         }
         self.outside(policy, link)
@@ -305,6 +306,7 @@ impl<'a> Linker<'a> {
         self.note_asset(AssetRef {
             old_url: absolute(policy, path),
             file: Some(id),
+            new_url: Some(index.url(served)),
         });
         let mut new = match policy.config().internal {
             InternalStyle::Url => index.url(served),

@@ -62,6 +62,16 @@ pub fn detail(p: &PageOutcome) -> String {
         }
         h.push_str("</ul></div>");
     }
+    if let Some(refs) = p.assets.as_ref().filter(|r| !r.is_empty()) {
+        h.push_str("<details class=\"assets\"><summary>");
+        let _ = write!(h, "{}", super::plural(refs.len(), "file"));
+        h.push_str(" referenced</summary><ul>");
+        for r in refs {
+            let to = r.new_url.as_deref().unwrap_or("kept on the old site");
+            let _ = write!(h, "<li>{} → {}</li>", escape(&r.old_url), escape(to));
+        }
+        h.push_str("</ul></details>");
+    }
     let Some((source_html, markdown)) = &p.review else {
         let why = match p.status {
             Status::Edited => "edited by hand: kept",

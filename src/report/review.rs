@@ -76,6 +76,11 @@ pub fn page_value(page: &PageOutcome) -> Value {
         "output": page.output_rel,
         "status": status_name(page.status),
         "up_to_date": page.up_to_date,
+        "old_url": page.old_url.as_ref().map(|(from, url)| json!({ "url": url, "from": from.as_str() })),
+        "assets": page.assets.as_ref().map(|refs| refs.iter().map(|r| json!({
+            "old_url": r.old_url,
+            "new_url": r.new_url.as_deref().unwrap_or("kept"),
+        })).collect::<Vec<_>>()),
         "profile": page.profile,
         "encoding": page.encoding.map(|e| json!({ "name": e.name, "source": e.source.as_str() })),
         "fields": fields,
