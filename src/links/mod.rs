@@ -8,6 +8,7 @@ mod normalize;
 mod pages;
 pub mod redirects;
 pub mod scan;
+mod url_text;
 
 pub use linker::{Linker, PageSource};
 pub use map::{MappedPage, OldUrlFrom, UrlMap};

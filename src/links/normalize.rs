@@ -9,6 +9,12 @@ use super::{
 };
 use crate::source::liquid;
 
+use super::url_text::{
+    encode_spaces, glued_url, is_bare_scheme, is_safe_data_image, remove_spaces_around_slashes,
+    root_relative, strip_prefix_ci,
+};
+pub(super) use super::url_text::{has_scheme, is_plain_path};
+
 /// A link kept as written: only URLs that would run script are dropped.
 pub fn verbatim(raw: &str) -> Link {
     // A Liquid tag may render as nothing: `java{{ x }}script:` is a script URL too
@@ -432,162 +438,4 @@ impl LinkPolicy {
         (lower.starts_with("www.") && lower.len() > 4 && lower[4..].contains('.'))
             || self.is_own_host(&lower)
     }
-}
-
-/// Spaces as `%20` — and a `{` before one as `%7B`, so that no `{%` appears that a
-/// Liquid site build would read as a tag (found by fuzzing).
-fn encode_spaces(s: &str) -> String {
-    s.replace("{ ", "%7B%20").replace(' ', "%20")
-}
-
-fn root_relative(url: &Url) -> String {
-    // A path that starts with `//` would be read back as a host (`//x` is
-    // protocol-relative): the URL Standard's own serializer writes it as `/.//x`.
-    let mut out = if url.path().starts_with("//") {
-        format!("/.{}", url.path())
-    } else {
-        url.path().to_string()
-    };
-    if let Some(q) = url.query() {
-        out.push('?');
-        out.push_str(q);
-    }
-    if let Some(f) = url.fragment() {
-        out.push('#');
-        out.push_str(f);
-    }
-    out
-}
-
-/// A root-relative path the URL parser serializes unchanged: no query, fragment,
-/// colon, percent sign, white space or backslash, only characters no part of the URL
-/// Standard encodes, and no `.` or `..` segment.
-pub(super) fn is_plain_path(s: &str) -> bool {
-    const PLAIN: [bool; 256] = {
-        let mut table = [false; 256];
-        let mut b = 0;
-        while b < 256 {
-            let c = b as u8;
-            table[b] = c.is_ascii_alphanumeric()
-                || matches!(
-                    c,
-                    b'-' | b'.'
-                        | b'_'
-                        | b'~'
-                        | b'!'
-                        | b'$'
-                        | b'&'
-                        | b'\''
-                        | b'('
-                        | b')'
-                        | b'*'
-                        | b'+'
-                        | b','
-                        | b';'
-                        | b'='
-                        | b'@'
-                        | b'/'
-                );
-            b += 1;
-        }
-        table
-    };
-    let dots = |segment: &[u8]| segment == b"." || segment == b"..";
-    let bytes = s.as_bytes();
-    if bytes.first() != Some(&b'/') || bytes.get(1) == Some(&b'/') {
-        return false;
-    }
-    // One pass: every byte plain, no segment `.` or `..`.
-    let mut segment = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !PLAIN[b as usize] {
-            return false;
-        }
-        if b == b'/' {
-            if dots(&bytes[segment..i]) {
-                return false;
-            }
-            segment = i + 1;
-        }
-    }
-    !dots(&bytes[segment..])
-}
-
-/// `https:`, `http://`, `//`: a scheme with nothing after it, a CMS's empty link field.
-fn is_bare_scheme(s: &str) -> bool {
-    if s.len() >= 2 && s.bytes().all(|b| b == b'/') {
-        return true; // `//`: a scheme-relative URL without a host
-    }
-    let lower = s.get(..s.len().min(8)).unwrap_or(s).to_ascii_lowercase();
-    ["http:", "https:"].iter().any(|scheme| {
-        lower.strip_prefix(scheme).is_some_and(|rest| {
-            rest.len() == s.len() - scheme.len() && rest.chars().all(|c| c == '/')
-        })
-    })
-}
-
-fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
-}
-
-/// `scheme:` at the start (RFC 3986 letters), which a relative path cannot have.
-pub(super) fn has_scheme(s: &str) -> bool {
-    match s.find(':') {
-        Some(i) if i > 0 => {
-            let scheme = &s[..i];
-            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        }
-        _ => false,
-    }
-}
-
-/// `/content` + `https://…`: a URL glued onto a path prefix by a CMS template.
-fn glued_url(s: &str) -> Option<&str> {
-    if !s.starts_with('/') || s.starts_with("//") {
-        return None;
-    }
-    if !s.contains("://") {
-        return None;
-    }
-    let lower = s.to_ascii_lowercase();
-    let at = ["https://", "http://"]
-        .iter()
-        .filter_map(|p| lower.find(p))
-        .min()?;
-    let prefix = &s[..at];
-    (!prefix.contains(['?', '#', '=', ' '])).then(|| &s[at..])
-}
-
-/// Removes white space that touches a `/` (`/content/ city/en` → `/content/city/en`).
-fn remove_spaces_around_slashes(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_whitespace() {
-            let prev = chars[..i].iter().rev().find(|c| !c.is_whitespace());
-            let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
-            if prev == Some(&'/') || next == Some(&'/') {
-                continue;
-            }
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn is_safe_data_image(s: &str) -> bool {
-    let lower = s.get(..20).unwrap_or(s).to_ascii_lowercase();
-    [
-        "data:image/png",
-        "data:image/gif",
-        "data:image/jpeg",
-        "data:image/webp",
-    ]
-    .iter()
-    .any(|p| lower.starts_with(p))
 }

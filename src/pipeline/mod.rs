@@ -409,6 +409,16 @@ pub fn convert_with_events(
     })
 }
 
+/// What `survey` finds: the planned pages, the pool, what pass 1 read, the folders it
+/// could not read, and the other files of the tree.
+type Survey = (
+    Vec<Planned>,
+    rayon::ThreadPool,
+    pass1::FirstPass,
+    Vec<Unreadable>,
+    Vec<crate::source::discover::OtherFile>,
+);
+
 /// Pass 1 over the inputs with no manifest (`index`, `links`): the planned pages, the
 /// pool, and what pass 1 read; `learn` also learns the boilerplate.
 fn survey(
@@ -416,16 +426,7 @@ fn survey(
     inputs: &[PathBuf],
     jobs: Option<usize>,
     learn: bool,
-) -> Result<
-    (
-        Vec<Planned>,
-        rayon::ThreadPool,
-        pass1::FirstPass,
-        Vec<Unreadable>,
-        Vec<crate::source::discover::OtherFile>,
-    ),
-    BatchError,
-> {
+) -> Result<Survey, BatchError> {
     let found = discover(inputs, &settings.config.exclude, None)?;
     let files = found.files;
     let planned = pass1::plan(settings, found.pages);

@@ -188,7 +188,7 @@ fn other_file_size(
         .as_ref()?;
     let real = entry.path().canonicalize().ok()?;
     let meta = std::fs::metadata(&real).ok()?;
-    (real.starts_with(root) && meta.is_file()).then(|| meta.len())
+    (real.starts_with(root) && meta.is_file()).then_some(meta.len())
 }
 
 /// The folder the files' paths have in common, as they are spelled (`a/x.html` and
