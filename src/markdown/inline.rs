@@ -228,13 +228,13 @@ impl Writer<'_> {
         let alt = dom::attr(node, "alt")
             .map(|a| dom::collapse_whitespace(&a))
             .unwrap_or_default();
-        let Some(src) = dom::attr(node, "src").filter(|s| !s.trim().is_empty()) else {
+        let Some((attribute, src)) = image_source(node) else {
             if !alt.is_empty() {
                 out.text(&alt);
             }
             return;
         };
-        let Some(url) = self.normalize(node, "src", &src) else {
+        let Some(url) = self.normalize(node, attribute, &src) else {
             self.loss(
                 node,
                 format!("image source {src:?} is not allowed; the image was dropped"),
@@ -336,6 +336,40 @@ impl Writer<'_> {
 }
 
 /// `<https://…>` or `<name@host>` when a link's text is its own destination.
+/// The image an `<img>` shows, and the attribute it came from: `src`; the real image of
+/// a lazy-loading page (`data-src`, `data-original`, `data-lazy-src`) when `src` is empty
+/// or a `data:` placeholder; else the first `srcset` candidate.
+fn image_source(node: &Handle) -> Option<(&'static str, String)> {
+    let present = |name: &str| dom::attr(node, name).filter(|s| !s.trim().is_empty());
+    let src = present("src");
+    let lazy = ["data-src", "data-original", "data-lazy-src"]
+        .into_iter()
+        .find_map(|name| present(name).map(|v| (name, v)));
+    let placeholder = src.as_deref().is_none_or(|s| {
+        s.trim_start()
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("data:"))
+    });
+    match (src, lazy) {
+        (_, Some((name, real))) if placeholder => Some((
+            match name {
+                "data-src" => "data-src",
+                "data-original" => "data-original",
+                _ => "data-lazy-src",
+            },
+            real,
+        )),
+        (Some(src), _) => Some(("src", src)),
+        (None, _) => {
+            let srcset = present("srcset")?;
+            let first = srcset
+                .split(',')
+                .find_map(|c| c.split_whitespace().next())?;
+            Some(("srcset", first.to_string()))
+        }
+    }
+}
+
 fn autolink(text: &str, url: &str) -> Option<String> {
     let plain_url = |u: &str| {
         !u.is_empty()

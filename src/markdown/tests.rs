@@ -321,3 +321,25 @@ fn thematic_breaks_are_three_of_one_mark_and_spaces() {
 fn a_list_item_that_reads_as_a_rule_is_escaped() {
     assert_eq!(md("<ul><li>--</li><li>a</li></ul>"), "- \\--\n- a");
 }
+
+#[test]
+fn lazy_loaded_and_srcset_only_images_show_their_real_image() {
+    assert_eq!(
+        md(
+            r#"<p><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="https://x.org/a.jpg" alt="A"></p>"#
+        ),
+        "![A](https://x.org/a.jpg)"
+    );
+    assert_eq!(
+        md(r#"<p><img data-original="https://x.org/b.jpg" alt="B"></p>"#),
+        "![B](https://x.org/b.jpg)"
+    );
+    assert_eq!(
+        md(r#"<p><img srcset="https://x.org/c-1x.jpg 1x, https://x.org/c-2x.jpg 2x" alt="C"></p>"#),
+        "![C](https://x.org/c-1x.jpg)"
+    );
+    assert_eq!(
+        md(r#"<p><img src="https://x.org/d.jpg" data-src="https://x.org/e.jpg" alt="D"></p>"#),
+        "![D](https://x.org/d.jpg)"
+    );
+}
