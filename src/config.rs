@@ -15,6 +15,22 @@ use serde_yaml::Mapping;
 /// The embedded default configuration: the City of Chicago sample site.
 pub const DEFAULT_CONFIG: &str = include_str!("../pagemill.yaml");
 
+/// The built-in defaults when there is no `pagemill.yaml`: any site, its origin and old
+/// root inferred from the pages (`crate::site`).
+pub const ANY_SITE_CONFIG: &str = include_str!("../presets/any-site.yaml");
+
+/// Where the built-in defaults say they came from.
+pub const BUILT_IN: &str = "the built-in defaults (no pagemill.yaml)";
+
+/// Host names of the City of Chicago: a batch inferred to be theirs gets the Chicago
+/// configuration (`DEFAULT_CONFIG`).
+const CHICAGO_HOSTS: &[&str] = &[
+    "www.chicago.gov",
+    "chicago.gov",
+    "www.cityofchicago.org",
+    "cityofchicago.org",
+];
+
 /// Built-in schemas: (name, JSON).
 pub const BUILTIN_SCHEMAS: &[(&str, &str)] = &[(
     "department",
@@ -74,6 +90,7 @@ pub struct Config {
     /// Overrides the profile's schema: a built-in name or a path.
     #[serde(default)]
     pub schema: Option<String>,
+    #[serde(default)]
     pub links: LinksConfig,
     /// Folder names never searched for pages.
     #[serde(default = "default_exclude")]
@@ -215,8 +232,8 @@ impl Settings {
                 PathBuf::from("."),
             ),
             None => (
-                DEFAULT_CONFIG.to_string(),
-                "the embedded default configuration".to_string(),
+                ANY_SITE_CONFIG.to_string(),
+                BUILT_IN.to_string(),
                 PathBuf::from("."),
             ),
         };
@@ -312,6 +329,49 @@ impl Settings {
             base: base.to_path_buf(),
             includes,
         })
+    }
+
+    /// Whether the configuration leaves the site's origin to be inferred.
+    pub fn site_unknown(&self) -> bool {
+        !self.policy.origin_known()
+    }
+
+    /// The settings with the inferred site filled in where the configuration is silent;
+    /// the built-in defaults give way to the Chicago configuration for Chicago's pages.
+    pub fn with_site(self, site: &crate::site::InferredSite) -> Result<Settings, ConfigError> {
+        let host = url::Url::parse(&site.origin)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
+        if self.origin == BUILT_IN && CHICAGO_HOSTS.contains(&host.as_str()) {
+            let mut chicago = Settings::from_yaml(
+                DEFAULT_CONFIG,
+                "the built-in City of Chicago configuration",
+                &self.base,
+                None,
+            )?;
+            chicago.includes = self.includes;
+            return Ok(chicago);
+        }
+        let mut settings = self;
+        let links = &mut settings.config.links;
+        links.origin = Some(site.origin.clone());
+        for alias in &site.aliases {
+            if !links.aliases.contains(alias) {
+                links.aliases.push(alias.clone());
+            }
+        }
+        links.old_root.get_or_insert_with(|| site.old_root.clone());
+        settings.policy = LinkPolicy::new(links).map_err(|source| ConfigError::Links {
+            origin: settings.origin.clone(),
+            source,
+        })?;
+        let mut h = blake3::Hasher::new();
+        h.update(settings.fingerprint.as_bytes());
+        let inferred = format!("{:?}", settings.config.links);
+        h.update(inferred.as_bytes());
+        settings.fingerprint = h.finalize().to_hex().to_string();
+        Ok(settings)
     }
 
     /// The profile of a page: the first `profiles:` rule its path matches, else the

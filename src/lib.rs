@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod page;
 pub mod pipeline;
 pub mod report;
+pub mod site;
 pub mod source;
 pub mod state;
 pub mod target;

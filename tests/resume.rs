@@ -175,13 +175,13 @@ fn sigint_and_sigterm_stop_cleanly_and_the_next_run_redoes_only_the_pages_not_ta
 fn after_sigkill_the_next_run_skips_the_pages_recorded_before() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("input");
-    let pages = 2000;
+    let pages = 3000;
     site(&input, pages);
     let reference = dir.path().join("reference");
     assert!(convert(&input, &reference).status().unwrap().success());
     let out = dir.path().join("killed");
     // Past the first group commit (at most half a second after a page finishes).
-    let killed = signalled(&input, &out, 150, Duration::from_millis(800), "-KILL");
+    let killed = signalled(&input, &out, 150, Duration::from_millis(650), "-KILL");
     assert!(
         killed.is_some(),
         "the run finished before SIGKILL reached it"

@@ -43,6 +43,25 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write the whole site's URL map and boilerplate once, for `convert --shard`
     Index(IndexArgs),
+    /// Write a commented pagemill.yaml for a batch: the inferred site, what `auto` picks
+    /// per folder, includes folders, encodings, the pages that would fail
+    Init(InitArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Folders or files of the site
+    #[arg(value_name = "PATH", default_value = "input")]
+    pub paths: Vec<PathBuf>,
+    /// Where to write the configuration (`-` prints it)
+    #[arg(short, long, value_name = "FILE", default_value = "pagemill.yaml")]
+    pub output: PathBuf,
+    /// Overwrite an existing file
+    #[arg(long)]
+    pub force: bool,
+    /// Worker threads [default: one per core]
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 }
 
 #[derive(Args, Debug)]
@@ -186,7 +205,7 @@ impl FailOn {
 
 #[derive(Args, Debug)]
 pub struct SettingsArgs {
-    /// Configuration file [default: ./pagemill.yaml if present, else the built-in City of Chicago default]
+    /// Configuration file [default: ./pagemill.yaml if present, else the built-in defaults, the site inferred from the pages]
     #[arg(short, long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Extraction profile: a built-in name (chicago-department) or a profile YAML file

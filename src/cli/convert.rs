@@ -14,7 +14,7 @@ use pagemill::{page, report};
 use super::*;
 
 pub(super) fn convert(args: ConvertArgs) -> Result<ExitCode, Fatal> {
-    let mut settings = load(&args.settings)?;
+    let mut settings = with_site(load(&args.settings)?, &args.paths, args.quiet)?;
     if let Some(target) = args.target {
         settings.set_target(target);
     }

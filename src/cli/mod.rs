@@ -15,6 +15,7 @@ use pagemill::{page, report};
 
 mod args;
 mod convert;
+mod init;
 mod warnings;
 pub use args::*;
 
@@ -47,6 +48,51 @@ fn load(s: &SettingsArgs) -> Result<Settings, Fatal> {
     Ok(settings)
 }
 
+/// The settings with the site inferred from the pages under `inputs` when the
+/// configuration does not name it, saying (unless `quiet`) what was used.
+fn with_site(
+    settings: Settings,
+    inputs: &[std::path::PathBuf],
+    quiet: bool,
+) -> Result<Settings, Fatal> {
+    if !settings.site_unknown() {
+        return Ok(settings);
+    }
+    let say = |message: String| {
+        if !quiet {
+            eprintln!("pagemill: {message}");
+        }
+    };
+    match pagemill::site::infer(inputs, &settings.config.exclude) {
+        Some(site) => {
+            let settings = settings.with_site(&site).map_err(usage)?;
+            let links = &settings.config.links;
+            let aliases = if links.aliases.is_empty() {
+                String::new()
+            } else {
+                format!(", also {}", links.aliases.join(", "))
+            };
+            say(format!(
+                "site {} ({}{aliases}); old root {}; configuration: {}",
+                site.origin,
+                site.evidence,
+                links.old_root.as_deref().unwrap_or(&site.old_root),
+                settings.origin
+            ));
+            Ok(settings)
+        }
+        None => {
+            say(format!(
+                "site unknown (no canonical links, og:url, <base href> or absolute links to its pages): \
+                 own-site links stay as the pages wrote them; set links.origin in pagemill.yaml \
+                 (configuration: {})",
+                settings.origin
+            ));
+            Ok(settings)
+        }
+    }
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     match cli.command {
         Command::Convert(args) => convert::convert(args),
@@ -55,6 +101,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         Command::Links(args) => links(args),
         Command::Validate(args) => validate(args),
         Command::Index(args) => index(args),
+        Command::Init(args) => init::init(args),
     }
 }
 
@@ -151,7 +198,7 @@ fn read_site_index(path: &std::path::Path) -> Result<pipeline::SiteIndex, Fatal>
 }
 
 fn index(args: IndexArgs) -> Result<ExitCode, Fatal> {
-    let settings = load(&args.settings)?;
+    let settings = with_site(load(&args.settings)?, &args.paths, false)?;
     let index =
         pipeline::index(&settings, &args.paths, args.jobs.map(usize::from)).map_err(batch_error)?;
     let json = serde_json::to_string_pretty(&index)
@@ -170,7 +217,7 @@ fn index(args: IndexArgs) -> Result<ExitCode, Fatal> {
 }
 
 fn links(args: LinksArgs) -> Result<ExitCode, Fatal> {
-    let settings = load(&args.settings)?;
+    let settings = with_site(load(&args.settings)?, &args.paths, false)?;
     let pipeline::Inventory { records, failures } =
         pipeline::inventory(&settings, &args.paths, args.jobs.map(usize::from))
             .map_err(batch_error)?;
@@ -242,7 +289,11 @@ fn md(args: MdArgs) -> Result<ExitCode, Fatal> {
 }
 
 fn extract(args: ExtractArgs) -> Result<ExitCode, Fatal> {
-    let settings = load(&args.settings)?;
+    let settings = with_site(
+        load(&args.settings)?,
+        std::slice::from_ref(&args.file),
+        true,
+    )?;
     let name = args.file.display().to_string();
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("{name}: cannot read"))

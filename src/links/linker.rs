@@ -147,10 +147,15 @@ impl<'a> Linker<'a> {
         self
     }
 
-    /// Where the page's old URL came from, and the URL relative links resolve against.
-    pub fn old_url(&self) -> Option<(OldUrlFrom, &Url)> {
+    /// Where the page's old URL came from, and the URL relative links resolve against
+    /// (its path alone when the site is unknown).
+    pub fn old_url(&self) -> Option<(OldUrlFrom, String)> {
         let page = self.page.as_ref()?;
-        Some((page.from?, page.base.as_ref()?))
+        let base = page.base.as_ref()?;
+        Some((
+            page.from?,
+            absolute(self.policy?, &base[url::Position::BeforePath..]),
+        ))
     }
 
     /// Whether a relative link was resolved against the page's place in the input tree,
@@ -339,7 +344,8 @@ impl<'a> Linker<'a> {
             LinkKind::OwnSite if url.starts_with('/') => Some(absolute(policy, &url)),
             LinkKind::OwnSite => {
                 let base = self.page.as_ref()?.base.as_ref()?;
-                base.join(&url).ok().map(|u| u.to_string())
+                let joined = base.join(&url).ok()?;
+                Some(absolute(policy, &joined[url::Position::BeforePath..]))
             }
             _ => None,
         }
@@ -347,7 +353,7 @@ impl<'a> Linker<'a> {
 
     /// An own-site link outside the batch, as `links.outside` says.
     fn outside(&self, policy: &LinkPolicy, mut link: Link) -> Link {
-        if policy.config().outside == OwnSiteStyle::RootRelative {
+        if policy.config().outside == OwnSiteStyle::RootRelative || !policy.origin_known() {
             return link;
         }
         let Some(url) = link.url.as_deref() else {
@@ -406,8 +412,12 @@ impl<'a> Linker<'a> {
     }
 }
 
-/// The absolute URL of an own-site path on the origin.
+/// The absolute URL of an own-site path on the origin (the path itself when the site
+/// is unknown).
 fn absolute(policy: &LinkPolicy, path: &str) -> String {
+    if !policy.origin_known() {
+        return path.to_string();
+    }
     format!("{}{path}", policy.origin().as_str().trim_end_matches('/'))
 }
 

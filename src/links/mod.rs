@@ -45,12 +45,14 @@ pub struct PrefixRewrite {
     pub to: String,
 }
 
-/// The `links:` section of the configuration.
+/// The `links:` section of the configuration; every key may be left out.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LinksConfig {
-    /// The site's own origin, e.g. `https://www.chicago.gov`.
-    pub origin: String,
+    /// The site's own origin, e.g. `https://www.chicago.gov`; without it, the site is
+    /// inferred from the pages (`site`), or links stay as the pages wrote them.
+    #[serde(default)]
+    pub origin: Option<String>,
     /// Other host names that are the same site.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -75,6 +77,22 @@ pub struct LinksConfig {
     /// URL path of the new site's root, for `internal: url`.
     #[serde(default = "default_new_base")]
     pub new_base: String,
+}
+
+impl Default for LinksConfig {
+    fn default() -> Self {
+        LinksConfig {
+            origin: None,
+            aliases: Vec::new(),
+            outside: OwnSiteStyle::default(),
+            https_upgrade: HttpsUpgrade::default(),
+            prefix_rewrites: Vec::new(),
+            strip_params: default_strip_params(),
+            old_root: None,
+            internal: InternalStyle::default(),
+            new_base: default_new_base(),
+        }
+    }
 }
 
 fn default_strip_params() -> Vec<String> {
@@ -112,6 +130,9 @@ pub enum PolicyError {
 #[derive(Debug, Clone)]
 pub struct LinkPolicy {
     origin: Url,
+    /// Whether the origin is the site's (configured or inferred), or a stand-in used
+    /// only to resolve paths: without one, own-site links are never made absolute.
+    origin_known: bool,
     own_hosts: Vec<String>,
     config: LinksConfig,
     /// The URL path the input tree's root had on the old site: `links.old_root`'s path,

@@ -15,6 +15,9 @@ use super::url_text::{
 };
 pub(super) use super::url_text::{has_scheme, is_plain_path};
 
+/// The stand-in origin paths resolve on when the site is unknown; never written.
+const UNKNOWN_ORIGIN: &str = "https://unknown.invalid";
+
 /// A link kept as written: only URLs that would run script are dropped.
 pub fn verbatim(raw: &str) -> Link {
     // A Liquid tag may render as nothing: `java{{ x }}script:` is a script URL too
@@ -79,10 +82,13 @@ fn classify(url: &str, own: impl Fn(&Url) -> bool) -> LinkKind {
 
 impl LinkPolicy {
     pub fn new(config: &LinksConfig) -> Result<LinkPolicy, PolicyError> {
-        let origin = Url::parse(&config.origin)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-            .ok_or_else(|| PolicyError::Origin(config.origin.clone()))?;
+        let origin = match &config.origin {
+            Some(o) => Url::parse(o)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+                .ok_or_else(|| PolicyError::Origin(o.clone()))?,
+            None => Url::parse(UNKNOWN_ORIGIN).expect("a valid URL"),
+        };
         let mut tree_root = "/".to_string();
         if let Some(root) = &config.old_root {
             let url = Url::parse(root)
@@ -97,6 +103,7 @@ impl LinkPolicy {
         let mut own_hosts = vec![origin.host_str().unwrap_or_default().to_string()];
         own_hosts.extend(config.aliases.iter().map(|a| a.to_ascii_lowercase()));
         Ok(LinkPolicy {
+            origin_known: config.origin.is_some(),
             origin,
             own_hosts,
             config: config.clone(),
@@ -112,7 +119,11 @@ impl LinkPolicy {
     /// Normalizes one raw link as found in an attribute (entities already decoded);
     /// own-site links are written as `links.outside` says.
     pub fn normalize(&self, raw: &str) -> Link {
-        let style = self.config.outside;
+        let style = if self.origin_known {
+            self.config.outside
+        } else {
+            OwnSiteStyle::RootRelative
+        };
         match self.plain_own_path(raw, style) {
             Some(link) => link,
             None => self.normalize_parsed(raw, style),
@@ -133,9 +144,14 @@ impl LinkPolicy {
         }
     }
 
-    /// The site's origin.
+    /// The site's origin (a stand-in when it is unknown: see `origin_known`).
     pub fn origin(&self) -> &Url {
         &self.origin
+    }
+
+    /// Whether the site's origin is known (configured or inferred).
+    pub fn origin_known(&self) -> bool {
+        self.origin_known
     }
 
     /// The URL path of the input tree's root on the old site (`/city/en/`, or `/`).

@@ -8,7 +8,7 @@ use proptest::strategy::Strategy;
 
 fn chicago() -> LinkPolicy {
     LinkPolicy::new(&LinksConfig {
-        origin: "https://www.chicago.gov".into(),
+        origin: Some("https://www.chicago.gov".into()),
         aliases: vec![
             "chicago.gov".into(),
             "cityofchicago.org".into(),

@@ -203,9 +203,7 @@ fn run(
                 .to_string(),
         ));
     }
-    outcome.old_url = linker
-        .old_url()
-        .map(|(from, url)| (from, url.as_str().to_string()));
+    outcome.old_url = linker.old_url();
     let assets = linker.take_assets();
     outcome.encoding = Some(converted.encoding);
     outcome.profile = Some(converted.profile);
