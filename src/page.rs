@@ -414,6 +414,23 @@ pub fn convert(
         .then(|| parsed.front_matter.take().map(|f| f.fields))
         .flatten();
     drop(parsed);
+    let untitled = record
+        .get("title")
+        .is_none_or(|t| t.as_str().is_some_and(|t| t.trim().is_empty()));
+    if untitled {
+        // Accounts tables, photo pages: no <title>, <h1> or heading. The file name
+        // made readable stands in, said so, as the title's first key.
+        let title = markdown_source::title_from_file_name(ctx.rel_path);
+        warnings.push(Diagnostic::warning(
+            "title",
+            format!("no <title>, <h1> or heading: the title `{title}` is made from the file name"),
+        ));
+        let mut titled = Mapping::new();
+        titled.insert("title".into(), title.into());
+        record.remove("title");
+        titled.extend(std::mem::take(&mut record));
+        record = titled;
+    }
     let (text, unmapped_layout) = finish_record(
         settings,
         compiled,

@@ -231,3 +231,68 @@ fn chicago_pages_with_no_configuration_convert_as_with_chicagos() {
         );
     }
 }
+
+#[test]
+fn redirect_stubs_are_redirects_not_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(input.join("old")).unwrap();
+    std::fs::write(
+        input.join("old/page.html"),
+        r#"<html><head><meta http-equiv="refresh" content="0; URL='../new.html'"></head><body><p>This page has moved. <a href="../new.html">Go there</a>.</p></body></html>"#,
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("away.html"),
+        r#"<html><head><script>window.location.replace("https://county.example.org/x");</script></head><body></body></html>"#,
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("new.html"),
+        r#"<html><head><title>New</title><link rel="canonical" href="https://www.town.example.gov/new.html"></head><body><main><h1>New</h1><p>See the <a href="old/page.html">old page</a>.</p></main></body></html>"#,
+    )
+    .unwrap();
+    // A page that refreshes itself is still a page.
+    let long = "Council news. ".repeat(40);
+    std::fs::write(
+        input.join("news.html"),
+        format!(r#"<html><head><title>News</title><meta http-equiv="refresh" content="300"><meta http-equiv="refresh" content="600;url=news.html"></head><body><main><h1>News</h1><p>{long}</p></main></body></html>"#),
+    )
+    .unwrap();
+    let out = pagemill(dir.path())
+        .args([
+            "convert",
+            "in",
+            "-o",
+            "out",
+            "--target",
+            "jekyll",
+            "--redirects",
+            "r.csv",
+            "--no-progress",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("in/old/page.html: [redirect] a redirect stub to /new/"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out/old/page.md").exists());
+    assert!(!dir.path().join("out/away.md").exists());
+    assert!(dir.path().join("out/news.md").is_file());
+    let redirects = std::fs::read_to_string(dir.path().join("r.csv")).unwrap();
+    assert!(redirects.contains("/old/page.html,/new/\n"), "{redirects}");
+    assert!(
+        redirects.contains("/away.html,https://county.example.org/x\n"),
+        "{redirects}"
+    );
+    // The page it sent readers to answers its old URL, and links to it go there.
+    let new = std::fs::read_to_string(dir.path().join("out/new.md")).unwrap();
+    assert!(
+        new.contains("redirect_from:\n- /new.html\n- /old/page.html\n"),
+        "{new}"
+    );
+    assert!(new.contains("[old page](/new/)"), "{new}");
+}

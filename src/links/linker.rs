@@ -176,10 +176,16 @@ impl<'a> Linker<'a> {
         let page = map.page(rel)?;
         // Only the old URLs the map gives this page: one another page claimed first
         // redirects there (and is reported as a URL map conflict).
-        let old_urls = page
+        let mut old_urls: Vec<&str> = page
             .old_urls()
             .filter(|old| map.owner(old) == Some(rel))
             .collect();
+        // The redirect stubs that sent readers here: their old URLs redirect here too.
+        for old in map.stub_old_urls(&page) {
+            if map.lookup(old).is_some_and(|p| p.output_rel() == rel) && !old_urls.contains(&old) {
+                old_urls.push(old);
+            }
+        }
         Some(crate::target::PageUrls {
             new_url: page.new_url(),
             old_urls,

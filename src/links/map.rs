@@ -66,6 +66,11 @@ pub struct UrlMap {
     table: PageTable,
     /// Where each page's first old URL came from (`None`: it has none).
     from: Vec<Option<OldUrlFrom>>,
+    /// For a redirect stub, the page of the batch it sends readers to (`Some(None)`:
+    /// somewhere outside the batch, its new URL); `None` for a page.
+    stub: Vec<Option<Option<usize>>>,
+    /// The stubs that send readers to each page.
+    stubs_for: std::collections::HashMap<usize, Vec<usize>>,
     /// Old URLs claimed by more than one page: (url, the page that keeps it, the other).
     pub conflicts: Vec<(String, String, String)>,
 }
@@ -79,6 +84,72 @@ pub struct UrlHints {
     /// The head's `<base href>`, as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<String>,
+    /// The page is a redirect stub (a `<meta http-equiv=refresh>` or a one-line
+    /// `location` script, and next to no text): where it sends readers, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect: Option<String>,
+}
+
+/// Most text a redirect stub's body holds ("This page has moved. Click here…").
+const STUB_TEXT: usize = 300;
+
+/// The target of a meta refresh's `content` (`2;url='/x'`), if it names one.
+fn refresh_target(content: &str) -> Option<String> {
+    let (_, rest) = content
+        .split_once(';')
+        .or_else(|| content.split_once(','))?;
+    let rest = rest.trim();
+    let value = rest
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("url="))
+        .map(|_| &rest[4..])
+        .unwrap_or(rest);
+    let value = value.trim().trim_matches(['\'', '"']).trim();
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// `location.href = "x"`, `location.replace("x")`, `location = 'x'` in a head script.
+fn script_target(head: &str) -> Option<String> {
+    let at = head.find("location")?;
+    let rest = head[at + "location".len()..].trim_start();
+    let rest = rest
+        .strip_prefix(".href")
+        .or_else(|| rest.strip_prefix(".replace"))
+        .or_else(|| rest.strip_prefix(".assign"))
+        .unwrap_or(rest)
+        .trim_start();
+    let rest = rest.strip_prefix(['=', '('])?.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = rest[1..].split(quote).next()?;
+    (!value.is_empty() && !value.contains(['+', '$'])).then(|| value.to_string())
+}
+
+/// How much visible text an HTML fragment holds, about: tags, scripts and styles out.
+fn visible_text_len(html: &str) -> usize {
+    let lower = html.to_ascii_lowercase();
+    let mut count = 0;
+    let mut i = 0;
+    let bytes = html.as_bytes();
+    while i < bytes.len() {
+        if bytes[i] == b'<' {
+            for hidden in ["<script", "<style"] {
+                if lower[i..].starts_with(hidden) {
+                    let close = format!("</{}", &hidden[1..]);
+                    i = lower[i..].find(&close).map_or(bytes.len(), |e| i + e);
+                }
+            }
+            i = lower[i..].find('>').map_or(bytes.len(), |e| i + e + 1);
+            continue;
+        }
+        if !bytes[i].is_ascii_whitespace() {
+            count += 1;
+            if count > STUB_TEXT {
+                return count;
+            }
+        }
+        i += 1;
+    }
+    count
 }
 
 /// Reads a page's permalink, canonical link and `og:url`: the front matter and the
@@ -101,6 +172,7 @@ pub fn hints(text: &str) -> UrlHints {
     let Some(end) = head_end else { return out };
     let head = liquid::protect(&body[..end]);
     let doc = Document::parse(&head.text);
+    let mut refresh = None;
     for node in dom::descendants(&doc.root()) {
         match dom::tag_name(&node) {
             Some("link") if out.canonical.is_none() => {
@@ -110,6 +182,13 @@ pub fn hints(text: &str) -> UrlHints {
                 if rel.split_ascii_whitespace().any(|r| r == "canonical") {
                     out.canonical = dom::attr(&node, "href");
                 }
+            }
+            Some("meta")
+                if refresh.is_none()
+                    && dom::attr(&node, "http-equiv")
+                        .is_some_and(|p| p.trim().eq_ignore_ascii_case("refresh")) =>
+            {
+                refresh = dom::attr(&node, "content").and_then(|c| refresh_target(&c));
             }
             Some("base") if out.base.is_none() => {
                 out.base = dom::attr(&node, "href").filter(|h| !h.trim().is_empty());
@@ -122,6 +201,13 @@ pub fn hints(text: &str) -> UrlHints {
                 out.og_url = dom::attr(&node, "content");
             }
             _ => {}
+        }
+    }
+    // A stub: somewhere to send readers, and next to nothing to read.
+    let target = refresh.or_else(|| script_target(&body[..end]));
+    if let Some(target) = target {
+        if visible_text_len(&body[end..]) <= STUB_TEXT {
+            out.redirect = Some(target);
         }
     }
     out
@@ -145,23 +231,68 @@ impl UrlMap {
         pages: impl IntoIterator<Item = (&'a str, &'a str, &'a UrlHints)>,
     ) -> UrlMap {
         let mut map = UrlMap::default();
+        // Redirect stubs go in last, once the pages they send readers to are known.
+        let mut stubs: Vec<(&str, Vec<String>, Option<OldUrlFrom>, &str)> = Vec::new();
         for (output_rel, rel_path, hints) in pages {
             let (old_urls, from) = old_urls(policy, rel_path, hints);
-            map.from.push(from);
+            if let Some(target) = &hints.redirect {
+                stubs.push((output_rel, old_urls, from, target));
+                continue;
+            }
             // The URL comes from the page's place in the input tree; where a site target
             // writes the file (`content/…/_index.md`) does not move it.
             let mirrored = crate::source::discover::output_rel_path(rel_path);
             let new_url = new_url(&policy.config().new_base, &mirrored);
-            for (n, other) in map.table.push(output_rel, &new_url, &old_urls) {
-                map.conflicts.push((
-                    old_urls[n].clone(),
-                    map.table.output_rel(other).to_string(),
-                    output_rel.to_string(),
-                ));
-            }
+            map.push(output_rel, &new_url, &old_urls, from, None);
+        }
+        let pages = map.table.len();
+        for (output_rel, old_urls, from, target) in stubs {
+            let base = old_urls
+                .first()
+                .and_then(|o| policy.origin().join(o).ok())
+                .unwrap_or_else(|| policy.origin().clone());
+            let joined = base.join(target.trim()).ok();
+            let own = joined.as_ref().and_then(|u| own_path(policy, u.as_str()));
+            let page = own.as_deref().and_then(|p| {
+                let i = map.table.find(p).or_else(|| {
+                    let dir = p.strip_suffix('/')?;
+                    map.table.find(&format!("{dir}/index.html"))
+                })?;
+                (i < pages).then_some(i)
+            });
+            let new_url = match (page, &own, &joined) {
+                (Some(i), _, _) => map.table.new_url(i).to_string(),
+                (None, Some(path), _) if !policy.origin_known() => path.clone(),
+                (None, _, Some(u)) => u.to_string(),
+                (None, _, None) => target.to_string(),
+            };
+            map.push(output_rel, &new_url, &old_urls, from, Some(page));
         }
         map.table.finish();
         map
+    }
+
+    fn push(
+        &mut self,
+        output_rel: &str,
+        new_url: &str,
+        old_urls: &[String],
+        from: Option<OldUrlFrom>,
+        stub: Option<Option<usize>>,
+    ) {
+        self.from.push(from);
+        let index = self.table.len();
+        if let Some(Some(target)) = stub {
+            self.stubs_for.entry(target).or_default().push(index);
+        }
+        self.stub.push(stub);
+        for (n, other) in self.table.push(output_rel, new_url, old_urls) {
+            self.conflicts.push((
+                old_urls[n].clone(),
+                self.table.output_rel(other).to_string(),
+                output_rel.to_string(),
+            ));
+        }
     }
 
     fn at(&self, index: usize) -> MappedPage<'_> {
@@ -176,16 +307,37 @@ impl UrlMap {
         (0..self.table.len()).map(|i| self.at(i))
     }
 
-    /// The page at an own-site path, if it is in the batch.
+    /// The page at an own-site path, if it is in the batch (a redirect stub's old URL
+    /// is the page it sends readers to).
     pub fn lookup(&self, path: &str) -> Option<MappedPage<'_>> {
-        if let Some(i) = self.table.find(path) {
-            return Some(self.at(i));
+        let found = self
+            .table
+            .find(path)
+            .or_else(|| match path.strip_suffix('/') {
+                Some(dir) if !dir.is_empty() => self.table.find(&format!("{dir}/index.html")),
+                _ => None,
+            })?;
+        match self.stub[found] {
+            None => Some(self.at(found)),
+            Some(Some(target)) => Some(self.at(target)),
+            Some(None) => None,
         }
-        let alternative = match path.strip_suffix('/') {
-            Some(dir) if !dir.is_empty() => format!("{dir}/index.html"),
-            _ => return None,
-        };
-        self.table.find(&alternative).map(|i| self.at(i))
+    }
+
+    /// For a redirect stub: whether it sends readers to a page of the batch (that page)
+    /// or elsewhere (`Some(None)`); `None` for a page.
+    pub fn stub_target(&self, page: &MappedPage) -> Option<Option<MappedPage<'_>>> {
+        self.stub[page.index].map(|t| t.map(|i| self.at(i)))
+    }
+
+    /// The old URLs of the redirect stubs that send readers to `page`.
+    pub fn stub_old_urls<'m>(&'m self, page: &MappedPage) -> Vec<&'m str> {
+        self.stubs_for
+            .get(&page.index)
+            .into_iter()
+            .flatten()
+            .flat_map(|&s| self.table.old_urls(s))
+            .collect()
     }
 
     /// The page whose output is `output_rel`.

@@ -48,7 +48,14 @@ pub fn pairs(
 ) -> Vec<(String, String)> {
     let new_urls: std::collections::HashSet<&str> = map.pages().map(|p| p.new_url()).collect();
     let mut out: BTreeMap<String, String> = BTreeMap::new();
-    for page in map.pages().filter(|p| written(p.output_rel())) {
+    // A redirect stub redirects where it sent readers, when that page has an output
+    // (or lies outside the batch).
+    let sends = |p: &super::MappedPage| match map.stub_target(p) {
+        None => written(p.output_rel()),
+        Some(Some(target)) => written(target.output_rel()),
+        Some(None) => true,
+    };
+    for page in map.pages().filter(sends) {
         let mut olds: Vec<String> = Vec::new();
         for old in page.old_urls() {
             olds.push(old.to_string());

@@ -109,7 +109,7 @@ pub(super) fn convert(
 }
 
 /// `accounts_2014-bank.md` → `Accounts 2014 bank`.
-fn title_from_file_name(rel_path: &str) -> String {
+pub(super) fn title_from_file_name(rel_path: &str) -> String {
     let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
     let words: Vec<&str> = stem

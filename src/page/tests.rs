@@ -27,12 +27,25 @@ fn output_is_front_matter_then_body_with_one_trailing_newline() {
 }
 
 #[test]
-fn a_page_without_a_title_fails_with_the_schema_reason() {
-    let err = conv(b"<main><p>no title</p></main>", "x.html", &settings()).unwrap_err();
-    match err {
-        PageError::Schema(v) => assert!(v.iter().any(|v| v.message.contains("title")), "{v:?}"),
-        other => panic!("{other}"),
-    }
+fn a_page_without_a_title_takes_one_from_its_file_name_and_says_so() {
+    let c = conv(
+        b"<main><table><tr><td>Bank</td><td>1,200</td></tr></table></main>",
+        "accounts/accounts_2014_bank.htm",
+        &settings(),
+    )
+    .unwrap();
+    assert!(
+        c.text.starts_with("---\ntitle: Accounts 2014 bank\n"),
+        "{}",
+        c.text
+    );
+    assert!(
+        c.warnings
+            .iter()
+            .any(|w| w.code == "title" && w.message.contains("made from the file name")),
+        "{:?}",
+        c.warnings
+    );
 }
 
 #[test]

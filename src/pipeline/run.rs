@@ -95,6 +95,20 @@ fn run(
         ));
         return;
     }
+    if let Some(target) = &source.hints.redirect {
+        // A redirect stub is not a page: its old URLs redirect where it sent readers.
+        outcome.status = Status::Skipped;
+        let to = batch
+            .first
+            .url_map
+            .page(&p.output_rel)
+            .map_or_else(|| target.clone(), |m| m.new_url().to_string());
+        outcome.diagnostics.push(Diagnostic::warning(
+            "redirect",
+            format!("a redirect stub to {to}: its old URLs redirect there; no page is written"),
+        ));
+        return;
+    }
     let page_like = p
         .found
         .path
