@@ -219,6 +219,27 @@ pub fn parse(bytes: &[u8], ctx: Context, settings: &Settings) -> Result<Parsed, 
             )
         });
     }
+    let mut decoded = decoded;
+    if let Some((fixed, repaired)) = source::mojibake::repair(&decoded.text) {
+        decoded.text = fixed;
+        let mut what = Vec::new();
+        if repaired.runs > 0 {
+            what.push(format!(
+                "{} of UTF-8 once read as windows-1252 (`â€™` for `’`) repaired",
+                crate::report::plural(repaired.runs, "run")
+            ));
+        }
+        if repaired.controls > 0 {
+            what.push(format!(
+                "{} read as the windows-1252 characters they stand for",
+                crate::report::plural(repaired.controls, "C1 control character")
+            ));
+        }
+        warnings.push(Diagnostic {
+            line: repaired.first_line,
+            ..Diagnostic::warning("encoding", format!("mojibake: {}", what.join("; ")))
+        });
+    }
     let (front_matter, body, body_line) = source::split_front_matter(&decoded.text)?;
     if rel_path.to_ascii_lowercase().ends_with(".md") && !source::body_is_html(body) {
         return Err(PageError::NotHtml);

@@ -8,6 +8,7 @@ pub mod gzip;
 pub mod includes;
 pub mod liquid;
 pub mod markdown;
+pub mod mojibake;
 
 pub use discover::{discover, DiscoverError, Discovered};
 pub use front_matter::{split_front_matter, FrontMatter, FrontMatterError};
