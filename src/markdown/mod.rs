@@ -169,6 +169,21 @@ fn is_invisible(tag: &str) -> bool {
     )
 }
 
+/// Whether an inline element holds block elements (directly, or through other inline
+/// wrappers, a few levels deep).
+fn holds_blocks(node: &Handle, depth: usize) -> bool {
+    depth < 4
+        && node
+            .children
+            .borrow()
+            .iter()
+            .any(|c| match dom::tag_name(c) {
+                Some(tag) if is_block(tag) => tag != "br",
+                Some("a") | None => false,
+                Some(_) => holds_blocks(c, depth + 1),
+            })
+}
+
 /// Elements that end the current paragraph.
 fn is_block(tag: &str) -> bool {
     matches!(
@@ -322,6 +337,12 @@ impl Writer<'_> {
                     if is_block(tag) {
                         push_para(&mut out, std::mem::replace(&mut para, Inline::new(false)));
                         self.block(child, tag, depth + 1, &mut out);
+                    } else if tag != "a" && holds_blocks(child, 0) {
+                        // `<font><h2>…</h2><p>…</p></font>`, as FrontPage and old
+                        // editors wrote: the wrapper is transparent, its blocks stay
+                        // blocks.
+                        push_para(&mut out, std::mem::replace(&mut para, Inline::new(false)));
+                        self.block(child, "div", depth + 1, &mut out);
                     } else {
                         self.inline(child, &mut para, depth + 1);
                     }
