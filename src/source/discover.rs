@@ -116,6 +116,11 @@ fn discover_with(
                 if name.starts_with('.') || exclude.iter().any(|x| *x == name) {
                     return false;
                 }
+                // Editors' own folders in old sites: FrontPage's `_vti_cnf`, `_vti_pvt`
+                // (metadata saved as `.htm`), Dreamweaver's `_notes`.
+                if name.starts_with("_vti_") || name == "_notes" {
+                    return false;
+                }
                 if is_generator_folder(e.path(), &name) {
                     return false;
                 }
@@ -269,6 +274,8 @@ mod tests {
             "out/o.html",
             "n.txt",
             "d.md",
+            "_vti_cnf/b.html",
+            "a/_notes/z.htm",
         ] {
             let p = root.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -282,6 +289,9 @@ mod tests {
         .unwrap();
         let rels: Vec<_> = found.pages.iter().map(|d| d.rel_path.as_str()).collect();
         assert_eq!(rels, ["a/c.shtml", "a/z.htm", "b.html", "d.md"]);
+        // The other files, for assets: not those of skipped folders.
+        let files: Vec<_> = found.files.iter().map(|f| f.rel_path.as_str()).collect();
+        assert_eq!(files, ["n.txt"]);
     }
 
     #[test]
