@@ -244,7 +244,8 @@ pub fn parse(bytes: &[u8], ctx: Context, settings: &Settings) -> Result<Parsed, 
     if rel_path.to_ascii_lowercase().ends_with(".md") && !source::body_is_html(body) {
         return Err(PageError::NotHtml);
     }
-    let expanded = includes::expand(body, ctx.includes);
+    let expanded =
+        includes::expand_with(body, ctx.includes, front_matter.as_ref().map(|f| &f.fields));
     for (line, problem) in expanded.problems {
         let line = line + body_line - 1;
         if problem.is_refusal() {

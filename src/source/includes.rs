@@ -1,8 +1,9 @@
 //! Jekyll includes: `{% include NAME k="v" %}` is resolved inside the includes folder
-//! (names never lead out of it, not even through symlinks) and rendered with a small,
-//! documented subset of Liquid — `{{ include.k }}`, `{{ include.k | default: "x" }}`,
-//! `{% comment %}`, `{% raw %}` and nested includes. Any other Liquid is kept byte for
-//! byte. Expansion happens on the body text before Liquid is protected and parsed; a
+//! (names never lead out of it, not even through symlinks) and rendered: templates that
+//! use only `{{ include.k }}`, `{{ include.k | default: "x" }}`, `{% comment %}`,
+//! `{% raw %}` and nested includes by pagemill itself (other output tags bound to page
+//! variables are kept for the generator), any other by the Liquid engine (`engine`), or
+//! not at all — never half-rendered. Expansion happens on the body text before Liquid is protected and parsed; a
 //! line map takes lines of the expanded text back to lines of the source.
 
 use std::path::{Component, Path, PathBuf};
@@ -36,6 +37,8 @@ pub enum IncludeError {
         "include `{name}`: `{tag}` uses Liquid beyond the supported subset; it is kept as written"
     )]
     Unsupported { name: String, tag: String },
+    #[error("include `{name}` cannot be rendered here ({message}); the tag is kept whole")]
+    Engine { name: String, message: String },
 }
 
 impl IncludeError {
@@ -173,6 +176,16 @@ pub struct Expanded {
 /// Renders every `{% include %}` of `body` that `dir` resolves. Without a folder the
 /// body is returned as it is. Tags inside `{% raw %}` and `{% comment %}` are left.
 pub fn expand(body: &str, dir: Option<&IncludeDir>) -> Expanded {
+    expand_with(body, dir, None)
+}
+
+/// `expand`, with the page's front matter for `page.*` in includes the Liquid engine
+/// renders.
+pub fn expand_with(
+    body: &str,
+    dir: Option<&IncludeDir>,
+    page: Option<&serde_yaml::Mapping>,
+) -> Expanded {
     let Some(dir) = dir else {
         return Expanded {
             text: body.to_string(),
@@ -213,7 +226,7 @@ pub fn expand(body: &str, dir: Option<&IncludeDir>) -> Expanded {
         let tag_lines = tag.matches('\n').count();
         let mut nested = Vec::new();
         match parse_include(tag) {
-            Some(include) => match render_include(dir, &include, None, 0, &mut nested) {
+            Some(include) => match render_include(dir, &include, None, page, 0, &mut nested) {
                 Ok(text) => {
                     let added = text.matches('\n').count();
                     out.text.push_str(&text);
@@ -258,6 +271,7 @@ fn render_include(
     dir: &IncludeDir,
     include: &Include,
     parent: Option<&Include>,
+    page: Option<&serde_yaml::Mapping>,
     depth: usize,
     problems: &mut Vec<(usize, IncludeError)>,
 ) -> Result<String, IncludeError> {
@@ -271,6 +285,17 @@ fn render_include(
         Some(p) => resolve_params(include, p),
         None => include.clone(),
     };
+    if engine::needs_engine(&template) {
+        // Nested includes first (Jekyll's include syntax is not the engine's), then
+        // the whole template through the Liquid engine — or not at all.
+        let template = nested_includes(dir, &template, &include, page, depth, problems)?;
+        return engine::render(&template, &include, page, dir.path()).map_err(|message| {
+            IncludeError::Engine {
+                name: include.name.clone(),
+                message,
+            }
+        });
+    }
     let mut out = String::with_capacity(template.len());
     let mut rest = template.as_str();
     while let Some(start) = rest.find(['{']) {
@@ -324,7 +349,7 @@ fn render_include(
             },
             "include" => match parse_include(tag) {
                 Some(inner) => {
-                    match render_include(dir, &inner, Some(&include), depth + 1, problems) {
+                    match render_include(dir, &inner, Some(&include), page, depth + 1, problems) {
                         Ok(text) => out.push_str(&text),
                         Err(e) => {
                             problems.push((0, e));
@@ -336,6 +361,52 @@ fn render_include(
             },
             _ => out.push_str(tag),
         }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// `template` with its `{% include %}` tags rendered (raw and comment blocks left for
+/// the engine); a nested include that cannot be rendered leaves the whole include
+/// unrendered.
+fn nested_includes(
+    dir: &IncludeDir,
+    template: &str,
+    include: &Include,
+    page: Option<&serde_yaml::Mapping>,
+    depth: usize,
+    problems: &mut Vec<(usize, IncludeError)>,
+) -> Result<String, IncludeError> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{%") {
+        let Some(end) = rest[start..].find("%}").map(|e| start + e + 2) else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let tag = &rest[start..end];
+        let name = tag_name(tag);
+        if name == "raw" || name == "comment" {
+            let block_end =
+                find_tag(&rest[end..], &format!("end{name}")).map_or(rest.len(), |(_, e)| end + e);
+            out.push_str(&rest[start..block_end]);
+            rest = &rest[block_end..];
+            continue;
+        }
+        match (name, parse_include(tag)) {
+            ("include", Some(inner)) => {
+                out.push_str(&render_include(
+                    dir,
+                    &inner,
+                    Some(include),
+                    page,
+                    depth + 1,
+                    problems,
+                )?);
+            }
+            _ => out.push_str(tag),
+        }
+        rest = &rest[end..];
     }
     out.push_str(rest);
     Ok(out)
@@ -434,6 +505,8 @@ fn find_tag(text: &str, name: &str) -> Option<(usize, usize)> {
     }
     None
 }
+
+mod engine;
 
 #[cfg(test)]
 mod tests;

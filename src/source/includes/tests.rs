@@ -35,19 +35,69 @@ fn parameters_defaults_comments_and_raw_render() {
 }
 
 #[test]
-fn other_liquid_passes_through_byte_for_byte() {
-    let (_t, dir) = folder(&[(
-        "x.md",
-        "{% if site.x %}<p>{{ site.title | escape }}</p>{% endif %}",
-    )]);
+fn the_pages_own_liquid_passes_through_byte_for_byte() {
+    let (_t, dir) = folder(&[("x.md", "<p>{{ include.a }}</p>")]);
     let e = expand(
-        "a {% include x.md %} {{ page.y }} {% for i in l %}",
+        "a {% include x.md a=\"1\" %} {{ page.y }} {% for i in l %}",
         Some(&dir),
     );
+    assert_eq!(e.text, "a <p>1</p> {{ page.y }} {% for i in l %}");
+}
+
+#[test]
+fn loops_conditions_filters_and_site_data_render_with_the_liquid_engine() {
+    let (t, dir) = folder(&[(
+        "faq.html",
+        "<h2>{{ include.faqs.title | upcase }}</h2>{% for item in include.faqs.items %}<p>{{ item.q }}</p>{% endfor %}\
+         {% if page.audience %}<em>For {{ page.audience }}</em>{% endif %}<i>{{ site.title | slugify }}</i>",
+    )]);
+    std::fs::create_dir_all(t.path().join("_data")).unwrap();
+    std::fs::write(
+        t.path().join("_data/faq.yml"),
+        "title: Questions\nitems:\n  - q: When?\n  - q: Where?\n",
+    )
+    .unwrap();
+    std::fs::write(t.path().join("_config.yml"), "title: Borough Hall\n").unwrap();
+    let page: serde_yaml::Mapping = serde_yaml::from_str("audience: residents").unwrap();
+    let e = expand_with(
+        "{% include faq.html faqs=site.data.faq %}",
+        Some(&dir),
+        Some(&page),
+    );
+    assert!(e.problems.is_empty(), "{:?}", e.problems);
     assert_eq!(
         e.text,
-        "a {% if site.x %}<p>{{ site.title | escape }}</p>{% endif %} {{ page.y }} {% for i in l %}"
+        "<h2>QUESTIONS</h2><p>When?</p><p>Where?</p><em>For residents</em><i>borough-hall</i>"
     );
+}
+
+#[test]
+fn what_the_engine_cannot_render_keeps_the_whole_tag() {
+    let (_t, dir) = folder(&[
+        ("plugin.html", "<div>{{ include.x | markdownify }}</div>"),
+        ("seo.html", "{% seo %}<p>{{ include.x }}</p>"),
+        (
+            "unknown.html",
+            "{% for i in include.list %}{{ i }}{% endfor %}",
+        ),
+    ]);
+    for (tag, why) in [
+        ("{% include plugin.html x=\"a\" %}", "markdownify"),
+        ("{% include seo.html x=\"a\" %}", "seo"),
+        (
+            "{% include unknown.html list=site.data.nothing %}",
+            "site.data.nothing",
+        ),
+    ] {
+        let e = expand(&format!("<p>{tag}</p>"), Some(&dir));
+        assert_eq!(e.text, format!("<p>{tag}</p>"), "kept whole");
+        assert_eq!(e.problems.len(), 1, "{tag}");
+        let message = e.problems[0].1.to_string();
+        assert!(
+            message.contains("cannot be rendered here") && message.contains(why),
+            "{message}"
+        );
+    }
 }
 
 #[test]
