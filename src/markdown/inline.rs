@@ -195,7 +195,7 @@ impl Writer<'_> {
             // A title that repeats the link text says nothing more (and screen readers
             // read it twice): a migration drops it.
             dom::attr(node, "title")
-                .map(|t| dom::collapse_whitespace(&t))
+                .map(|t| dom::collapse_whitespace(&markup_as_text(&t)))
                 .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case(&plain(&text)))
         };
         self.write_link(out, &text, &url, title.as_deref(), lead, trail);
@@ -247,6 +247,13 @@ impl Writer<'_> {
         let mut a = out.child();
         a.text(&alt);
         let title = dom::attr(node, "title")
+            .map(|t| {
+                if self.options.faithful {
+                    t
+                } else {
+                    dom::collapse_whitespace(&markup_as_text(&t))
+                }
+            })
             .filter(|t| self.options.faithful || (!t.trim().is_empty() && t.trim() != alt));
         out.escape_trailing_bang();
         out.raw("![");
@@ -509,6 +516,31 @@ fn destination(url: &str) -> Cow<'_, str> {
 
 /// A link title in double quotes. A blank line would end the paragraph, so runs of
 /// line breaks become one.
+/// A title attribute holding markup (a CMS's tooltip: `<table><tr><td>Board
+/// Meeting…`) as the text it shows; any other title as it is.
+fn markup_as_text(t: &str) -> Cow<'_, str> {
+    // A closing tag says markup: `</td>`, `</p>` (a lone `<` or `a<b` is text).
+    let tagged = t.match_indices("</").any(|(i, _)| {
+        let name = &t[i + 2..];
+        let letters = name
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        letters > 0 && name[letters..].starts_with('>')
+    });
+    if !tagged {
+        return Cow::Borrowed(t);
+    }
+    let doc = crate::dom::Document::parse(t);
+    let words: Vec<String> = dom::descendants(&doc.body())
+        .filter_map(|n| match &n.data {
+            NodeData::Text { contents } => Some(contents.borrow().to_string()),
+            _ => None,
+        })
+        .collect();
+    Cow::Owned(words.join(" "))
+}
+
 fn link_title(t: &str) -> String {
     let mut s = t.replace("\r\n", "\n");
     while s.contains("\n\n") {

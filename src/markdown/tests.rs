@@ -343,3 +343,13 @@ fn lazy_loaded_and_srcset_only_images_show_their_real_image() {
         "![D](https://x.org/d.jpg)"
     );
 }
+
+#[test]
+fn a_title_holding_markup_is_its_text() {
+    assert_eq!(
+        md(
+            r#"<p><a href="https://x.org/m" title="<table><tr><td>Board Meeting - 8/1</td></tr><tr><td><p>Room 3</p></td></tr></table>">Meeting</a></p>"#
+        ),
+        "[Meeting](https://x.org/m \"Board Meeting - 8/1 Room 3\")"
+    );
+}
