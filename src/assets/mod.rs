@@ -43,6 +43,8 @@ struct File {
 pub struct AssetIndex {
     files: Vec<File>,
     roots: Vec<PathBuf>,
+    /// Each input folder's real path, found once.
+    real_roots: Vec<PathBuf>,
     /// Per input folder: path → file, and lowercased path → file (old IIS sites did not
     /// care about case; used when exactly one file has that spelling).
     by_path: Vec<HashMap<String, u32>>,
@@ -90,6 +92,9 @@ impl AssetIndex {
             let root = match index.roots.iter().position(|r| *r == f.root) {
                 Some(r) => r,
                 None => {
+                    index
+                        .real_roots
+                        .push(f.root.canonicalize().unwrap_or_else(|_| f.root.clone()));
                     index.roots.push(f.root.clone());
                     index.by_path.push(HashMap::new());
                     index.by_lower.push(HashMap::new());
@@ -116,9 +121,8 @@ impl AssetIndex {
     /// The file at `path` (a real path, as the manifest names a source), if it is a
     /// file of the index: paths outside the input folders are not.
     pub fn find_path(&self, path: &Path) -> Option<AssetId> {
-        self.roots.iter().enumerate().find_map(|(r, root)| {
-            let real = root.canonicalize().ok()?;
-            let rel = path.strip_prefix(&real).ok()?;
+        self.real_roots.iter().enumerate().find_map(|(r, real)| {
+            let rel = path.strip_prefix(real).ok()?;
             let rel: Vec<String> = rel
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -189,6 +193,11 @@ impl AssetIndex {
     /// The input folders, in the order files name them.
     pub fn roots(&self) -> &[PathBuf] {
         &self.roots
+    }
+
+    /// The real path of input folder `r` (a number of `roots`).
+    pub fn real_root(&self, r: usize) -> &Path {
+        &self.real_roots[r]
     }
 
     /// The input folder of `id` (its number in `roots`).

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::paths::{self, SourceKeys};
+use super::paths::SourceKeys;
 use super::{write_atomic, ConvertOptions, Planned};
 use crate::assets::copy::{copy_used, CopyOptions};
 use crate::assets::{inventory, AssetIndex, AssetRef, AssetUse};
@@ -97,8 +97,7 @@ pub(super) fn finish(
         ..Files::default()
     };
     if let Some(index) = index {
-        let real_roots: Vec<_> = index.roots().iter().map(|r| paths::real(r)).collect();
-        let key = |id: u32| keys.key(&real_roots[index.root_index(id)], index.rel_path(id));
+        let key = |id: u32| keys.key(index.real_root(index.root_index(id)), index.rel_path(id));
         let copied = copy_used(
             index,
             &uses,
