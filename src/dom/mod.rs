@@ -249,6 +249,13 @@ pub fn outer_html(node: &Handle) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The node `node` is a child of.
+pub fn parent(node: &Handle) -> Option<Handle> {
+    let weak = node.parent.take();
+    node.parent.set(weak.clone());
+    weak?.upgrade()
+}
+
 /// The node before `node` among its parent's children.
 pub fn previous_sibling(node: &Handle) -> Option<Handle> {
     let weak = node.parent.take();

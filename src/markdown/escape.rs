@@ -23,6 +23,12 @@ pub fn escape_text(text: &str, in_table: bool, out: &mut String) {
             '<' => next.is_none_or(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
             '&' => looks_like_entity(chars[i + 1..].iter().copied()),
             '|' => in_table,
+            // The writer's span marks stand for delimiters: text holding one says it
+            // as a reference.
+            c if super::delims::is_mark(c) => {
+                out.push_str(&format!("&#x{:X};", c as u32));
+                continue;
+            }
             _ => false,
         };
         if escape {
@@ -44,7 +50,8 @@ pub const fn may_escape(b: u8) -> bool {
 /// Whether `text` has a character `escape_text` may escape; without one it is written
 /// as it is.
 fn may_need_escaping(text: &str) -> bool {
-    text.bytes().any(may_escape)
+    // 0xEE leads the UTF-8 of the writer's span marks.
+    text.bytes().any(|b| may_escape(b) || b == 0xEE)
 }
 
 /// `&name;`, `&#123;` or `&#x1F;` follows (CommonMark reads entity and numeric
@@ -77,28 +84,35 @@ pub fn escape_line_starts(block: &str) -> String {
 fn escape_line_start(line: &str, continuation: bool) -> String {
     let first = line.chars().next();
     let rest_after = |k: usize| line[k..].chars().next();
-    let needs = match first {
-        Some('#') => {
-            let hashes = line.chars().take_while(|&c| c == '#').count();
-            hashes <= 6 && rest_after(hashes).is_none_or(|c| c == ' ' || c == '\t')
-        }
-        Some('>') => true,
-        Some('-' | '+') => {
-            rest_after(1).is_none_or(|c| c == ' ' || c == '\t')
-                || (continuation && line.trim_end().chars().all(|c| c == '-' || c == ' '))
-        }
-        Some('=') => continuation && line.trim_end().chars().all(|c| c == '='),
-        Some(c) if c.is_ascii_digit() => {
-            let digits = line.chars().take_while(char::is_ascii_digit).count();
-            digits <= 9
-                && matches!(rest_after(digits), Some('.' | ')'))
-                && line[digits + 1..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| c == ' ' || c == '\t')
-        }
-        _ => false,
-    };
+    // `---` alone is a rule; `|---|` or `--- | :--` under a line makes it a table head.
+    let rule_or_delimiter_row = super::list::is_thematic_break(line.chars())
+        || (line.contains('-')
+            && line
+                .chars()
+                .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t')));
+    let needs = rule_or_delimiter_row
+        || match first {
+            Some('#') => {
+                let hashes = line.chars().take_while(|&c| c == '#').count();
+                hashes <= 6 && rest_after(hashes).is_none_or(|c| c == ' ' || c == '\t')
+            }
+            Some('>') => true,
+            Some('-' | '+') => {
+                rest_after(1).is_none_or(|c| c == ' ' || c == '\t')
+                    || (continuation && line.trim_end().chars().all(|c| c == '-' || c == ' '))
+            }
+            Some('=') => continuation && line.trim_end().chars().all(|c| c == '='),
+            Some(c) if c.is_ascii_digit() => {
+                let digits = line.chars().take_while(char::is_ascii_digit).count();
+                digits <= 9
+                    && matches!(rest_after(digits), Some('.' | ')'))
+                    && line[digits + 1..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| c == ' ' || c == '\t')
+            }
+            _ => false,
+        };
     if !needs {
         return line.to_string();
     }
@@ -141,5 +155,12 @@ mod tests {
         assert_eq!(escape_line_starts("a\\\n==="), "a\\\n\\===");
         assert_eq!(escape_line_starts("> quote"), "\\> quote");
         assert_eq!(escape_line_starts("-5 degrees"), "-5 degrees");
+        assert_eq!(escape_line_starts("---"), "\\---");
+        assert_eq!(
+            escape_line_starts("a | b\\\n--- | :--"),
+            "a | b\\\n\\--- | :--"
+        );
+        assert_eq!(escape_line_starts("a\\\n|---|"), "a\\\n\\|---|");
+        assert_eq!(escape_line_starts("a\\\n:-"), "a\\\n\\:-");
     }
 }

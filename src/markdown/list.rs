@@ -6,7 +6,7 @@ use markup5ever_rcdom::{Handle, NodeData};
 use crate::dom;
 
 use super::run::Inline;
-use super::{is_block, is_invisible, push_para, Block, Kind, Writer};
+use super::{is_block, is_invisible, Block, Kind, Writer};
 
 impl Writer<'_> {
     /// A list, or `None` when it has no content.
@@ -25,7 +25,7 @@ impl Writer<'_> {
         for child in children.iter() {
             match dom::tag_name(child) {
                 Some("li") => {
-                    flush_stray(&mut items, &mut stray);
+                    self.flush_stray(&mut items, &mut stray);
                     paragraphs |= child
                         .children
                         .borrow()
@@ -36,7 +36,7 @@ impl Writer<'_> {
                 Some(t @ ("ul" | "ol")) => {
                     // `ul > ul`: legacy HTML nests lists without an `li`; the inner list
                     // belongs to the item before it.
-                    flush_stray(&mut items, &mut stray);
+                    self.flush_stray(&mut items, &mut stray);
                     let mut nested = Vec::new();
                     self.block(child, t, depth + 1, &mut nested);
                     match items.last_mut() {
@@ -46,7 +46,7 @@ impl Writer<'_> {
                 }
                 Some(t) if is_invisible(t) => {}
                 Some(t) if is_block(t) => {
-                    flush_stray(&mut items, &mut stray);
+                    self.flush_stray(&mut items, &mut stray);
                     let mut blocks = Vec::new();
                     self.block(child, t, depth + 1, &mut blocks);
                     if !blocks.is_empty() {
@@ -61,7 +61,7 @@ impl Writer<'_> {
                 }
             }
         }
-        flush_stray(&mut items, &mut stray);
+        self.flush_stray(&mut items, &mut stray);
         if items.is_empty() {
             return None;
         }
@@ -164,11 +164,13 @@ pub(super) fn next_marker(marker: char, ordered: bool) -> char {
     }
 }
 
-fn flush_stray(items: &mut Vec<Vec<Block>>, stray: &mut Inline) {
-    let para = std::mem::replace(stray, Inline::new(false));
-    let mut blocks = Vec::new();
-    push_para(&mut blocks, para);
-    if !blocks.is_empty() {
-        items.push(blocks);
+impl Writer<'_> {
+    fn flush_stray(&mut self, items: &mut Vec<Vec<Block>>, stray: &mut Inline) {
+        let para = std::mem::replace(stray, Inline::new(false));
+        let mut blocks = Vec::new();
+        self.push_para(&mut blocks, para);
+        if !blocks.is_empty() {
+            items.push(blocks);
+        }
     }
 }

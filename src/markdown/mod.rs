@@ -4,8 +4,11 @@
 //! losses, never dropped silently.
 
 mod anchors;
+mod blocks;
+mod delims;
 mod escape;
 mod inline;
+mod link;
 mod list;
 mod run;
 mod table;
@@ -14,9 +17,6 @@ use markup5ever_rcdom::{Handle, NodeData};
 
 use crate::dom::{self, Document};
 use crate::links::{FoundLink, LinkStatus, Linker};
-use crate::source::liquid;
-use list::next_marker;
-use run::Inline;
 
 /// Nesting deeper than this is flattened to its text (and reported), so that rendering
 /// never recurses without bound.
@@ -97,6 +97,9 @@ pub fn render(doc: &Document, root: &Handle, linker: &Linker, options: Options) 
         anchors,
         own_url,
         list_depth: 0,
+        quote_depth: 0,
+        wrappers: Vec::new(),
+        span_nodes: Vec::new(),
         links: Vec::new(),
         losses: Vec::new(),
     };
@@ -179,7 +182,7 @@ fn holds_blocks(node: &Handle, depth: usize) -> bool {
             .iter()
             .any(|c| match dom::tag_name(c) {
                 Some(tag) if is_block(tag) => tag != "br",
-                Some("a") | None => false,
+                None => false,
                 Some(_) => holds_blocks(c, depth + 1),
             })
 }
@@ -248,6 +251,13 @@ struct Writer<'a> {
     own_url: Option<String>,
     /// How many lists the current block is inside.
     list_depth: usize,
+    /// How many quotations (`<q>`) the current run is inside.
+    quote_depth: usize,
+    /// The inline elements around the current blocks (`<a>` around a card).
+    wrappers: Vec<blocks::Wrapper>,
+    /// The elements of the spans marked since the last run was finished, to name one
+    /// that had to be written as an HTML tag.
+    span_nodes: Vec<(delims::Span, Handle)>,
     links: Vec<FoundLink>,
     losses: Vec<Loss>,
 }
@@ -310,210 +320,6 @@ impl Writer<'_> {
             }
         }
     }
-
-    /// Renders the children of a block container into blocks.
-    fn children_blocks(&mut self, node: &Handle, depth: usize) -> Vec<Block> {
-        let mut out = Vec::new();
-        let mut para = Inline::new(false);
-        if depth > MAX_RENDER_DEPTH {
-            self.loss(
-                node,
-                format!("nesting deeper than {MAX_RENDER_DEPTH} levels flattened to its text"),
-            );
-            para.text(&dom::text(node));
-            push_para(&mut out, para);
-            return out;
-        }
-        // Rendering only reads the tree: its children are borrowed, not copied.
-        let children = node.children.borrow();
-        for child in children.iter() {
-            match &child.data {
-                NodeData::Text { contents } => block_text(&contents.borrow(), &mut para, &mut out),
-                NodeData::Element { name, .. } => {
-                    let tag: &str = &name.local;
-                    if is_invisible(tag) {
-                        continue;
-                    }
-                    if is_block(tag) {
-                        push_para(&mut out, std::mem::replace(&mut para, Inline::new(false)));
-                        self.block(child, tag, depth + 1, &mut out);
-                    } else if tag != "a" && holds_blocks(child, 0) {
-                        // `<font><h2>…</h2><p>…</p></font>`, as FrontPage and old
-                        // editors wrote: the wrapper is transparent, its blocks stay
-                        // blocks.
-                        push_para(&mut out, std::mem::replace(&mut para, Inline::new(false)));
-                        self.block(child, "div", depth + 1, &mut out);
-                    } else {
-                        self.inline(child, &mut para, depth + 1);
-                    }
-                }
-                _ => {}
-            }
-        }
-        push_para(&mut out, para);
-        out
-    }
-
-    fn block(&mut self, node: &Handle, tag: &str, depth: usize, out: &mut Vec<Block>) {
-        match tag {
-            "p" | "dt" | "summary" | "legend" | "caption" | "figcaption" => {
-                let mut para = Inline::new(false);
-                self.inline_children(node, &mut para, depth);
-                if matches!(tag, "dt" | "summary") {
-                    para = para.wrap("**");
-                }
-                push_para(out, para);
-            }
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
-                let level = (tag.as_bytes()[1] - b'0') as usize;
-                let mut text = Inline::new(true);
-                self.inline_children(node, &mut text, depth);
-                let text = text.finish();
-                if text.is_empty() && self.options.faithful {
-                    out.push(Block::other("#".repeat(level)));
-                } else if !text.is_empty() {
-                    let text = if text.ends_with('#') {
-                        format!("{}\\#", &text[..text.len() - 1])
-                    } else {
-                        text
-                    };
-                    let id = match self.anchors.heading(node) {
-                        Some(id) => format!(" {{#{id}}}"),
-                        None => String::new(),
-                    };
-                    out.push(Block::other(format!("{} {text}{id}", "#".repeat(level))));
-                }
-            }
-            // `- ---` would be a rule, not an item holding one.
-            "hr" if self.list_depth > 0 => out.push(Block::other("***".to_string())),
-            "hr" => out.push(Block::other("---".to_string())),
-            "ul" | "ol" | "menu" | "dir" => {
-                let ordered = tag == "ol";
-                let marker = match out.last() {
-                    Some(Block {
-                        kind: Kind::List { ordered: o, marker },
-                        ..
-                    }) if *o == ordered => next_marker(*marker, ordered),
-                    _ => {
-                        if ordered {
-                            '.'
-                        } else {
-                            '-'
-                        }
-                    }
-                };
-                self.list_depth += 1;
-                let list = self.list(node, ordered, marker, depth);
-                self.list_depth -= 1;
-                if let Some(text) = list {
-                    out.push(Block {
-                        text,
-                        kind: Kind::List { ordered, marker },
-                    });
-                }
-            }
-            "blockquote" => {
-                let inner = self.children_blocks(node, depth);
-                if !inner.is_empty() {
-                    out.push(Block::other(prefix_lines(&join_blocks(&inner), "> ", ">")));
-                } else if self.options.faithful {
-                    out.push(Block::other(">".to_string()));
-                }
-            }
-            "pre" => out.push(Block::other(code_block(node))),
-            "table" => {
-                for b in self.table(node, depth) {
-                    out.push(b);
-                }
-            }
-            _ => out.extend(self.children_blocks(node, depth)),
-        }
-    }
-
-    fn inline_children(&mut self, node: &Handle, out: &mut Inline, depth: usize) {
-        let children = node.children.borrow();
-        for child in children.iter() {
-            match &child.data {
-                NodeData::Text { contents } => out.text(&contents.borrow()),
-                NodeData::Element { .. } => self.inline(child, out, depth + 1),
-                _ => {}
-            }
-        }
-    }
-}
-
-/// Text between blocks. A Liquid tag alone on its source line (`{% include x.md %}`)
-/// stays alone on its line, as a block of its own.
-fn block_text(text: &str, para: &mut Inline, out: &mut Vec<Block>) {
-    if !text.contains(liquid::OPEN) {
-        para.text(text);
-        return;
-    }
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            para.text("\n");
-        }
-        let t = line.trim();
-        let lone = t.starts_with(liquid::OPEN)
-            && t.ends_with(liquid::CLOSE)
-            && t.matches(liquid::OPEN).count() == 1;
-        if lone {
-            push_para(out, std::mem::replace(para, Inline::new(false)));
-            out.push(Block::other(t.to_string()));
-        } else {
-            para.text(line);
-        }
-    }
-}
-
-fn push_para(out: &mut Vec<Block>, para: Inline) {
-    let text = para.finish();
-    if !text.is_empty() {
-        out.push(Block {
-            text: escape::escape_line_starts(&text),
-            kind: Kind::Para,
-        });
-    }
-}
-
-fn prefix_lines(text: &str, prefix: &str, empty: &str) -> String {
-    text.split('\n')
-        .map(|l| {
-            if l.is_empty() {
-                empty.to_string()
-            } else {
-                format!("{prefix}{l}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// A fenced code block: the text exactly, the fence longer than any backtick run in it,
-/// the language from a `language-x` or `lang-x` class.
-fn code_block(pre: &Handle) -> String {
-    let code = dom::raw_text(pre);
-    let code = code.strip_suffix('\n').unwrap_or(&code);
-    let longest = longest_run(code, '`');
-    let fence = "`".repeat(longest.max(2) + 1);
-    let lang = std::iter::once(pre.clone())
-        .chain(dom::descendants(pre).filter(|h| dom::is_element(h, "code")))
-        .filter_map(|h| dom::attr(&h, "class"))
-        .flat_map(|c| {
-            c.split_ascii_whitespace()
-                .filter_map(|c| {
-                    c.strip_prefix("language-")
-                        .or_else(|| c.strip_prefix("lang-"))
-                })
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .next()
-        .unwrap_or_default();
-    if code.is_empty() {
-        return format!("{fence}{lang}\n{fence}");
-    }
-    format!("{fence}{lang}\n{code}\n{fence}")
 }
 
 fn longest_run(s: &str, c: char) -> usize {

@@ -2,6 +2,7 @@
 //! element boundaries, escaping, hard breaks, and the edges a run keeps outside its
 //! delimiters.
 
+use super::delims::{resolve, Span};
 use super::escape::escape_text;
 
 /// What sits at the edge of an inline run.
@@ -20,6 +21,11 @@ pub(super) struct Inline {
     pub(super) in_table: bool,
     /// The character written just before this run (in an enclosing run).
     pub(super) before: Option<char>,
+    /// The run holds a link (a link wrapping its blocks is not written around it).
+    pub(super) has_link: bool,
+    /// The last code span written: where it starts and ends and its text, so that
+    /// code right after it joins it (`` `A``B` `` would read as one span of `` A``B ``).
+    pub(super) code_tail: Option<(usize, usize, String)>,
 }
 
 impl Inline {
@@ -29,6 +35,8 @@ impl Inline {
             single_line,
             in_table: false,
             before: None,
+            has_link: false,
+            code_tail: None,
         }
     }
 
@@ -38,6 +46,8 @@ impl Inline {
             single_line: true,
             in_table: true,
             before: None,
+            has_link: false,
+            code_tail: None,
         }
     }
 
@@ -47,6 +57,8 @@ impl Inline {
             single_line: self.single_line,
             in_table: self.in_table,
             before: self.s.chars().last().or(self.before),
+            has_link: false,
+            code_tail: None,
         }
     }
 
@@ -147,6 +159,7 @@ impl Inline {
     /// Appends a child run wrapped in `open`/`close`, keeping its outer white space
     /// outside the delimiters. An empty child adds only its white space.
     pub(super) fn wrapped(&mut self, child: Inline, open: &str, close: &str) {
+        self.has_link |= child.has_link;
         let edges = child.edges();
         let body = child.finish();
         self.lead_edge(edges.0);
@@ -204,11 +217,28 @@ impl Inline {
         self.lead_edge(edge)
     }
 
-    /// Wraps the whole run, e.g. in `**` for a term.
-    pub(super) fn wrap(self, delim: &str) -> Inline {
-        let mut out = self.child();
-        out.wrapped(self, delim, delim);
+    /// Wraps the whole run in a span, e.g. strong for a term.
+    pub(super) fn wrap(self, span: Span) -> Inline {
+        let mut out = Inline {
+            s: String::new(),
+            single_line: self.single_line,
+            in_table: self.in_table,
+            before: self.before,
+            has_link: false,
+            code_tail: None,
+        };
+        out.wrapped(self, span.open(), span.close());
         out
+    }
+
+    /// The finished run as Markdown, its spans' delimiters chosen, and the kinds of
+    /// the spans no delimiter could say (written as HTML tags).
+    pub(super) fn markdown(self) -> (String, Vec<Span>) {
+        let s = self.finish();
+        match resolve(&s) {
+            (std::borrow::Cow::Borrowed(_), tagged) => (s, tagged),
+            (std::borrow::Cow::Owned(o), tagged) => (o, tagged),
+        }
     }
 
     /// The finished run: trimmed, without leading or trailing breaks.

@@ -39,10 +39,7 @@ impl Writer<'_> {
         if let Some(caption) = dom::descendants(table).find(|h| dom::is_element(h, "caption")) {
             let mut c = Inline::new(false);
             self.inline_children(&caption, &mut c, depth);
-            let text = c.finish();
-            if !text.is_empty() {
-                out.push(Block::other(text));
-            }
+            self.push_para(&mut out, c);
         }
         let mut grid: Vec<Vec<Cell>> = Vec::new();
         for row in &rows {
@@ -130,7 +127,7 @@ impl Writer<'_> {
         }
         let mut inline = Inline::for_table_cell();
         self.inline_children(cell, &mut inline, depth);
-        inline.finish()
+        self.run_markdown(inline)
     }
 }
 

@@ -305,13 +305,21 @@ pub fn round_trips(gfm: bool, html: &str) -> (bool, String, String) {
 pub fn content(html: &str) -> (Vec<String>, Vec<(String, String)>) {
     let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(html);
     let mut text = String::new();
-    let mut links = Vec::new();
-    // `None` marks the end of a block: a word boundary.
-    let mut stack: Vec<Option<Handle>> = vec![Some(dom.document.clone())];
+    let mut links: Vec<(String, String)> = Vec::new();
+    // A node to visit, or text to add when the walk gets there: a block's end (a word
+    // boundary), the closing mark a browser shows after a quotation.
+    enum Item {
+        Node(Handle),
+        Text(&'static str),
+    }
+    let mut stack: Vec<Item> = vec![Item::Node(dom.document.clone())];
     while let Some(item) = stack.pop() {
-        let Some(n) = item else {
-            text.push(' ');
-            continue;
+        let n = match item {
+            Item::Node(n) => n,
+            Item::Text(t) => {
+                text.push_str(t);
+                continue;
+            }
         };
         match &n.data {
             NodeData::Text { contents } => text.push_str(&contents.borrow()),
@@ -323,50 +331,96 @@ pub fn content(html: &str) -> (Vec<String>, Vec<(String, String)>) {
                 ) {
                     continue;
                 }
-                let inline = matches!(
-                    tag,
-                    "a" | "abbr"
-                        | "b"
-                        | "cite"
-                        | "code"
-                        | "del"
-                        | "em"
-                        | "font"
-                        | "i"
-                        | "kbd"
-                        | "mark"
-                        | "q"
-                        | "s"
-                        | "small"
-                        | "span"
-                        | "strike"
-                        | "strong"
-                        | "sub"
-                        | "sup"
-                        | "u"
-                );
-                if !inline {
+                if !is_inline(tag) {
                     text.push(' ');
-                    stack.push(None);
+                    stack.push(Item::Text(" "));
+                }
+                if tag == "q" {
+                    text.push('\u{201C}');
+                    stack.push(Item::Text("\u{201D}"));
                 }
                 if tag == "a" {
                     if let Some(href) = attrs.borrow().iter().find(|a| &*a.name.local == "href") {
-                        let t = text_of(&n);
-                        if !t.is_empty() {
-                            // Percent-encoding spells the same URL.
-                            let href = percent_encoding::percent_decode_str(href.value.trim())
-                                .decode_utf8_lossy()
-                                .into_owned();
-                            links.push((href, t));
+                        // Percent-encoding spells the same URL.
+                        let href = percent_encoding::percent_decode_str(href.value.trim())
+                            .decode_utf8_lossy()
+                            .into_owned();
+                        // A link around blocks (a card: heading, paragraph) is a link
+                        // in each of them.
+                        for t in block_texts_of(&n) {
+                            links.push((href.clone(), t));
                         }
                     }
                 }
             }
             _ => {}
         }
-        stack.extend(n.children.borrow().iter().rev().cloned().map(Some));
+        stack.extend(n.children.borrow().iter().rev().cloned().map(Item::Node));
     }
     (text.split_whitespace().map(str::to_string).collect(), links)
+}
+
+/// Elements that do not break a line of text.
+fn is_inline(tag: &str) -> bool {
+    matches!(
+        tag,
+        "a" | "abbr"
+            | "b"
+            | "big"
+            | "button"
+            | "dfn"
+            | "ins"
+            | "label"
+            | "samp"
+            | "time"
+            | "tt"
+            | "var"
+            | "cite"
+            | "code"
+            | "del"
+            | "em"
+            | "font"
+            | "i"
+            | "kbd"
+            | "mark"
+            | "q"
+            | "s"
+            | "small"
+            | "span"
+            | "strike"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "u"
+    )
+}
+
+/// The text of `n`, one string per block inside it (all of it when it holds none).
+fn block_texts_of(n: &Handle) -> Vec<String> {
+    let mut runs = vec![String::new()];
+    let mut stack = vec![Some(n.clone())];
+    while let Some(item) = stack.pop() {
+        let Some(n) = item else {
+            runs.push(String::new());
+            continue;
+        };
+        match &n.data {
+            NodeData::Text { contents } => runs.last_mut().unwrap().push_str(&contents.borrow()),
+            NodeData::Element { name, .. } if &*name.local == "br" => {
+                runs.last_mut().unwrap().push(' ')
+            }
+            NodeData::Element { name, .. } if !is_inline(&name.local) => {
+                runs.push(String::new());
+                stack.push(None);
+            }
+            _ => {}
+        }
+        stack.extend(n.children.borrow().iter().rev().cloned().map(Some));
+    }
+    runs.iter()
+        .map(|r| r.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|r| !r.is_empty())
+        .collect()
 }
 
 pub fn text_of(n: &Handle) -> String {
@@ -375,7 +429,7 @@ pub fn text_of(n: &Handle) -> String {
     while let Some(n) = stack.pop() {
         match &n.data {
             NodeData::Text { contents } => s.push_str(&contents.borrow()),
-            NodeData::Element { name, .. } if matches!(&*name.local, "br" | "div" | "p") => {
+            NodeData::Element { name, .. } if &*name.local == "br" || !is_inline(&name.local) => {
                 s.push(' ')
             }
             _ => {}
