@@ -114,6 +114,9 @@ pub struct Config {
     /// or `none`.
     #[serde(default)]
     pub assets: crate::assets::AssetMode,
+    /// How the Markdown is written (`table_header`).
+    #[serde(default)]
+    pub markdown: crate::markdown::MarkdownConfig,
 }
 
 fn auto() -> String {

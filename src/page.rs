@@ -393,6 +393,7 @@ pub fn convert(
     );
     let options = markdown::Options {
         heading_ids: settings.target().heading_ids(),
+        table_header: settings.config.markdown.table_header,
         ..markdown::Options::default()
     };
     let rendered = markdown::render(&parsed.doc, &extracted.content_root, linker, options);

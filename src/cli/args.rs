@@ -301,6 +301,10 @@ pub struct MdArgs {
     /// Markdown flavour
     #[arg(long, value_enum, default_value_t = pagemill::markdown::Flavor::Gfm)]
     pub flavor: pagemill::markdown::Flavor,
+    /// What heads a table without header cells: its first row when it reads as one
+    /// (auto), always its first row, or an empty row
+    #[arg(long, value_enum, default_value_t = pagemill::markdown::TableHeader::Auto)]
+    pub table_header: pagemill::markdown::TableHeader,
 }
 
 #[derive(Args, Debug)]

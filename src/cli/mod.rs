@@ -272,6 +272,7 @@ fn md(args: MdArgs) -> Result<ExitCode, Fatal> {
             faithful: true,
             flavor: args.flavor,
             heading_ids: false,
+            table_header: args.table_header,
         },
     );
     for loss in &rendered.losses {

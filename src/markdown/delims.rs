@@ -173,9 +173,26 @@ fn class(side: Side) -> Class {
         // The writer's stand-in for a kept no-break space is white space.
         Side::Char(Some(c)) if c.is_whitespace() || c == super::KEPT_NBSP_CHAR => Class::Space,
         Side::Char(Some(c)) if c.is_ascii_punctuation() => Class::Punct,
-        Side::Char(Some(c)) if c.is_ascii() || c.is_alphanumeric() => Class::Other,
+        Side::Char(Some(c)) if c.is_ascii() || c.is_alphanumeric() || not_punctuation(c) => {
+            Class::Other
+        }
         Side::Char(Some(_)) => Class::Punct,
     }
+}
+
+/// Characters outside ASCII that are neither letters nor digits, nor punctuation or
+/// symbols to CommonMark: format characters (the soft hyphen `&shy;`, zero-width
+/// spaces and joiners, the byte-order mark) and combining marks.
+fn not_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}'
+            | '\u{300}'..='\u{36F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+    )
 }
 
 /// Whether delimiter `d` opens between `prev` and `first` and closes between `last`
@@ -253,13 +270,23 @@ fn drop_unpaired(chars: Vec<char>) -> Vec<char> {
 /// empty ones.
 fn merge_touching(mut chars: Vec<char>) -> Vec<char> {
     loop {
-        let hit = chars
-            .windows(2)
-            .position(|w| match (mark(w[0]), mark(w[1])) {
-                (Some((a, false)), Some((b, true))) => a == b,
+        let hit = (0..chars.len().saturating_sub(1)).find(|&i| {
+            match (mark(chars[i]), mark(chars[i + 1])) {
+                // Two code spans would touch and read as one (`` `a``b` ``), a `!`
+                // would make the link after it an image: the spans stay two, told
+                // apart by their delimiters.
+                (Some((a, false)), Some((b, true))) => {
+                    let touching = i > 0
+                        && matches!(
+                            (chars[i - 1], chars.get(i + 2)),
+                            ('`', Some('`')) | ('!', Some('['))
+                        );
+                    a == b && !touching
+                }
                 (Some((a, true)), Some((b, false))) => a == b,
                 _ => false,
-            });
+            }
+        });
         match hit {
             Some(i) => {
                 chars.drain(i..i + 2);

@@ -113,18 +113,25 @@ impl Writer<'_> {
     /// (`` [`Google`](…) ``), the code around them spans of their own.
     fn code(&mut self, node: &Handle, out: &mut Inline, depth: usize) {
         if !dom::descendants(node).any(|h| dom::is_element(&h, "a")) {
-            return code_span(&code_text(node), out);
+            if code_span(&code_text(node), out) {
+                self.loss(node, CODE_AS_HTML);
+            }
+            return;
         }
         let mut pending = String::new();
         self.code_parts(node, out, &mut pending, depth);
-        code_span(&pending, out);
+        if code_span(&pending, out) {
+            self.loss(node, CODE_AS_HTML);
+        }
     }
 
     fn code_parts(&mut self, node: &Handle, out: &mut Inline, pending: &mut String, depth: usize) {
         for child in node.children.borrow().iter() {
             match dom::tag_name(child) {
                 Some("a") if depth < MAX_RENDER_DEPTH => {
-                    code_span(&std::mem::take(pending), out);
+                    if code_span(&std::mem::take(pending), out) {
+                        self.loss(node, CODE_AS_HTML);
+                    }
                     self.code_link(child, &code_text(child), out);
                 }
                 Some("br") => pending.push(' '),
@@ -195,9 +202,16 @@ fn push_code_text(node: &Handle, out: &mut String, depth: usize) {
     }
 }
 
+/// Why code was written as its tag.
+pub(super) const CODE_AS_HTML: &str =
+    "code holding `]` inside a link written as <code>…</code>: a code span there can read as a link definition";
+
 /// A code span whose fence is longer than any backtick run inside; white space runs
-/// collapse as a browser shows them.
-pub(super) fn code_span(text: &str, out: &mut Inline) {
+/// collapse as a browser shows them. In a link's text, code holding a `]` is written
+/// as `<code>` with the brackets as references (true is returned): `[` then a `]:` on
+/// a paragraph's first line would read as a link reference definition, code span or
+/// not.
+pub(super) fn code_span(text: &str, out: &mut Inline) -> bool {
     let joined;
     let text = match out.code_tail.take() {
         Some((start, end, before)) if end == out.s.len() => {
@@ -216,7 +230,32 @@ pub(super) fn code_span(text: &str, out: &mut Inline) {
     }
     let text = collapsed;
     if text.is_empty() {
-        return;
+        return false;
+    }
+    if out.in_link_text && text.contains(']') {
+        out.code_tail = None;
+        out.raw("<code>");
+        for c in text.chars() {
+            match c {
+                '[' => out.raw("&#91;"),
+                ']' => out.raw("&#93;"),
+                '<' => out.raw("&lt;"),
+                '&' => out.raw("&amp;"),
+                '|' => out.raw("&#124;"),
+                '\\' => out.raw("&#92;"),
+                '*' => out.raw("&#42;"),
+                '_' => out.raw("&#95;"),
+                '`' => out.raw("&#96;"),
+                '~' => out.raw("&#126;"),
+                c if super::delims::is_mark(c) => out.raw("\u{FFFD}"),
+                c => {
+                    let mut buf = [0u8; 4];
+                    out.raw(c.encode_utf8(&mut buf));
+                }
+            }
+        }
+        out.raw("</code>");
+        return true;
     }
     let fence = "`".repeat(super::longest_run(&text, '`') + 1);
     // CommonMark strips one space from both ends when both have one: pad such text,
@@ -234,4 +273,5 @@ pub(super) fn code_span(text: &str, out: &mut Inline) {
     out.raw(pad);
     out.raw(&fence);
     out.code_tail = Some((start, out.s.len(), text));
+    false
 }

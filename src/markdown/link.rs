@@ -13,6 +13,7 @@ use crate::dom;
 impl Writer<'_> {
     pub(super) fn link(&mut self, node: &Handle, out: &mut Inline, depth: usize) {
         let mut child = out.child();
+        child.in_link_text = true;
         self.inline_children(node, &mut child, depth);
         let Some(href) = dom::attr(node, "href") else {
             out.wrapped(child, "", "");
@@ -185,7 +186,10 @@ impl Writer<'_> {
     /// A link inside code: its text a code span.
     pub(super) fn code_link(&mut self, node: &Handle, code: &str, out: &mut Inline) {
         let mut text = out.child();
-        super::inline::code_span(code, &mut text);
+        text.in_link_text = true;
+        if super::inline::code_span(code, &mut text) {
+            self.loss(node, super::inline::CODE_AS_HTML);
+        }
         let text = text.finish();
         let url = dom::attr(node, "href").and_then(|href| self.normalize(node, "href", &href));
         match url {

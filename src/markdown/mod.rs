@@ -68,6 +68,31 @@ pub struct Options {
     /// ids the Markdown does not keep lose their fragment (or, pointing at the page
     /// itself, the link).
     pub heading_ids: bool,
+    /// The header row of a table that has no `<th>`.
+    pub table_header: TableHeader,
+}
+
+/// What heads a pipe table whose HTML has no header cells (a GFM table needs a header
+/// row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum TableHeader {
+    /// The first row when it reads as a header (in `<thead>`, or every cell wholly
+    /// bold); else an empty header row.
+    #[default]
+    Auto,
+    /// Always the first row.
+    FirstRow,
+    /// Always an empty header row: every row stays data.
+    Empty,
+}
+
+/// The `markdown:` settings of a configuration.
+#[derive(Debug, Clone, Copy, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    #[serde(default)]
+    pub table_header: TableHeader,
 }
 
 /// Converts the children of `root`, an element of `doc`, to Markdown.
@@ -337,3 +362,5 @@ fn longest_run(s: &str, c: char) -> usize {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod writer_cases;

@@ -26,6 +26,8 @@ pub(super) struct Inline {
     /// The last code span written: where it starts and ends and its text, so that
     /// code right after it joins it (`` `A``B` `` would read as one span of `` A``B ``).
     pub(super) code_tail: Option<(usize, usize, String)>,
+    /// The run is a link's text.
+    pub(super) in_link_text: bool,
 }
 
 impl Inline {
@@ -37,6 +39,7 @@ impl Inline {
             before: None,
             has_link: false,
             code_tail: None,
+            in_link_text: false,
         }
     }
 
@@ -48,6 +51,7 @@ impl Inline {
             before: None,
             has_link: false,
             code_tail: None,
+            in_link_text: false,
         }
     }
 
@@ -59,6 +63,7 @@ impl Inline {
             before: self.s.chars().last().or(self.before),
             has_link: false,
             code_tail: None,
+            in_link_text: self.in_link_text,
         }
     }
 
@@ -125,7 +130,15 @@ impl Inline {
 
     /// A `!` right before a link would make it an image.
     pub(super) fn escape_trailing_bang(&mut self) {
-        if self.s.ends_with('!') && !self.s.ends_with("\\!") {
+        // `\\!` is an escaped backslash before a bare `!`: what counts is whether an
+        // odd number of backslashes stands before it.
+        let bytes = self.s.as_bytes();
+        let backslashes = bytes[..bytes.len().saturating_sub(1)]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if self.s.ends_with('!') && backslashes.is_multiple_of(2) {
             self.s.pop();
             self.s.push_str("\\!");
         }
@@ -226,6 +239,7 @@ impl Inline {
             before: self.before,
             has_link: false,
             code_tail: None,
+            in_link_text: false,
         };
         out.wrapped(self, span.open(), span.close());
         out

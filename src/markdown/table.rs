@@ -1,5 +1,5 @@
-//! Tables: GFM pipe tables with alignment, the first row promoted to a header when there
-//! is none, `colspan` expanded and ragged rows padded. Layout tables (one cell, or a
+//! Tables: GFM pipe tables with alignment, the header row of a table without one chosen
+//! (`TableHeader`), `colspan` expanded and ragged rows padded. Layout tables (one cell, or a
 //! table inside a cell) are unwrapped into their blocks.
 
 use markup5ever_rcdom::Handle;
@@ -64,6 +64,7 @@ impl Writer<'_> {
             grid.push(cells);
         }
         let width = grid.iter().map(Vec::len).max().unwrap_or(0);
+        let heads = has_header || self.first_row_heads(&rows);
         if grid.iter().flatten().any(|c| c.text.contains("<br>")) {
             self.loss(
                 table,
@@ -72,8 +73,29 @@ impl Writer<'_> {
         }
         if self.options.flavor == super::Flavor::Commonmark {
             self.loss(table, "table written as HTML: CommonMark has no tables");
-            out.push(Block::other(html_table(&grid, width)));
+            out.push(Block::other(html_table(&grid, width, heads)));
             return out;
+        }
+        // Columns align as the first row's cells say.
+        let aligns: Vec<&str> = (0..width)
+            .map(|c| {
+                grid.first()
+                    .and_then(|row| row.get(c))
+                    .and_then(|c| c.align)
+                    .unwrap_or(" --- ")
+            })
+            .collect();
+        if !heads {
+            // Every row is data: the header row GFM needs is empty.
+            grid.insert(
+                0,
+                (0..width)
+                    .map(|_| Cell {
+                        text: String::new(),
+                        align: None,
+                    })
+                    .collect(),
+            );
         }
         let mut lines = Vec::new();
         for (i, row) in grid.iter().enumerate() {
@@ -87,8 +109,8 @@ impl Writer<'_> {
             lines.push(line);
             if i == 0 {
                 let mut sep = String::from("|");
-                for c in 0..width {
-                    sep.push_str(row.get(c).and_then(|c| c.align).unwrap_or(" --- "));
+                for align in &aligns {
+                    sep.push_str(align);
                     sep.push('|');
                 }
                 lines.push(sep);
@@ -96,6 +118,22 @@ impl Writer<'_> {
         }
         out.push(Block::other(lines.join("\n")));
         out
+    }
+
+    /// Whether the first row of a table without `<th>` is written as its header.
+    fn first_row_heads(&self, rows: &[Vec<Handle>]) -> bool {
+        match self.options.table_header {
+            super::TableHeader::FirstRow => true,
+            super::TableHeader::Empty => false,
+            super::TableHeader::Auto => rows.first().is_some_and(|first| {
+                let in_head = first
+                    .first()
+                    .and_then(dom::parent)
+                    .and_then(|tr| dom::parent(&tr))
+                    .is_some_and(|section| dom::is_element(&section, "thead"));
+                in_head || (!first.is_empty() && first.iter().all(wholly_bold))
+            }),
+        }
     }
 
     /// One cell's content on one line. Block content is joined with spaces and reported.
@@ -131,12 +169,33 @@ impl Writer<'_> {
     }
 }
 
+/// A cell whose text is all inside `<b>`/`<strong>` (or `<th>`-like bold styling),
+/// and not empty: a header cell written as data.
+fn wholly_bold(cell: &Handle) -> bool {
+    fn bold_text(node: &Handle, bold: bool, seen: &mut bool) -> bool {
+        node.children.borrow().iter().all(|c| match &c.data {
+            markup5ever_rcdom::NodeData::Text { contents } => {
+                let blank = contents.borrow().trim().is_empty();
+                *seen |= !blank;
+                blank || bold
+            }
+            markup5ever_rcdom::NodeData::Element { name, .. } => {
+                let b = bold || matches!(&*name.local, "b" | "strong" | "th");
+                bold_text(c, b, seen)
+            }
+            _ => true,
+        })
+    }
+    let mut seen = false;
+    bold_text(cell, false, &mut seen) && seen
+}
+
 /// A table as HTML, each cell's inline Markdown rendered by pulldown-cmark, through
 /// the allow-list.
-fn html_table(grid: &[Vec<Cell>], width: usize) -> String {
+fn html_table(grid: &[Vec<Cell>], width: usize, heads: bool) -> String {
     let mut out = String::from("<table>\n");
     for (i, row) in grid.iter().enumerate() {
-        let tag = if i == 0 { "th" } else { "td" };
+        let tag = if i == 0 && heads { "th" } else { "td" };
         out.push_str("<tr>");
         for c in 0..width {
             let md = row

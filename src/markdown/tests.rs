@@ -6,16 +6,14 @@ use crate::dom::Document;
 use crate::links::{LinkPolicy, Linker};
 
 fn md(html: &str) -> String {
+    html_to_markdown_with(html, Options::default())
+}
+
+fn html_to_markdown_with(html: &str, options: Options) -> String {
     let policy =
         LinkPolicy::new(&serde_yaml::from_str("origin: https://www.chicago.gov").unwrap()).unwrap();
     let doc = Document::parse(html);
-    render(
-        &doc,
-        &doc.body(),
-        &Linker::plain(&policy),
-        Options::default(),
-    )
-    .markdown
+    render(&doc, &doc.body(), &Linker::plain(&policy), options).markdown
 }
 
 #[test]
@@ -85,11 +83,60 @@ fn blockquote_and_rule() {
 }
 
 #[test]
-fn tables_promote_header_and_pad() {
+fn tables_without_header_cells_keep_their_rows_as_data_and_pad() {
     assert_eq!(
         md("<table><tr><td>Name</td><td align=right>Phone</td></tr><tr><td colspan=2>x|y</td></tr><tr><td>z</td></tr></table>"),
-        "| Name | Phone |\n| --- |---:|\n| x\\|y | |\n| z | |"
+        "| | |\n| --- |---:|\n| Name | Phone |\n| x\\|y | |\n| z | |"
     );
+}
+
+#[test]
+fn a_first_row_that_reads_as_a_header_heads_the_table() {
+    // Every cell wholly bold, or the row in `<thead>`.
+    assert_eq!(
+        md("<table><tr><td><b>Name</b></td><td><strong>Phone</strong></td></tr><tr><td>a</td><td>1</td></tr></table>"),
+        "| **Name** | **Phone** |\n| --- | --- |\n| a | 1 |"
+    );
+    assert_eq!(
+        md("<table><thead><tr><td>Name</td><td>Phone</td></tr></thead><tr><td>a</td><td>1</td></tr></table>"),
+        "| Name | Phone |\n| --- | --- |\n| a | 1 |"
+    );
+    // One plain cell among bold ones: data.
+    assert_eq!(
+        md("<table><tr><td><b>Name</b></td><td>Phone</td></tr><tr><td>a</td><td>1</td></tr></table>"),
+        "| | |\n| --- | --- |\n| **Name** | Phone |\n| a | 1 |"
+    );
+}
+
+#[test]
+fn the_table_header_choice_is_the_users() {
+    let html = "<table><tr><td>Name</td><td>Phone</td></tr><tr><td>a</td><td>1</td></tr></table>";
+    let with = |table_header| {
+        html_to_markdown_with(
+            html,
+            Options {
+                table_header,
+                ..Options::default()
+            },
+        )
+    };
+    assert_eq!(
+        with(TableHeader::FirstRow),
+        "| Name | Phone |\n| --- | --- |\n| a | 1 |"
+    );
+    assert_eq!(
+        with(TableHeader::Empty),
+        "| | |\n| --- | --- |\n| Name | Phone |\n| a | 1 |"
+    );
+    let bold = "<table><tr><td><b>Name</b></td><td><b>Phone</b></td></tr><tr><td>a</td><td>1</td></tr></table>";
+    let empty = html_to_markdown_with(
+        bold,
+        Options {
+            table_header: TableHeader::Empty,
+            ..Options::default()
+        },
+    );
+    assert!(empty.starts_with("| | |"), "{empty}");
 }
 
 #[test]
