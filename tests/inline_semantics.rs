@@ -298,21 +298,31 @@ fn markdown_leaves(md: &str) -> Vec<Leaf> {
     leaves
 }
 
-fn markdown_of(html: &str) -> String {
+fn markdown_of(html: &str, faithful: bool) -> String {
     pagemill::page::html_to_markdown(
         html,
         &Linker::verbatim(),
         Options {
-            faithful: true,
+            faithful,
             ..Default::default()
         },
     )
     .markdown
 }
 
-/// Fails with the HTML, the Markdown and the first differing block.
+/// The same reading from `pagemill md`'s Markdown and from `convert`'s (which writes
+/// an empty link's title as its text: compared where no link has a title).
 fn same_reading(html: &str) -> Result<(), TestCaseError> {
-    let md = markdown_of(html);
+    same_reading_as(html, true)?;
+    if html.contains(" title=") {
+        return Ok(());
+    }
+    same_reading_as(html, false)
+}
+
+/// Fails with the HTML, the Markdown and the first differing block.
+fn same_reading_as(html: &str, faithful: bool) -> Result<(), TestCaseError> {
+    let md = markdown_of(html, faithful);
     let want = html_leaves(html);
     let got = markdown_leaves(&md);
     if want != got {
@@ -328,7 +338,7 @@ fn same_reading(html: &str) -> Result<(), TestCaseError> {
             })
         };
         return Err(TestCaseError::fail(format!(
-            "html: {html}\nmarkdown:\n{md}\nwant: {:?}\ngot:  {:?}",
+            "html: {html}\nmarkdown (faithful: {faithful}):\n{md}\nwant: {:?}\ngot:  {:?}",
             show(want.get(at)),
             show(got.get(at))
         )));

@@ -127,7 +127,8 @@ impl Writer<'_> {
                 };
             }
         }
-        let (markdown, tagged) = run.markdown();
+        // A migration writes strong in strong once; `pagemill md` keeps each level.
+        let (markdown, tagged) = run.markdown(!self.options.faithful);
         for span in tagged {
             let at = self.span_nodes.iter().position(|(s, _)| *s == span);
             if let Some((_, node)) = at.map(|i| self.span_nodes.remove(i)) {

@@ -73,13 +73,15 @@ fn mark(c: char) -> Option<(Span, bool)> {
 }
 
 /// A run's Markdown with its marks turned into delimiters (or tags), and the kinds of
-/// the spans written as tags, in order.
-pub(super) fn resolve(s: &str) -> (Cow<'_, str>, Vec<Span>) {
-    if !s.chars().any(is_mark) {
+/// the spans written as tags, in order. With `flatten`, a span inside another of its
+/// kind (strong in strong, which reads the same) is written without delimiters.
+pub(super) fn resolve(s: &str, flatten: bool) -> (Cow<'_, str>, Vec<Span>) {
+    // Every mark's UTF-8 starts with 0xEE: most runs have none.
+    if memchr::memchr(0xEE, s.as_bytes()).is_none() || !s.chars().any(is_mark) {
         return (Cow::Borrowed(s), Vec::new());
     }
     let mut tagged = Vec::new();
-    let chars = merge_touching(drop_unpaired(s.chars().collect()));
+    let chars = merge_touching(drop_unpaired(s.chars().collect(), flatten));
     let partner = partners(&chars);
     let mut out = String::with_capacity(s.len() + 8);
     // What each opening mark became, by its position.
@@ -242,26 +244,49 @@ fn closes_enclosing<'a>(
 
 /// Drops marks without a partner (a span never closed is written without
 /// delimiters).
-fn drop_unpaired(chars: Vec<char>) -> Vec<char> {
-    let mut stack: Vec<(Span, usize)> = Vec::new();
+fn drop_unpaired(chars: Vec<char>, flatten: bool) -> Vec<char> {
+    // Open spans: kind, and where their mark stands in `out` (`None`: flattened).
+    let mut stack: Vec<(Span, Option<usize>)> = Vec::new();
     let mut out = Vec::with_capacity(chars.len());
-    for c in chars {
+    let partner = if flatten {
+        partners(&chars)
+    } else {
+        Vec::new()
+    };
+    // Left out, a span's marks must not let code spans touch or a `!` reach a link.
+    let joins = |k: usize| {
+        let before = k.checked_sub(1).and_then(|b| chars.get(b)).copied();
+        matches!(
+            (before, chars.get(k + 1).copied()),
+            (Some('`'), Some('`')) | (Some('!'), Some('['))
+        )
+    };
+    for (i, &c) in chars.iter().enumerate() {
         match mark(c) {
             None => out.push(c),
             Some((span, true)) => {
-                stack.push((span, out.len()));
-                out.push(c);
+                let inside_own = flatten
+                    && stack.iter().any(|(open, _)| *open == span)
+                    && partner[i].is_some_and(|j| !joins(i) && !joins(j));
+                stack.push((span, (!inside_own).then_some(out.len())));
+                if !inside_own {
+                    out.push(c);
+                }
             }
             Some((span, false)) => {
-                if stack.last().is_some_and(|&(open, _)| open == span) {
-                    stack.pop();
-                    out.push(c);
+                if let Some(&(open, at)) = stack.last() {
+                    if open == span {
+                        stack.pop();
+                        if at.is_some() {
+                            out.push(c);
+                        }
+                    }
                 }
             }
         }
     }
-    for (_, at) in stack.iter().rev() {
-        out.remove(*at);
+    for at in stack.iter().rev().filter_map(|(_, at)| *at) {
+        out.remove(at);
     }
     out
 }
@@ -323,7 +348,7 @@ mod tests {
     use super::*;
 
     fn text(s: &str) -> String {
-        resolve(s).0.into_owned()
+        resolve(s, false).0.into_owned()
     }
 
     fn em(s: &str) -> String {
@@ -352,6 +377,7 @@ mod tests {
         assert_eq!(text(&format!("{}{}", em("a"), strong("b"))), "*a*__b__");
         assert_eq!(text(&em(&format!("a {}", em("b")))), "*a _b_*");
         assert_eq!(text(&em(&em("x"))), "*_x_*");
+        assert_eq!(resolve(&strong(&strong(&strong("x"))), true).0, "**x**");
         assert_eq!(
             text(&em(&format!("a{}c", em("b")))),
             "*a_b_c*".replace("_b_", "<em>b</em>")

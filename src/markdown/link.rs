@@ -36,6 +36,9 @@ impl Writer<'_> {
                 .unwrap_or_default();
             if label.is_empty() {
                 self.loss(node, format!("link to {url} has no text and was dropped"));
+                // The white space or line break it held stays.
+                out.lead_edge(lead);
+                out.trail_edge(trail);
                 return;
             }
             let mut l = out.child();

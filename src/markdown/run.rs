@@ -197,6 +197,10 @@ impl Inline {
     pub(super) fn edges(&self) -> (Edge, Edge) {
         let start = self.s.trim_start_matches(' ');
         let end = self.s.trim_end_matches(' ');
+        // A run that is one line break is one edge, not a break on each side.
+        if matches!(start.trim_end_matches(' '), "\\\n" | "<br>") {
+            return (Edge::Break, Edge::None);
+        }
         let edge = |brk: bool, space: bool| {
             if brk {
                 Edge::Break
@@ -246,10 +250,11 @@ impl Inline {
     }
 
     /// The finished run as Markdown, its spans' delimiters chosen, and the kinds of
-    /// the spans no delimiter could say (written as HTML tags).
-    pub(super) fn markdown(self) -> (String, Vec<Span>) {
+    /// the spans no delimiter could say (written as HTML tags); with `flatten`, spans
+    /// inside their own kind are left out.
+    pub(super) fn markdown(self, flatten: bool) -> (String, Vec<Span>) {
         let s = self.finish();
-        match resolve(&s) {
+        match resolve(&s, flatten) {
             (std::borrow::Cow::Borrowed(_), tagged) => (s, tagged),
             (std::borrow::Cow::Owned(o), tagged) => (o, tagged),
         }
