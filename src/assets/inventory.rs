@@ -3,16 +3,16 @@
 //! size, content hash and the pages using it. The list a team hands to whoever moves
 //! the media library.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::links::redirects::csv_field;
 use crate::manifest::AssetEntry;
 
 /// The inventory as CSV, sorted by old URL: `copied` are the manifest's asset entries,
-/// `kept` the references to files not in the input tree (old URL → pages).
+/// `kept` the references to files not in the input tree (old URL → pages, sorted).
 pub fn render(
     copied: &BTreeMap<String, AssetEntry>,
-    kept: &BTreeMap<String, BTreeSet<String>>,
+    kept: &BTreeMap<String, Vec<String>>,
 ) -> String {
     let mut rows: BTreeMap<&str, String> = BTreeMap::new();
     for entry in copied.values().filter(|e| !e.pages.is_empty()) {

@@ -25,7 +25,7 @@ pub(super) struct Files {
 #[allow(clippy::too_many_arguments)]
 pub(super) fn finish(
     index: Option<&AssetIndex>,
-    fresh: &[(usize, Vec<AssetRef>)],
+    fresh: Vec<(usize, Vec<AssetRef>)>,
     planned: &[Planned],
     previous: (
         &BTreeMap<String, AssetEntry>,
@@ -38,28 +38,28 @@ pub(super) fn finish(
 ) -> Files {
     let mut uses: BTreeMap<u32, AssetUse> = BTreeMap::new();
     let mut kept: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (i, refs) in fresh {
-        let page = &planned[*i].output_rel;
-        for r in refs {
-            match (r.file, index) {
-                (Some(id), Some(index)) => {
-                    let u = uses.entry(index.canonical(id)).or_default();
-                    u.old_urls.insert(r.old_url.clone());
-                    u.pages.insert(page.clone());
-                }
-                _ => {
-                    kept.entry(r.old_url.clone())
-                        .or_default()
-                        .insert(page.clone());
-                }
-            }
-        }
-    }
     // Pages not converted again reference what they did when they last were.
     let converted: HashSet<&str> = fresh
         .iter()
         .map(|(i, _)| planned[*i].output_rel.as_str())
         .collect();
+    // The references are taken, not copied: at 20,000 pages they are most of the run's
+    // memory.
+    for (i, refs) in fresh {
+        let page = &planned[i].output_rel;
+        for r in refs {
+            match (r.file, index) {
+                (Some(id), Some(index)) => {
+                    let u = uses.entry(index.canonical(id)).or_default();
+                    u.old_urls.insert(r.old_url);
+                    u.pages.insert(page.clone());
+                }
+                _ => {
+                    kept.entry(r.old_url).or_default().insert(page.clone());
+                }
+            }
+        }
+    }
     let planned_pages: HashSet<&str> = planned.iter().map(|p| p.output_rel.as_str()).collect();
     let carried = |pages: &[String]| -> Vec<String> {
         pages
@@ -91,8 +91,8 @@ pub(super) fn finish(
     }
     let mut files = Files {
         kept: kept
-            .iter()
-            .map(|(url, pages)| (url.clone(), pages.iter().cloned().collect()))
+            .into_iter()
+            .map(|(url, pages)| (url, pages.into_iter().collect()))
             .collect(),
         ..Files::default()
     };
@@ -116,7 +116,7 @@ pub(super) fn finish(
         files.learned = copied.learned;
     }
     if let (Some(path), false) = (&options.assets, options.dry_run) {
-        let text = inventory::render(&files.entries, &kept);
+        let text = inventory::render(&files.entries, &files.kept);
         if let Err(e) = write_atomic(path, text.as_bytes()) {
             batch.push(Diagnostic {
                 severity: Severity::Error,

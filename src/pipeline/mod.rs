@@ -328,7 +328,7 @@ pub fn convert_with_events(
         }
         let files = assets::finish(
             asset_index.as_ref(),
-            &collected.assets,
+            std::mem::take(&mut collected.assets),
             &planned,
             (&previous_assets, &previous_kept),
             &cache,
