@@ -4,6 +4,8 @@
 //!
 //! `cargo run --release --example parse-floor -- DIR [-j N]`
 
+mod common;
+
 use std::path::PathBuf;
 
 use html5ever::tendril::TendrilSink;
@@ -20,22 +22,8 @@ fn main() {
         }
     }
     let dir = dir.expect("usage: parse-floor DIR [-j N]");
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| {
-            e.path()
-                .extension()
-                .is_some_and(|x| x == "html" || x == "htm")
-        })
-        .map(|e| e.into_path())
-        .collect();
-    files.sort();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .expect("a thread pool");
+    let files = common::html_pages(&dir);
+    let pool = common::pool(jobs);
     let started = std::time::Instant::now();
     let (bytes, nodes): (usize, usize) = pool.install(|| {
         files

@@ -150,20 +150,14 @@ fn wrapped_blocks() -> impl Strategy<Value = String> {
     let block = prop_oneof![
         (1..=6usize, words).prop_map(|(n, t)| format!("<h{n}>{t}</h{n}>")),
         words.prop_map(|t| format!("<p>{t}</p>")),
-        prop::collection::vec(words, 1..3).prop_map(|items| format!(
-            "<ul>{}</ul>",
-            items
-                .iter()
-                .map(|i| format!("<li>{i}</li>"))
-                .collect::<String>()
-        )),
-        prop::collection::vec(words, 1..3).prop_map(|items| format!(
-            "<ol>{}</ol>",
-            items
-                .iter()
-                .map(|i| format!("<li>{i}</li>"))
-                .collect::<String>()
-        )),
+        (
+            prop::sample::select(vec!["ul", "ol"]),
+            prop::collection::vec(words, 1..3)
+        )
+            .prop_map(|(list, items)| {
+                let items: String = items.iter().map(|i| format!("<li>{i}</li>")).collect();
+                format!("<{list}>{items}</{list}>")
+            }),
         words.prop_map(|t| format!("<blockquote><p>{t}</p></blockquote>")),
     ];
     let blocks = prop::collection::vec(block, 1..4).prop_map(|v| v.concat());

@@ -75,23 +75,21 @@ impl Writer<'_> {
 
     /// The blocks inside an inline element, each run carrying what the element says.
     fn wrapped_blocks(&mut self, node: &Handle, tag: &str, depth: usize, out: &mut Vec<Block>) {
-        let wrapper = match tag {
-            "strong" | "b" => Wrapper::Span(Span::Strong),
-            "em" | "i" | "cite" | "dfn" | "var" => Wrapper::Span(Span::Em),
-            "del" | "s" | "strike" if self.options.flavor == super::Flavor::Gfm => {
-                Wrapper::Span(Span::Del)
-            }
-            "a" => match dom::attr(node, "href").and_then(|h| self.normalize(node, "href", &h)) {
-                Some(url) => Wrapper::Link {
-                    url,
-                    title: dom::attr(node, "title")
-                        .map(|t| dom::collapse_whitespace(&t))
-                        .filter(|t| !t.is_empty()),
-                    used: false,
-                },
-                None => Wrapper::Plain,
+        let gfm = self.options.flavor == super::Flavor::Gfm;
+        let href = (tag == "a")
+            .then(|| dom::attr(node, "href"))
+            .flatten()
+            .and_then(|h| self.normalize(node, "href", &h));
+        let wrapper = match (Span::of(tag, gfm), href) {
+            (Some(span), _) => Wrapper::Span(span),
+            (None, Some(url)) => Wrapper::Link {
+                url,
+                title: dom::attr(node, "title")
+                    .map(|t| dom::collapse_whitespace(&t))
+                    .filter(|t| !t.is_empty()),
+                used: false,
             },
-            _ => Wrapper::Plain,
+            (None, None) => Wrapper::Plain,
         };
         self.wrappers.push(wrapper);
         self.block(node, "div", depth, out);

@@ -48,6 +48,17 @@ impl Span {
         }
     }
 
+    /// The span an inline element says, if any (strikethrough only where the flavor
+    /// has it).
+    pub(super) fn of(tag: &str, strikethrough: bool) -> Option<Span> {
+        match tag {
+            "strong" | "b" => Some(Span::Strong),
+            "em" | "i" | "cite" | "dfn" | "var" => Some(Span::Em),
+            "del" | "s" | "strike" if strikethrough => Some(Span::Del),
+            _ => None,
+        }
+    }
+
     /// The HTML tags that say this kind where no delimiter can.
     pub(super) fn tags(self) -> (&'static str, &'static str) {
         match self {
@@ -197,6 +208,23 @@ fn not_punctuation(c: char) -> bool {
     )
 }
 
+/// Whether a delimiter run between `before` and `after` is left-flanking and whether
+/// it is right-flanking (CommonMark 0.31, 6.2).
+fn flanking(before: Class, after: Class) -> (bool, bool) {
+    let left = after != Class::Space && (after != Class::Punct || before != Class::Other);
+    let right = before != Class::Space && (before != Class::Punct || after != Class::Other);
+    (left, right)
+}
+
+/// Whether characters that a span's marks separated would, brought together, read as
+/// something else: two code spans as one (`` `a``b` ``), a `!` and a link as an image.
+fn would_join(before: Option<char>, after: Option<char>) -> bool {
+    matches!(
+        (before, after),
+        (Some('`'), Some('`')) | (Some('!'), Some('['))
+    )
+}
+
 /// Whether delimiter `d` opens between `prev` and `first` and closes between `last`
 /// and `next`, without touching the same character (which would make one longer run).
 fn fits(d: &str, prev: Side, first: Side, last: Side, next: Side) -> bool {
@@ -206,10 +234,8 @@ fn fits(d: &str, prev: Side, first: Side, last: Side, next: Side) -> bool {
         return false;
     }
     let (p, f, l, n) = (class(prev), class(first), class(last), class(next));
-    let left_open = f != Class::Space && (f != Class::Punct || p != Class::Other);
-    let right_open = p != Class::Space && (p != Class::Punct || f != Class::Other);
-    let right_close = l != Class::Space && (l != Class::Punct || n != Class::Other);
-    let left_close = n != Class::Space && (n != Class::Punct || l != Class::Other);
+    let (left_open, right_open) = flanking(p, f);
+    let (left_close, right_close) = flanking(l, n);
     if c == '_' {
         left_open
             && (!right_open || p == Class::Punct)
@@ -232,8 +258,7 @@ fn closes_enclosing<'a>(
 ) -> bool {
     let c = d.chars().next().unwrap_or('*');
     let (p, f) = (class(prev), class(first));
-    let left = f != Class::Space && (f != Class::Punct || p != Class::Other);
-    let right = p != Class::Space && (p != Class::Punct || f != Class::Other);
+    let (left, right) = flanking(p, f);
     let can_close = if c == '_' {
         right && (!left || f == Class::Punct)
     } else {
@@ -253,13 +278,10 @@ fn drop_unpaired(chars: Vec<char>, flatten: bool) -> Vec<char> {
     } else {
         Vec::new()
     };
-    // Left out, a span's marks must not let code spans touch or a `!` reach a link.
+    // Left out, a span's marks must not bring together what they kept apart.
     let joins = |k: usize| {
         let before = k.checked_sub(1).and_then(|b| chars.get(b)).copied();
-        matches!(
-            (before, chars.get(k + 1).copied()),
-            (Some('`'), Some('`')) | (Some('!'), Some('['))
-        )
+        would_join(before, chars.get(k + 1).copied())
     };
     for (i, &c) in chars.iter().enumerate() {
         match mark(c) {
@@ -297,16 +319,11 @@ fn merge_touching(mut chars: Vec<char>) -> Vec<char> {
     loop {
         let hit = (0..chars.len().saturating_sub(1)).find(|&i| {
             match (mark(chars[i]), mark(chars[i + 1])) {
-                // Two code spans would touch and read as one (`` `a``b` ``), a `!`
-                // would make the link after it an image: the spans stay two, told
-                // apart by their delimiters.
+                // Where joining would bring together what the marks kept apart, the
+                // spans stay two, told apart by their delimiters.
                 (Some((a, false)), Some((b, true))) => {
-                    let touching = i > 0
-                        && matches!(
-                            (chars[i - 1], chars.get(i + 2)),
-                            ('`', Some('`')) | ('!', Some('['))
-                        );
-                    a == b && !touching
+                    let before = i.checked_sub(1).map(|b| chars[b]);
+                    a == b && !would_join(before, chars.get(i + 2).copied())
                 }
                 (Some((a, true)), Some((b, false))) => a == b,
                 _ => false,

@@ -97,10 +97,8 @@ fn escape_line_start(line: &str, continuation: bool) -> String {
                 hashes <= 6 && rest_after(hashes).is_none_or(|c| c == ' ' || c == '\t')
             }
             Some('>') => true,
-            Some('-' | '+') => {
-                rest_after(1).is_none_or(|c| c == ' ' || c == '\t')
-                    || (continuation && line.trim_end().chars().all(|c| c == '-' || c == ' '))
-            }
+            // A line of `-` alone (a rule, a setext underline) is a delimiter row too.
+            Some('-' | '+') => rest_after(1).is_none_or(|c| c == ' ' || c == '\t'),
             Some('=') => continuation && line.trim_end().chars().all(|c| c == '='),
             Some(c) if c.is_ascii_digit() => {
                 let digits = line.chars().take_while(char::is_ascii_digit).count();

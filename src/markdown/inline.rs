@@ -26,11 +26,13 @@ impl Writer<'_> {
             out.text(&dom::text(node));
             return;
         }
+        let gfm = self.options.flavor == super::Flavor::Gfm;
+        if let Some(span) = Span::of(tag, gfm) {
+            return self.delimited(node, out, span, depth);
+        }
         match tag {
             "br" => out.hard_break(),
-            "strong" | "b" => self.delimited(node, out, Span::Strong, depth),
-            "em" | "i" | "cite" | "dfn" | "var" => self.delimited(node, out, Span::Em, depth),
-            "del" | "s" | "strike" if self.options.flavor == super::Flavor::Commonmark => {
+            "del" | "s" | "strike" => {
                 self.loss(
                     node,
                     "strikethrough written as raw <del>: CommonMark has none",
@@ -39,7 +41,6 @@ impl Writer<'_> {
                 self.inline_children(node, &mut child, depth);
                 out.wrapped(child, "<del>", "</del>");
             }
-            "del" | "s" | "strike" => self.delimited(node, out, Span::Del, depth),
             "code" | "kbd" | "samp" | "tt" => self.code(node, out, depth),
             "q" => {
                 // The quotation marks a browser adds (English ones; single inside a

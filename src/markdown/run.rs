@@ -45,13 +45,8 @@ impl Inline {
 
     pub(super) fn for_table_cell() -> Inline {
         Inline {
-            s: String::new(),
-            single_line: true,
             in_table: true,
-            before: None,
-            has_link: false,
-            code_tail: None,
-            in_link_text: false,
+            ..Inline::new(true)
         }
     }
 
@@ -236,14 +231,10 @@ impl Inline {
 
     /// Wraps the whole run in a span, e.g. strong for a term.
     pub(super) fn wrap(self, span: Span) -> Inline {
+        // Beside this run, not after it: what stood before it stands before the span.
         let mut out = Inline {
-            s: String::new(),
-            single_line: self.single_line,
-            in_table: self.in_table,
             before: self.before,
-            has_link: false,
-            code_tail: None,
-            in_link_text: false,
+            ..self.child()
         };
         out.wrapped(self, span.open(), span.close());
         out

@@ -169,8 +169,8 @@ impl Writer<'_> {
     }
 }
 
-/// A cell whose text is all inside `<b>`/`<strong>` (or `<th>`-like bold styling),
-/// and not empty: a header cell written as data.
+/// A cell whose text is all inside `<b>`/`<strong>`, and not empty: a header cell
+/// written as data.
 fn wholly_bold(cell: &Handle) -> bool {
     fn bold_text(node: &Handle, bold: bool, seen: &mut bool) -> bool {
         node.children.borrow().iter().all(|c| match &c.data {
@@ -180,7 +180,7 @@ fn wholly_bold(cell: &Handle) -> bool {
                 blank || bold
             }
             markup5ever_rcdom::NodeData::Element { name, .. } => {
-                let b = bold || matches!(&*name.local, "b" | "strong" | "th");
+                let b = bold || matches!(&*name.local, "b" | "strong");
                 bold_text(c, b, seen)
             }
             _ => true,
