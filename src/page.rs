@@ -3,14 +3,14 @@
 //! Each stage's failure is a typed `PageError`; problems that do not stop the page are
 //! warnings.
 
-use serde_yaml::{Mapping, Value};
+use serde_yaml::Mapping;
 
 use crate::config::Settings;
 use crate::dom::{self, Document};
 use crate::extract::boilerplate::Boilerplate;
 use crate::extract::{self, PageInput, Removal};
 use crate::links::scan::{self, LinkRecord};
-use crate::links::{FoundLink, LinkStatus, Linker};
+use crate::links::{FoundLink, Linker};
 use crate::markdown;
 use crate::source::includes::{self, IncludeDir, LineMap};
 use crate::source::{self, decode, front_matter::FrontMatterError, liquid, FrontMatter};
@@ -338,190 +338,6 @@ fn binary_at(bytes: &[u8]) -> Option<usize> {
     (controls * 20 > head.len()).then_some(first_nul)
 }
 
-/// Converts one source page.
-/// `linker` points links at their new homes (the batch's URL map), or applies the
-/// policy alone.
-pub fn convert(
-    bytes: &[u8],
-    ctx: Context,
-    settings: &Settings,
-    linker: &Linker,
-) -> Result<Converted, PageError> {
-    let mut parsed = match parse(bytes, ctx, settings) {
-        // A Markdown source is a page too: carried over with its links rewritten.
-        Err(PageError::NotHtml) => return markdown_source::convert(bytes, ctx, settings, linker),
-        other => other?,
-    };
-    let mut warnings = std::mem::take(&mut parsed.warnings);
-    let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
-    let index = crate::dom::DomIndex::new(&parsed.doc.root());
-    let compiled = settings.choose(ctx.rel_path, front_matter, &index);
-    let source_html = ctx.review.then(|| {
-        let root = extract::root::choose(&compiled.profile, &index, &parsed.doc);
-        liquid::restore(&crate::dom::outer_html(&root), &parsed.protected.tags)
-    });
-    let mut extracted = extract::extract_indexed(
-        &compiled.profile,
-        linker,
-        &PageInput {
-            doc: &parsed.doc,
-            front_matter,
-            tags: &parsed.protected.tags,
-            rendered: &parsed.rendered,
-            rel_path: ctx.rel_path,
-        },
-        index,
-    );
-    if let (true, Some(bp)) = (compiled.profile.boilerplate, ctx.boilerplate) {
-        let blocks = bp.find(&extracted.content_root);
-        let mut cut = extract::root::remove_all(&parsed.doc, &extracted.content_root, blocks);
-        extracted.removed.append(&mut cut);
-    }
-    let mut losses: Vec<Removal> = extracted
-        .removed
-        .into_iter()
-        .map(|mut r| {
-            r.line = r.line.map(|l| parsed.file_line(l));
-            r
-        })
-        .collect();
-    warnings.extend(
-        extracted
-            .warnings
-            .iter()
-            .map(|w| Diagnostic::warning("front-matter", w.clone())),
-    );
-    let options = markdown::Options {
-        heading_ids: settings.target().heading_ids(),
-        table_header: settings.config.markdown.table_header,
-        ..markdown::Options::default()
-    };
-    let rendered = markdown::render(&parsed.doc, &extracted.content_root, linker, options);
-    let file_line = |line: Option<usize>| line.map(|l| parsed.file_line(l));
-    warnings.extend(rendered.losses.iter().map(|l| Diagnostic {
-        line: file_line(l.line),
-        ..Diagnostic::warning("loss", format!("<{}>: {}", l.element, l.reason))
-    }));
-    losses.extend(rendered.losses.iter().map(|l| Removal {
-        element: l.element.clone(),
-        line: file_line(l.line),
-        reason: l.reason.clone(),
-        text: l.text.clone(),
-    }));
-    if rendered.markdown.trim().is_empty() {
-        return Err(PageError::NoContent {
-            root: extract::root::describe(&extracted.content_root),
-        });
-    }
-    let body = liquid_body::restore(
-        settings,
-        ctx.includes.map(|d| d.path()),
-        &parsed,
-        &rendered.markdown,
-        &mut warnings,
-    );
-    let mut links = extracted.links;
-    links.retain(|l| l.link.status() != LinkStatus::Kept);
-    for l in &mut links {
-        l.line = file_line(l.line);
-    }
-    links.extend(rendered.links.into_iter().map(|mut l| {
-        l.line = file_line(l.line);
-        l
-    }));
-    warnings.extend(dropped_link_warnings(&links));
-    let mut record = extracted.record;
-    let encoding = parsed.encoding;
-    let source_keys = (compiled.profile.front_matter
-        == crate::extract::profile::FrontMatterPolicy::Keep)
-        .then(|| parsed.front_matter.take().map(|f| f.fields))
-        .flatten();
-    drop(parsed);
-    let untitled = record
-        .get("title")
-        .is_none_or(|t| t.as_str().is_some_and(|t| t.trim().is_empty()));
-    if untitled {
-        // Accounts tables, photo pages: no <title>, <h1> or heading. The file name
-        // made readable stands in, said so, as the title's first key.
-        let title = markdown_source::title_from_file_name(ctx.rel_path);
-        warnings.push(Diagnostic::warning(
-            "title",
-            format!("no <title>, <h1> or heading: the title `{title}` is made from the file name"),
-        ));
-        let mut titled = Mapping::new();
-        titled.insert("title".into(), title.into());
-        record.remove("title");
-        titled.extend(std::mem::take(&mut record));
-        record = titled;
-    }
-    let (text, unmapped_layout) = finish_record(
-        settings,
-        compiled,
-        linker,
-        &mut record,
-        source_keys.as_ref(),
-        &body,
-    )?;
-    Ok(Converted {
-        record,
-        text,
-        links,
-        warnings,
-        encoding,
-        profile: compiled.profile.name.clone(),
-        review: source_html.map(|html| (html, body.clone())),
-        losses,
-        unmapped_layout,
-    })
-}
-
-/// The warning for each link the policy dropped.
-fn dropped_link_warnings(links: &[FoundLink]) -> impl Iterator<Item = Diagnostic> + '_ {
-    links
-        .iter()
-        .filter(|l| l.link.url.is_none())
-        .map(|found| Diagnostic {
-            line: found.line,
-            ..Diagnostic::warning(
-                "link",
-                format!(
-                    "link {:?} removed ({}); its text is kept",
-                    found.link.original,
-                    found.link.rules.join(", ")
-                ),
-            )
-        })
-}
-
-/// A page's record made final and written with its body: the target's keys and mapped
-/// layout, the source keys no field read carried (`source.kept`), the schema checked
-/// on the rest. Returns the file text and the legacy layout left unmapped.
-fn finish_record(
-    settings: &Settings,
-    compiled: &crate::config::Compiled,
-    linker: &Linker,
-    record: &mut Mapping,
-    source_keys: Option<&Mapping>,
-    body: &str,
-) -> Result<(String, Option<String>), PageError> {
-    let unmapped = crate::target::decorate(
-        &*settings.target(),
-        &settings.config.layouts,
-        record,
-        linker.page_urls(),
-    );
-    if let Some(fields) = source_keys {
-        keep_source_keys(record, fields);
-    }
-    let violations = compiled
-        .validator
-        .check(&Value::Mapping(checked_part(record)));
-    if !violations.is_empty() {
-        return Err(PageError::Schema(violations));
-    }
-    Ok((document_text(record, body)?, unmapped))
-}
-
 /// Every link of one page (`pagemill links`): the body's URL attributes at their line
 /// and column, then the front matter's URL fields. `file` names the page in records.
 pub fn links(
@@ -583,9 +399,12 @@ pub fn html_to_markdown(
     rendered
 }
 
+mod convert;
 mod front;
 mod liquid_body;
 mod markdown_source;
+pub use convert::{assemble, convert, prepare, Prepared};
+use convert::{dropped_link_warnings, finish_record};
 pub use front::{checked_part, document_text, keep_source_keys, kept_keys};
 #[cfg(test)]
 mod tests;

@@ -62,14 +62,101 @@ impl Default for BoilerplateConfig {
 /// Every candidate block under `root` (itself excluded) with its fingerprint, in
 /// post-order.
 pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
+    walk(root, None)
+        .into_iter()
+        .map(|c| (c.node, c.print))
+        .collect()
+}
+
+/// The candidate blocks under a content root, as a rendering that may cut them later
+/// needs them: each one's fingerprint, nearest candidate ancestor and text.
+#[derive(Default)]
+pub struct Candidates {
+    pub nodes: Vec<Handle>,
+    pub prints: Vec<Fingerprint>,
+    /// The nearest candidate each one lies inside.
+    pub parents: Vec<Option<u32>>,
+    pub texts: Texts,
+}
+
+/// The visible text of each candidate block.
+#[derive(Debug, Default)]
+pub struct Texts {
+    /// Where each one's text lies in `text`, the root's text before white space is
+    /// collapsed (what `dom::text` collapses).
+    ranges: Vec<(u32, u32)>,
+    text: String,
+}
+
+impl Texts {
+    /// Candidate `i`'s visible text, white space collapsed (as `dom::text`).
+    pub fn get(&self, i: usize) -> String {
+        let (start, end) = self.ranges[i];
+        crate::dom::collapse_whitespace(&self.text[start as usize..end as usize])
+    }
+}
+
+impl Candidates {
+    /// The candidate blocks under `root`, in post-order.
+    pub fn of(root: &Handle) -> Candidates {
+        let mut text = String::new();
+        let found = walk(root, Some(&mut text));
+        let mut parents = vec![None; found.len()];
+        // Post-order: a candidate's descendants that are candidates finished before it,
+        // after any earlier sibling's; the nearest takes them first.
+        let mut open: Vec<u32> = Vec::new();
+        for (i, c) in found.iter().enumerate() {
+            while let Some(&top) = open.last() {
+                if found[top as usize].pre > c.pre {
+                    parents[top as usize] = Some(i as u32);
+                    open.pop();
+                } else {
+                    break;
+                }
+            }
+            open.push(i as u32);
+        }
+        let ranges = found.iter().map(|c| c.range).collect();
+        let (nodes, prints) = found.into_iter().map(|c| (c.node, c.print)).unzip();
+        Candidates {
+            nodes,
+            prints,
+            parents,
+            texts: Texts { ranges, text },
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+}
+
+/// A candidate block found by `walk`.
+struct Found {
+    node: Handle,
+    print: Fingerprint,
+    /// Its place in pre-order among the nodes walked.
+    pre: u32,
+    range: (u32, u32),
+}
+
+/// The fingerprints of the blocks under `root`; with `text`, also the root's text
+/// (as `dom::text` gathers it) and where each block's lies in it.
+fn walk(root: &Handle, mut text_out: Option<&mut String>) -> Vec<Found> {
     let mut found = Vec::new();
-    // (node, children done); results: one (fingerprint, text length) per node finished.
-    let mut stack = vec![(root.clone(), false)];
+    // (node, children done, pre-order number, text offset at the start); results: one
+    // (fingerprint, text length) per node finished.
+    let mut stack = vec![(root.clone(), false, 0u32, 0u32)];
     let mut results: Vec<(Fingerprint, usize)> = Vec::new();
+    let mut visited = 0u32;
     // The bytes a fingerprint hashes, built in one buffer and hashed at once (the same
     // digest as feeding them to a streaming hasher piece by piece).
     let mut bytes: Vec<u8> = Vec::new();
-    while let Some((node, done)) = stack.pop() {
+    while let Some((node, done, pre, start)) = stack.pop() {
         match &node.data {
             NodeData::Text { contents } => {
                 // The text with its white space collapsed, hashed word by word.
@@ -77,6 +164,9 @@ pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
                 bytes.push(b't');
                 let mut chars = 0;
                 let text = contents.borrow();
+                if let Some(out) = text_out.as_deref_mut() {
+                    out.push_str(&text);
+                }
                 let mut add = |word: &str, word_chars: usize| {
                     if chars > 0 {
                         bytes.push(b' ');
@@ -103,9 +193,16 @@ pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
                 };
                 let opaque = matches!(tag, "script" | "style" | "noscript" | "template");
                 if !done && !opaque {
-                    stack.push((node.clone(), true));
+                    let at = text_out.as_deref_mut().map_or(0, |out| {
+                        if tag == "br" {
+                            out.push(' ');
+                        }
+                        out.len() as u32
+                    });
+                    stack.push((node.clone(), true, visited, at));
+                    visited += 1;
                     for child in node.children.borrow().iter().rev() {
-                        stack.push((child.clone(), false));
+                        stack.push((child.clone(), false, 0, 0));
                     }
                     continue;
                 }
@@ -129,7 +226,13 @@ pub fn fingerprints(root: &Handle) -> Vec<(Handle, Fingerprint)> {
                 bytes.push(b'/');
                 let print = digest(&bytes);
                 if len >= MIN_TEXT && BLOCKS.contains(&tag) && !Rc::ptr_eq(&node, root) {
-                    found.push((node.clone(), print));
+                    let end = text_out.as_deref().map_or(0, |out| out.len() as u32);
+                    found.push(Found {
+                        node: node.clone(),
+                        print,
+                        pre,
+                        range: (start, end),
+                    });
                 }
                 results.push((print, len));
             }
@@ -238,14 +341,21 @@ impl Boilerplate {
         let ids: HashSet<usize> = hits.iter().map(|(n, _)| Rc::as_ptr(n) as usize).collect();
         hits.into_iter()
             .filter(|(node, _)| !has_ancestor_in(node, root, &ids))
-            .map(|(node, count)| {
-                let reason = format!(
-                    "boilerplate: the same block is on {count} of {} sampled pages of the batch",
-                    self.pages
-                );
-                (node, reason)
-            })
+            .map(|(node, count)| (node, self.reason(count)))
             .collect()
+    }
+
+    /// How many sampled pages hold the block `print`, when it is boilerplate.
+    pub fn count(&self, print: &Fingerprint) -> Option<usize> {
+        self.repeated.get(print).copied()
+    }
+
+    /// Why a block seen on `count` sampled pages is cut.
+    pub fn reason(&self, count: usize) -> String {
+        format!(
+            "boilerplate: the same block is on {count} of {} sampled pages of the batch",
+            self.pages
+        )
     }
 }
 

@@ -57,6 +57,10 @@ struct Seen {
     /// A relative link was resolved against the page's place in the input tree.
     guessed: bool,
     assets: Vec<AssetRef>,
+    /// With owners (a rendering whose blocks may be cut later): every reference, with
+    /// the part of the page that made it.
+    owned: Option<Vec<(AssetRef, u32)>>,
+    owner: u32,
 }
 
 impl<'a> Linker<'a> {
@@ -167,6 +171,33 @@ impl<'a> Linker<'a> {
     /// The files the page's links referenced, in the order first met.
     pub fn take_assets(&self) -> Vec<AssetRef> {
         std::mem::take(&mut self.seen.borrow_mut().assets)
+    }
+
+    /// From now on, the file references are also kept with the part of the page that
+    /// makes them (`set_owner`), for `take_owned_assets`.
+    pub fn track_owners(&self) {
+        let mut seen = self.seen.borrow_mut();
+        let earlier = seen.assets.iter().map(|a| (a.clone(), 0)).collect();
+        seen.owned = Some(earlier);
+    }
+
+    /// The part of the page the next references are made by (0: the page itself).
+    pub fn set_owner(&self, owner: u32) {
+        self.seen.borrow_mut().owner = owner;
+    }
+
+    /// What another linker for the same page met (its links rendered elsewhere).
+    pub fn record_seen(&self, guessed: bool, assets: Vec<AssetRef>) {
+        let mut seen = self.seen.borrow_mut();
+        seen.guessed |= guessed;
+        seen.assets = assets;
+    }
+
+    /// Every file reference with the part of the page that made it, in order.
+    pub fn take_owned_assets(&self) -> Vec<(AssetRef, u32)> {
+        let mut seen = self.seen.borrow_mut();
+        seen.assets.clear();
+        seen.owned.take().unwrap_or_default()
     }
 
     /// This page's new URL and old URLs, when it is a page of the batch.
@@ -296,6 +327,10 @@ impl<'a> Linker<'a> {
 
     fn note_asset(&self, found: AssetRef) {
         let mut seen = self.seen.borrow_mut();
+        let owner = seen.owner;
+        if let Some(owned) = seen.owned.as_mut() {
+            owned.push((found.clone(), owner));
+        }
         if !seen.assets.contains(&found) {
             seen.assets.push(found);
         }

@@ -13,8 +13,8 @@ use crate::dom;
 /// The anchors of one content root.
 #[derive(Debug, Default)]
 pub struct Anchors {
-    /// Source id → the id the Markdown gives it.
-    ids: HashMap<String, String>,
+    /// Source id → the id the Markdown gives it, and the heading that carries it.
+    ids: HashMap<String, (String, usize)>,
     /// Heading node → its id.
     headings: HashMap<usize, String>,
 }
@@ -72,7 +72,10 @@ impl Anchors {
                 continue;
             };
             for id in ids {
-                anchors.ids.entry(id).or_insert_with(|| written.clone());
+                anchors
+                    .ids
+                    .entry(id)
+                    .or_insert_with(|| (written.clone(), key(&node)));
             }
             anchors.headings.insert(key(&node), written);
         }
@@ -84,9 +87,12 @@ impl Anchors {
         self.headings.get(&key(node)).map(String::as_str)
     }
 
-    /// The id a link to the source id `id` reaches in the Markdown, if any.
-    pub fn reach(&self, id: &str) -> Option<&str> {
-        self.ids.get(id).map(String::as_str)
+    /// The id a link to the source id `id` reaches in the Markdown, if any, and (as a
+    /// key) the heading that carries it.
+    pub fn reach(&self, id: &str) -> Option<(&str, usize)> {
+        self.ids
+            .get(id)
+            .map(|(to, heading)| (to.as_str(), *heading))
     }
 }
 

@@ -43,6 +43,9 @@ impl Writer<'_> {
         }
         // Rendering only reads the tree: its children are borrowed, not copied.
         let children = node.children.borrow();
+        // With candidates to cut later: those entered since text was last written,
+        // which text after them would join across.
+        let mut after_text: Option<Vec<u32>> = None;
         for child in children.iter() {
             match &child.data {
                 NodeData::Text { contents } => {
@@ -54,13 +57,29 @@ impl Writer<'_> {
                         continue;
                     }
                     if is_block(tag) {
-                        self.push_para(&mut out, std::mem::replace(&mut para, Inline::new(false)));
-                        self.block(child, tag, depth + 1, &mut out);
+                        let para = std::mem::replace(&mut para, Inline::new(false));
+                        self.push_text(&mut out, para, &mut after_text);
+                        let from = out.len();
+                        match self.enter(child) {
+                            Some((outer, candidate)) => {
+                                if let Some(list) = after_text.as_mut() {
+                                    list.push(candidate);
+                                }
+                                self.block(child, tag, depth + 1, &mut out);
+                                self.leave(outer, &mut out, from);
+                            }
+                            None => {
+                                after_text = None;
+                                self.block(child, tag, depth + 1, &mut out);
+                            }
+                        }
                     } else if holds_blocks(child, 0) {
                         // `<font><h2>…</h2><p>…</p></font>`, as FrontPage and old
                         // editors wrote, `<a>` around a card: the blocks stay blocks,
                         // each run inside carrying the wrapper's emphasis or link.
-                        self.push_para(&mut out, std::mem::replace(&mut para, Inline::new(false)));
+                        let para = std::mem::replace(&mut para, Inline::new(false));
+                        self.push_text(&mut out, para, &mut after_text);
+                        after_text = None;
                         self.wrapped_blocks(child, tag, depth + 1, &mut out);
                     } else {
                         self.inline(child, &mut para, depth + 1);
@@ -69,8 +88,25 @@ impl Writer<'_> {
                 _ => {}
             }
         }
-        self.push_para(&mut out, para);
+        self.push_text(&mut out, para, &mut after_text);
         out
+    }
+
+    /// A run between blocks as a paragraph. With candidates to cut later: text after
+    /// candidates that followed text would join that text once they are cut.
+    fn push_text(&mut self, out: &mut Vec<Block>, para: Inline, after_text: &mut Option<Vec<u32>>) {
+        if self.cut.is_none() {
+            self.push_para(out, para);
+            return;
+        }
+        let before = out.len();
+        self.push_para(out, para);
+        if out.len() > before {
+            if let Some(between) = after_text.take() {
+                self.joins_text(&between);
+            }
+            *after_text = Some(Vec::new());
+        }
     }
 
     /// The blocks inside an inline element, each run carrying what the element says.
@@ -171,6 +207,9 @@ impl Writer<'_> {
                         Some(id) => format!(" {{#{id}}}"),
                         None => String::new(),
                     };
+                    if !id.is_empty() {
+                        self.track_heading(node);
+                    }
                     out.push(Block::other(format!("{} {text}{id}", "#".repeat(level))));
                 }
             }
@@ -193,17 +232,18 @@ impl Writer<'_> {
                     }
                 };
                 self.list_depth += 1;
+                self.composite(1);
                 let list = self.list(node, ordered, marker, depth);
+                self.composite(-1);
                 self.list_depth -= 1;
                 if let Some(text) = list {
-                    out.push(Block {
-                        text,
-                        kind: Kind::List { ordered, marker },
-                    });
+                    out.push(Block::new(text, Kind::List { ordered, marker }));
                 }
             }
             "blockquote" => {
+                self.composite(1);
                 let inner = self.children_blocks(node, depth);
+                self.composite(-1);
                 if !inner.is_empty() {
                     out.push(Block::other(prefix_lines(&join_blocks(&inner), "> ", ">")));
                 } else if self.options.faithful {
@@ -259,10 +299,7 @@ impl Writer<'_> {
     pub(super) fn push_para(&mut self, out: &mut Vec<Block>, para: Inline) {
         let text = self.run_markdown(para);
         if !text.is_empty() {
-            out.push(Block {
-                text: escape::escape_line_starts(&text),
-                kind: Kind::Para,
-            });
+            out.push(Block::new(escape::escape_line_starts(&text), Kind::Para));
         }
     }
 }

@@ -5,6 +5,7 @@
 
 mod anchors;
 mod blocks;
+mod cut;
 mod delims;
 mod escape;
 mod inline;
@@ -16,7 +17,10 @@ mod table;
 use markup5ever_rcdom::{Handle, NodeData};
 
 use crate::dom::{self, Document};
+use crate::extract::boilerplate::Candidates;
 use crate::links::{FoundLink, LinkStatus, Linker};
+
+pub use cut::Pieces;
 
 /// Nesting deeper than this is flattened to its text (and reported), so that rendering
 /// never recurses without bound.
@@ -97,6 +101,35 @@ pub struct MarkdownConfig {
 
 /// Converts the children of `root`, an element of `doc`, to Markdown.
 pub fn render(doc: &Document, root: &Handle, linker: &Linker, options: Options) -> Rendered {
+    let (blocks, w) = write(doc, root, linker, options, None);
+    Rendered {
+        markdown: finish_blocks(blocks.iter(), options.faithful),
+        links: w.links,
+        losses: w.losses,
+    }
+}
+
+/// `render`, in pieces that `candidates` (blocks under `root`) can be cut from later.
+pub fn render_pieces(
+    doc: &Document,
+    root: &Handle,
+    linker: &Linker,
+    options: Options,
+    candidates: &Candidates,
+) -> Pieces {
+    let tracker = cut::Tracker::new(candidates);
+    let (blocks, w) = write(doc, root, linker, options, Some(tracker));
+    linker.set_owner(0);
+    Pieces::new(blocks, w)
+}
+
+fn write<'a>(
+    doc: &'a Document,
+    root: &Handle,
+    linker: &'a Linker<'a>,
+    options: Options,
+    cut: Option<cut::Tracker>,
+) -> (Vec<Block>, Writer<'a>) {
     if options.faithful {
         // No-break spaces are text, not white space to collapse: hide them from the
         // writer's white-space handling and put them back at the end.
@@ -127,21 +160,29 @@ pub fn render(doc: &Document, root: &Handle, linker: &Linker, options: Options) 
         span_nodes: Vec::new(),
         links: Vec::new(),
         losses: Vec::new(),
+        cut,
     };
     let blocks = w.children_blocks(root, 0);
-    let mut markdown = join_blocks(&blocks);
+    (blocks, w)
+}
+
+/// The Markdown of a content root's blocks.
+fn finish_blocks<'b>(blocks: impl Iterator<Item = &'b Block>, faithful: bool) -> String {
+    let mut markdown = String::new();
+    for b in blocks {
+        if !markdown.is_empty() {
+            markdown.push_str("\n\n");
+        }
+        markdown.push_str(&b.text);
+    }
     if markdown == "---" || markdown.starts_with("---\n") {
         // A leading `---` would read as a front matter fence.
         markdown.replace_range(..3, "***");
     }
-    if options.faithful {
+    if faithful {
         markdown = markdown.replace(KEPT_NBSP, "\u{a0}");
     }
-    Rendered {
-        markdown,
-        links: w.links,
-        losses: w.losses,
-    }
+    markdown
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,13 +196,20 @@ enum Kind {
 struct Block {
     text: String,
     kind: Kind,
+    /// The candidate blocks it was written inside (`cut`), 0 for none.
+    owner: u32,
 }
 
 impl Block {
     fn other(text: String) -> Block {
+        Block::new(text, Kind::Other)
+    }
+
+    fn new(text: String, kind: Kind) -> Block {
         Block {
             text,
-            kind: Kind::Other,
+            kind,
+            owner: 0,
         }
     }
 }
@@ -285,10 +333,13 @@ struct Writer<'a> {
     span_nodes: Vec<(delims::Span, Handle)>,
     links: Vec<FoundLink>,
     losses: Vec<Loss>,
+    /// With candidate blocks to cut later: what each piece was written inside.
+    cut: Option<cut::Tracker>,
 }
 
 impl Writer<'_> {
     fn loss(&mut self, node: &Handle, reason: impl Into<String>) {
+        self.track_loss();
         self.losses.push(Loss {
             element: dom::tag_name(node).unwrap_or("#text").to_string(),
             reason: reason.into(),
@@ -308,6 +359,7 @@ impl Writer<'_> {
             return link.url;
         }
         let url = link.url.clone();
+        self.track_link();
         self.links.push(FoundLink {
             link,
             element: dom::tag_name(node).unwrap_or_default().to_string(),
@@ -320,7 +372,7 @@ impl Writer<'_> {
     /// A link to a place in this page: to the id the Markdown gives that place, or,
     /// when the Markdown keeps no such place, without its fragment — or dropped, when it
     /// pointed at the page itself.
-    fn reach_fragment(&self, link: &mut crate::links::Link) {
+    fn reach_fragment(&mut self, link: &mut crate::links::Link) {
         let Some(url) = link.url.as_deref() else {
             return;
         };
@@ -332,7 +384,14 @@ impl Writer<'_> {
             return;
         }
         let id = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
-        let reached = self.anchors.reach(&id).map(str::to_string);
+        let reached = self
+            .anchors
+            .reach(&id)
+            .map(|(to, heading)| (to.to_string(), heading));
+        let reached = reached.map(|(to, heading)| {
+            self.track_reached(heading);
+            to
+        });
         match reached {
             Some(to) if to == fragment => {}
             Some(to) => {

@@ -30,11 +30,28 @@ impl Writer<'_> {
             {
                 out.extend(self.children_blocks(caption, depth + 1));
             }
+            // Cut later, a table inside would leave this one a table of data.
+            self.nesting_table(nested as isize);
             for cell in rows.iter().flatten() {
                 out.extend(self.children_blocks(cell, depth + 1));
             }
+            self.nesting_table(-(nested as isize));
             return out;
         }
+        self.composite(1);
+        let out = self.data_table(table, &rows, has_header, depth);
+        self.composite(-1);
+        out
+    }
+
+    /// A table of data: a pipe table (or, in CommonMark, HTML).
+    fn data_table(
+        &mut self,
+        table: &Handle,
+        rows: &[Vec<Handle>],
+        has_header: bool,
+        depth: usize,
+    ) -> Vec<Block> {
         let mut out = Vec::new();
         if let Some(caption) = dom::descendants(table).find(|h| dom::is_element(h, "caption")) {
             let mut c = Inline::new(false);
@@ -42,7 +59,7 @@ impl Writer<'_> {
             self.push_para(&mut out, c);
         }
         let mut grid: Vec<Vec<Cell>> = Vec::new();
-        for row in &rows {
+        for row in rows {
             let mut cells = Vec::new();
             for cell in row {
                 let text = self.cell(cell, depth);
@@ -64,7 +81,7 @@ impl Writer<'_> {
             grid.push(cells);
         }
         let width = grid.iter().map(Vec::len).max().unwrap_or(0);
-        let heads = has_header || self.first_row_heads(&rows);
+        let heads = has_header || self.first_row_heads(rows);
         if grid.iter().flatten().any(|c| c.text.contains("<br>")) {
             self.loss(
                 table,

@@ -6,6 +6,7 @@
 
 mod assets;
 mod inventory;
+mod learn;
 mod orphans;
 mod outcome;
 mod pass1;
@@ -204,10 +205,19 @@ pub fn convert_with_events(
     let pool = pool(options.jobs)?;
     let site = match &options.site {
         Some(index) => pass1::Site::Index(index),
-        None => pass1::Site::Read { learn: true },
+        None => pass1::Site::Later,
     };
     let mut first =
         pool.install(|| pass1::read(settings, &planned, previous.as_ref(), &cache, site));
+    let prepared = pool.install(|| {
+        learn::learn(
+            settings,
+            &planned,
+            &mut first,
+            asset_index.as_ref(),
+            options.review,
+        )
+    });
     if let Some(index) = &asset_index {
         // Which files the tree holds decides where links go: every page depends on it.
         let both = format!("{}{}", first.batch_hash, index.fingerprint());
@@ -226,6 +236,7 @@ pub fn convert_with_events(
         state: state.as_deref(),
         journal: journal.as_ref(),
         assets: asset_index.as_ref(),
+        prepared: &prepared,
     };
     let stopped = |_: &(usize, (&Planned, &pass1::SourceInfo))| stop_requested(options);
     // Each page leaves a small record (and its outcome, when kept); the tally is
@@ -245,7 +256,7 @@ pub fn convert_with_events(
                     return done;
                 }
                 let (i, (p, s)) = item;
-                let (mut outcome, record) = run::convert_one(&context, p, s);
+                let (mut outcome, record) = run::convert_one(&context, i, p, s);
                 outcome.order = i;
                 on_event(Event::Page(&outcome));
                 done.tally.add(&outcome);

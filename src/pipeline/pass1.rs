@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::Settings;
-use crate::extract::boilerplate::{self, Boilerplate, Fingerprint, Learner};
+use crate::extract::boilerplate::{self, Boilerplate, BoilerplateConfig, Fingerprint, Learner};
 use crate::links::map::{self, UrlHints, UrlMap};
 use crate::manifest::{Digest, HashCache, LearnedBoilerplate, Manifest, Stamp};
 use crate::page;
@@ -164,6 +164,32 @@ pub(crate) struct FirstPass {
     pub learned: Option<LearnedBoilerplate>,
     /// Hash of the URL map and the boilerplate: what every page depends on.
     pub batch_hash: String,
+    /// The URL map's part of that hash, for the boilerplate learned later.
+    map_hasher: blake3::Hasher,
+    /// The sample still to learn the boilerplate from (`Site::Later`).
+    pub sample: Option<Sample>,
+}
+
+/// An even sample of the batch's pages, and its key in the manifest.
+pub(crate) struct Sample {
+    pub pages: Vec<usize>,
+    key: String,
+}
+
+impl FirstPass {
+    /// The boilerplate learned from `sample` (`pages` sampled), and the batch hash
+    /// made with it.
+    pub fn learned(&mut self, sample: Sample, learner: Learner, config: &BoilerplateConfig) {
+        (self.boilerplate, self.learned) = learner_result(sample, learner, config);
+        self.seal();
+    }
+
+    fn seal(&mut self) {
+        let mut h = self.map_hasher.clone();
+        let (pages, blocks) = self.boilerplate.to_parts();
+        h.update(serde_json::to_string(&(pages, blocks)).unwrap().as_bytes());
+        self.batch_hash = h.finalize().to_hex().to_string();
+    }
 }
 
 /// The site as a whole, written once by `pagemill index` so that shards of a batch
@@ -182,6 +208,9 @@ pub struct SiteIndex {
 pub(crate) enum Site<'a> {
     /// Read from the planned pages; learn the boilerplate or not.
     Read { learn: bool },
+    /// Read from the planned pages; the boilerplate is learned after pass 1, from the
+    /// sample it leaves (`FirstPass::sample`), as those pages are converted.
+    Later,
     /// From a site index (a shard of a larger batch).
     Index(&'a SiteIndex),
 }
@@ -231,7 +260,7 @@ pub(crate) fn read(
         .collect();
     // The URL map's input, borrowed: (output path, path under the input root, hints).
     let entries: Vec<(&str, &str, &UrlHints)> = match site {
-        Site::Read { .. } => planned
+        Site::Read { .. } | Site::Later => planned
             .iter()
             .zip(&sources)
             .map(|(p, s)| (p.output_rel.as_str(), p.found.rel_path.as_str(), &s.hints))
@@ -242,8 +271,22 @@ pub(crate) fn read(
             .map(|(out, rel, hints)| (out.as_str(), rel.as_str(), hints))
             .collect(),
     };
+    let mut sample = None;
     let (boilerplate, learned) = match site {
-        Site::Read { learn: true } => learn_boilerplate(settings, planned, &sources, previous),
+        Site::Read { learn: true } => match plan_sample(settings, planned, &sources, previous) {
+            SamplePlan::Known(bp, learned) => (bp, learned),
+            SamplePlan::Learn(s) => {
+                let learner = fingerprint_sample(settings, planned, &s.pages);
+                learner_result(s, learner, &settings.config.boilerplate)
+            }
+        },
+        Site::Later => match plan_sample(settings, planned, &sources, previous) {
+            SamplePlan::Known(bp, learned) => (bp, learned),
+            SamplePlan::Learn(s) => {
+                sample = Some(s);
+                (Boilerplate::default(), None)
+            }
+        },
         Site::Read { learn: false } => (Boilerplate::default(), None),
         Site::Index(index) => {
             let bp = index
@@ -261,39 +304,47 @@ pub(crate) fn read(
         h.update(line.as_bytes());
         h.update(b"\n");
     }
-    let (pages, blocks) = boilerplate.to_parts();
-    h.update(serde_json::to_string(&(pages, blocks)).unwrap().as_bytes());
     drop(entries);
-    FirstPass {
+    let mut first = FirstPass {
         sources,
         url_map,
         boilerplate,
         learned,
-        batch_hash: h.finalize().to_hex().to_string(),
-    }
+        batch_hash: String::new(),
+        map_hasher: h,
+        sample,
+    };
+    first.seal();
+    first
 }
 
-/// The boilerplate of an even sample of the pages whose profile asks for it; the
-/// manifest's when the same sample of the same sources was learned with the same
-/// settings.
-fn learn_boilerplate(
+/// What pass 1 knows of the boilerplate before reading any sampled page.
+enum SamplePlan {
+    /// Nothing to learn (no profile cuts boilerplate), or the manifest's.
+    Known(Boilerplate, Option<LearnedBoilerplate>),
+    Learn(Sample),
+}
+
+/// The even sample of the pages boilerplate is learned from; the manifest's boilerplate
+/// when the same sample of the same sources was learned with the same settings.
+fn plan_sample(
     settings: &Settings,
     planned: &[Planned],
     sources: &[SourceInfo],
     previous: Option<&Manifest>,
-) -> (Boilerplate, Option<LearnedBoilerplate>) {
+) -> SamplePlan {
     if !settings.profiles.iter().any(|c| c.profile.boilerplate) {
-        return (Boilerplate::default(), None);
+        return SamplePlan::Known(Boilerplate::default(), None);
     }
     let config = settings.config.boilerplate;
     let step = planned.len().div_ceil(config.sample.max(1)).max(1);
-    let sample: Vec<usize> = (0..planned.len())
+    let pages: Vec<usize> = (0..planned.len())
         .step_by(step)
         .filter(|&i| planned[i].collision.is_none() && sources[i].hash.is_some())
         .collect();
     let mut key = blake3::Hasher::new();
     key.update(settings.fingerprint.as_bytes());
-    for &i in &sample {
+    for &i in &pages {
         key.update(planned[i].output_rel.as_bytes());
         key.update(b"\0");
         if let Some(hash) = sources[i].hash {
@@ -307,8 +358,28 @@ fn learn_boilerplate(
         .filter(|l| l.sample == key)
     {
         let bp = Boilerplate::from_parts(learned.pages, &learned.blocks);
-        return (bp, Some(learned.clone()));
+        return SamplePlan::Known(bp, Some(learned.clone()));
     }
+    SamplePlan::Learn(Sample { pages, key })
+}
+
+fn learner_result(
+    sample: Sample,
+    learner: Learner,
+    config: &BoilerplateConfig,
+) -> (Boilerplate, Option<LearnedBoilerplate>) {
+    let bp = learner.finish(config);
+    let (pages, blocks) = bp.to_parts();
+    let learned = LearnedBoilerplate {
+        sample: sample.key,
+        pages,
+        blocks,
+    };
+    (bp, Some(learned))
+}
+
+/// The sampled pages' fingerprints, read and parsed for that alone (`pagemill index`).
+fn fingerprint_sample(settings: &Settings, planned: &[Planned], sample: &[usize]) -> Learner {
     let prints: Vec<Option<Vec<Fingerprint>>> = sample
         .par_iter()
         .with_max_len(1)
@@ -334,12 +405,5 @@ fn learn_boilerplate(
     for page in prints.into_iter().flatten() {
         learner.add_page(page);
     }
-    let bp = learner.finish(&config);
-    let (pages, blocks) = bp.to_parts();
-    let learned = LearnedBoilerplate {
-        sample: key,
-        pages,
-        blocks,
-    };
-    (bp, Some(learned))
+    learner
 }

@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use super::learn::PreparedPages;
 use super::pass1::{FirstPass, Planned, SourceInfo};
 use super::record::Record;
 use super::{write_page, ConvertOptions, PageOutcome, Status};
@@ -26,14 +27,39 @@ pub(crate) struct Batch<'a> {
     pub journal: Option<&'a Journal>,
     /// The files of the input tree pages may reference (with `assets: copy`).
     pub assets: Option<&'a crate::assets::AssetIndex>,
+    /// The pages the boilerplate was learned from, prepared while it was.
+    pub prepared: &'a PreparedPages,
+}
+
+/// The linker of page `p`: links against the batch's URL map, relative ones against the
+/// page's old URL (or its place in the tree), files in the tree's index.
+pub(crate) fn linker_for<'a>(
+    settings: &'a Settings,
+    first: &'a FirstPass,
+    assets: Option<&'a crate::assets::AssetIndex>,
+    p: &'a Planned,
+    source: &'a SourceInfo,
+) -> Linker<'a> {
+    let source_at = PageSource {
+        root: &p.found.root,
+        rel_path: &p.found.rel_path,
+        base_href: source.hints.base.as_deref(),
+    };
+    Linker::for_page(&settings.policy, &first.url_map, &p.output_rel).with_source(
+        source_at,
+        settings.config.assets,
+        assets,
+    )
 }
 
 pub(crate) fn convert_one(
     batch: &Batch,
+    i: usize,
     p: &Planned,
     source: &SourceInfo,
 ) -> (PageOutcome, Record) {
     let started = Instant::now();
+    let prepared = batch.prepared.take(i);
     let mut outcome = PageOutcome {
         source: p.found.path.clone(),
         output_rel: p.output_rel.clone(),
@@ -54,7 +80,7 @@ pub(crate) fn convert_one(
         old_url: None,
     };
     let mut record = Record::default();
-    run(batch, p, source, &mut outcome, &mut record);
+    run(batch, p, source, prepared, &mut outcome, &mut record);
     outcome.elapsed = started.elapsed();
     (outcome, record)
 }
@@ -73,6 +99,7 @@ fn run(
     batch: &Batch,
     p: &Planned,
     source: &SourceInfo,
+    prepared: Option<page::Prepared>,
     outcome: &mut PageOutcome,
     record: &mut Record,
 ) {
@@ -178,20 +205,28 @@ fn run(
         return;
     }
 
-    let bytes = match std::fs::read(&p.found.path) {
-        Ok(b) => b,
-        Err(e) => return fail(outcome, "io", format!("cannot read: {e}"), None),
-    };
-    let source_at = PageSource {
-        root: &p.found.root,
-        rel_path: &p.found.rel_path,
-        base_href: source.hints.base.as_deref(),
-    };
-    let linker = Linker::for_page(&batch.settings.policy, &batch.first.url_map, &p.output_rel)
-        .with_source(source_at, batch.settings.config.assets, batch.assets);
+    let linker = linker_for(batch.settings, batch.first, batch.assets, p, source);
     let mut context = p.context(Some(&batch.first.boilerplate));
     context.review = options.review;
-    let converted = match page::convert(&bytes, context, batch.settings, &linker) {
+    // A page the boilerplate was learned from is put together from its preparation,
+    // unless the cut cannot be made there: then, like any other, it is converted.
+    let assembled = prepared.and_then(|prepared| {
+        page::assemble(
+            prepared,
+            &batch.first.boilerplate,
+            context,
+            batch.settings,
+            &linker,
+        )
+    });
+    let converted = match assembled {
+        Some(converted) => converted,
+        None => match std::fs::read(&p.found.path) {
+            Ok(bytes) => page::convert(&bytes, context, batch.settings, &linker),
+            Err(e) => return fail(outcome, "io", format!("cannot read: {e}"), None),
+        },
+    };
+    let converted = match converted {
         Ok(c) => c,
         Err(PageError::NotHtml) => {
             outcome.status = Status::Skipped;
