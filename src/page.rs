@@ -76,11 +76,12 @@ pub enum Severity {
 }
 
 /// A problem found in a page, with the source line where one is known.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// A stable kind, e.g. `loss`, `link`, `front-matter`.
-    pub code: &'static str,
+    #[serde(with = "stored::static_str")]
+    pub code: stored::StaticStr,
     pub message: String,
     pub line: Option<usize>,
 }
@@ -130,9 +131,10 @@ pub struct Converted {
 }
 
 /// A page's encoding, as decided when it was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Encoding {
-    pub name: &'static str,
+    #[serde(with = "stored::static_str")]
+    pub name: stored::StaticStr,
     pub source: decode::EncodingSource,
 }
 
@@ -403,8 +405,10 @@ mod convert;
 mod front;
 mod liquid_body;
 mod markdown_source;
+mod stored;
 pub use convert::{assemble, convert, prepare, Prepared};
 use convert::{dropped_link_warnings, finish_record};
 pub use front::{checked_part, document_text, keep_source_keys, kept_keys};
+pub(crate) use stored::{static_strs, StaticStr};
 #[cfg(test)]
 mod tests;

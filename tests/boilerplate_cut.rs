@@ -4,7 +4,8 @@
 //! blocks from the tree before rendering — text, links, losses, warnings — for any
 //! block of any page. Each page of the real corpus (`../shared/corpus/real`) and of the
 //! fixtures is tried with each of its blocks taken for boilerplate in turn, with all of
-//! them at once, and under a site target (heading ids, same-page links).
+//! them at once, and under a site target (heading ids, same-page links); each
+//! preparation goes through the spool's encoding first.
 
 use std::path::{Path, PathBuf};
 
@@ -61,6 +62,9 @@ fn compare(bytes: &[u8], rel: &str, settings: &Settings, bp: &Boilerplate, tally
         return;
     };
     tally.tried += 1;
+    // As the batch keeps it while boilerplate is learned: spooled, read back.
+    let spooled = serde_json::to_vec(&prepared).unwrap();
+    let prepared: page::Prepared = serde_json::from_slice(&spooled).unwrap();
     let Some(got) = page::assemble(prepared, bp, ctx, settings, &Linker::plain(policy)) else {
         tally.again += 1;
         return;

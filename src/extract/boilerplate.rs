@@ -80,7 +80,7 @@ pub struct Candidates {
 }
 
 /// The visible text of each candidate block.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Texts {
     /// Where each one's text lies in `text`, the root's text before white space is
     /// collapsed (what `dom::text` collapses).

@@ -12,7 +12,7 @@ use super::profile::{Detect, Profile, Root};
 use crate::dom::{self, Document, DomIndex};
 
 /// A block cut from the content root.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Removal {
     /// The element, as `tag#id.class`.
     pub element: String,

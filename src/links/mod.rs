@@ -239,13 +239,14 @@ impl LinkStatus {
 }
 
 /// What became of one link.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     pub original: String,
     /// The link to write, or `None` when the link was dropped (its text is kept).
     pub url: Option<String>,
     /// Ids of the rules that changed it, in the order they applied.
-    pub rules: Vec<&'static str>,
+    #[serde(with = "crate::page::static_strs")]
+    pub rules: Vec<crate::page::StaticStr>,
     pub kind: LinkKind,
 }
 
@@ -265,7 +266,7 @@ impl Link {
 
 /// A link and where it was met: an element's attribute in the body (with its line in
 /// the parsed text), or a front matter field (`element` is `front-matter`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FoundLink {
     pub link: Link,
     pub element: String,

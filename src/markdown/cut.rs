@@ -14,7 +14,7 @@ use crate::links::FoundLink;
 
 /// The candidates a block stands inside, as a tree: stack 0 is none, each other stack
 /// one candidate inside its parent stack.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Stacks(Vec<(u32, u32)>);
 
 impl Stacks {
@@ -70,7 +70,7 @@ impl Tracker {
 }
 
 /// A content root rendered in pieces.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Pieces {
     blocks: Vec<Block>,
     links: Vec<FoundLink>,

@@ -27,7 +27,7 @@ pub use cut::Pieces;
 pub const MAX_RENDER_DEPTH: usize = 200;
 
 /// Content that did not reach the Markdown, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Loss {
     pub element: String,
     pub reason: String,
@@ -185,14 +185,14 @@ fn finish_blocks<'b>(blocks: impl Iterator<Item = &'b Block>, faithful: bool) ->
     markdown
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 enum Kind {
     Para,
     List { ordered: bool, marker: char },
     Other,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Block {
     text: String,
     kind: Kind,

@@ -44,6 +44,7 @@ pub fn convert(
 
 /// A page converted but for its boilerplate cut, kept while the batch's boilerplate is
 /// learned; and the page's own fingerprints to learn it from.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Prepared {
     staged: Staged,
     /// The content root rendered in pieces.
@@ -61,7 +62,7 @@ pub struct Prepared {
 
 /// The candidate blocks of a content root as the cut needs them: fingerprints, nearest
 /// candidate ancestors, and for the loss report each one's element, file line and text.
-#[derive(Default)]
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 struct Cuttable {
     prints: Vec<Fingerprint>,
     parents: Vec<Option<u32>>,
@@ -184,6 +185,7 @@ pub fn assemble(
 }
 
 /// What a page's conversion keeps from its parsed source for the steps after rendering.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Staged {
     /// Which of the settings' profiles converts the page.
     profile: usize,
@@ -192,9 +194,11 @@ struct Staged {
     losses: Vec<Removal>,
     /// Links of the fields that the policy changed or dropped (file lines).
     links: Vec<FoundLink>,
+    #[serde(with = "super::stored::yaml")]
     record: Mapping,
     encoding: Encoding,
     /// The source's front matter, when the profile keeps its keys.
+    #[serde(with = "super::stored::yaml_opt")]
     source_keys: Option<Mapping>,
     /// The content root's source HTML, for a review.
     source_html: Option<String>,

@@ -22,7 +22,7 @@ pub(super) fn left_out(tag: &str, target: crate::target::TargetKind) -> Diagnost
 
 /// What a body's Liquid placeholders become, decided from the parsed page before its
 /// Markdown is known: the warnings, and the tags to restore or leave out.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(super) struct LiquidPlan {
     pub warnings: Vec<Diagnostic>,
     tags: Vec<liquid::Tag>,

@@ -1,8 +1,11 @@
 //! The batch's boilerplate learned from its sample while those pages are converted:
-//! each sampled page is prepared once (converted but for the cut, `page::prepare`) and
-//! its fingerprints counted; pass 2 then assembles those pages from what was prepared
-//! instead of parsing them a second time.
+//! each sampled page is prepared once (converted but for the cut, `page::prepare`), its
+//! fingerprints counted and its preparation spooled to a temporary file; pass 2 then
+//! assembles those pages from the spool instead of parsing them a second time. The
+//! spool keeps the run's memory what it is without a sample, at any page size.
 
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -13,15 +16,28 @@ use crate::config::Settings;
 use crate::extract::boilerplate::Learner;
 use crate::page::{self, Prepared};
 
-/// The sampled pages prepared, by their place in the batch, until pass 2 takes them.
+/// The sampled pages prepared: where each page's preparation lies in the spool, by its
+/// place in the batch, until pass 2 takes it.
 #[derive(Default)]
-pub(crate) struct PreparedPages(Vec<(usize, Mutex<Option<Prepared>>)>);
+pub(crate) struct PreparedPages {
+    spool: Option<Mutex<File>>,
+    at: Vec<(usize, u64, usize)>,
+}
 
 impl PreparedPages {
-    /// Page `i`'s preparation, once.
+    /// Page `i`'s preparation, read back (none when it was not spooled, or cannot be
+    /// read: the page is then converted from its source).
     pub fn take(&self, i: usize) -> Option<Prepared> {
-        let at = self.0.binary_search_by_key(&i, |(j, _)| *j).ok()?;
-        self.0[at].1.lock().ok()?.take()
+        let spool = self.spool.as_ref()?;
+        let k = self.at.binary_search_by_key(&i, |(j, _, _)| *j).ok()?;
+        let (_, offset, len) = self.at[k];
+        let mut bytes = vec![0; len];
+        {
+            let mut file = spool.lock().ok()?;
+            file.seek(SeekFrom::Start(offset)).ok()?;
+            file.read_exact(&mut bytes).ok()?;
+        }
+        serde_json::from_slice(&bytes).ok()
     }
 }
 
@@ -37,34 +53,52 @@ pub(crate) fn learn(
     let Some(sample) = first.sample.take() else {
         return PreparedPages::default();
     };
+    // Without a spool the sample is only learned from, as pass 2 parses it anyway.
+    let spool = tempfile::tempfile()
+        .ok()
+        .map(|f| Mutex::new((f, 0u64, true)));
     let batch: &FirstPass = first;
-    let mut prepared: Vec<(usize, Option<Prepared>)> = sample
+    let mut found: Vec<(usize, Option<Vec<_>>, Option<(u64, usize)>)> = sample
         .pages
         .par_iter()
         .with_max_len(1)
         .map(|&i| {
             let (p, source) = (&planned[i], &batch.sources[i]);
             let Ok(bytes) = std::fs::read(&p.found.path) else {
-                return (i, None);
+                return (i, None, None);
             };
             let linker = linker_for(settings, batch, assets, p, source);
             let mut context = p.context(None);
             context.review = review;
-            (i, page::prepare(&bytes, context, settings, &linker).ok())
+            let Ok(mut prepared) = page::prepare(&bytes, context, settings, &linker) else {
+                return (i, None, None);
+            };
+            let prints = prepared.learn.take();
+            let stored = spool.as_ref().and_then(|spool| {
+                let json = serde_json::to_vec(&prepared).ok()?;
+                let mut spool = spool.lock().ok()?;
+                let (file, end, ok) = &mut *spool;
+                *ok = *ok && file.write_all(&json).is_ok();
+                let at = (*end, json.len());
+                *end += json.len() as u64;
+                ok.then_some(at)
+            });
+            (i, prints, stored)
         })
         .collect();
     let mut learner = Learner::default();
-    for prints in prepared
-        .iter_mut()
-        .filter_map(|(_, p)| p.as_mut()?.learn.take())
-    {
+    for prints in found.iter_mut().filter_map(|(_, prints, _)| prints.take()) {
         learner.add_page(prints);
     }
     first.learned(sample, learner, &settings.config.boilerplate);
-    PreparedPages(
-        prepared
+    let Some((file, _, true)) = spool.and_then(|s| s.into_inner().ok()) else {
+        return PreparedPages::default();
+    };
+    PreparedPages {
+        spool: Some(Mutex::new(file)),
+        at: found
             .into_iter()
-            .filter_map(|(i, p)| Some((i, Mutex::new(Some(p?)))))
+            .filter_map(|(i, _, at)| at.map(|(offset, len)| (i, offset, len)))
             .collect(),
-    )
+    }
 }

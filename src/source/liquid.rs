@@ -9,7 +9,7 @@ pub const OPEN: char = '\u{E000}';
 pub const CLOSE: char = '\u{E001}';
 
 /// A Liquid `{% include NAME key="value" … %}` tag.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Include {
     pub name: String,
     pub params: Vec<(String, String)>,
@@ -27,7 +27,7 @@ impl Include {
 }
 
 /// One protected tag.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tag {
     /// The tag exactly as written in the source.
     pub raw: String,

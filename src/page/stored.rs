@@ -1,0 +1,94 @@
+//! Serde helpers for a prepared page kept on disk while the batch's boilerplate is
+//! learned (`pipeline::learn`): the static strings of rule ids and diagnostic codes read
+//! back as the same statics, records as YAML text.
+
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock};
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_yaml::Mapping;
+
+/// A static string, spelled so that serde's derive does not take it for one borrowed
+/// from its input.
+pub type StaticStr = &'static str;
+
+/// The static string equal to `s`: rule ids and diagnostic codes are few, each made
+/// static once per process.
+fn intern(s: &str) -> &'static str {
+    static SEEN: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut seen = SEEN
+        .get_or_init(Default::default)
+        .lock()
+        .expect("not poisoned");
+    if let Some(known) = seen.get(s) {
+        return known;
+    }
+    let made: &'static str = Box::leak(s.to_string().into_boxed_str());
+    seen.insert(made);
+    made
+}
+
+/// A `&'static str` field.
+pub mod static_str {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(s: &&'static str, ser: S) -> Result<S::Ok, S::Error> {
+        s.serialize(ser)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<&'static str, D::Error> {
+        let s = String::deserialize(de)?;
+        Ok(intern(&s))
+    }
+}
+
+/// A `Vec<&'static str>` field.
+pub mod static_strs {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(s: &[&'static str], ser: S) -> Result<S::Ok, S::Error> {
+        s.serialize(ser)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<&'static str>, D::Error> {
+        let v = Vec::<String>::deserialize(de)?;
+        Ok(v.iter().map(|s| intern(s)).collect())
+    }
+}
+
+/// A YAML mapping (whose keys need not be strings) as its YAML text.
+pub mod yaml {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(m: &Mapping, ser: S) -> Result<S::Ok, S::Error> {
+        let text = serde_yaml::to_string(m).map_err(serde::ser::Error::custom)?;
+        text.serialize(ser)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Mapping, D::Error> {
+        let text = String::deserialize(de)?;
+        serde_yaml::from_str(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An optional YAML mapping as its YAML text.
+pub mod yaml_opt {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(m: &Option<Mapping>, ser: S) -> Result<S::Ok, S::Error> {
+        let text = match m {
+            Some(m) => Some(serde_yaml::to_string(m).map_err(serde::ser::Error::custom)?),
+            None => None,
+        };
+        text.serialize(ser)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Mapping>, D::Error> {
+        match Option::<String>::deserialize(de)? {
+            Some(text) => serde_yaml::from_str(&text)
+                .map(Some)
+                .map_err(serde::de::Error::custom),
+            None => Ok(None),
+        }
+    }
+}
