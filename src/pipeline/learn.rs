@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::pass1::{FirstPass, Planned};
 use super::run::linker_for;
 use crate::config::Settings;
-use crate::extract::boilerplate::Learner;
+use crate::extract::boilerplate::{Fingerprint, Learner};
 use crate::page::{self, Prepared};
 
 /// The sampled pages prepared: where each page's preparation lies in the spool, by its
@@ -41,6 +41,10 @@ impl PreparedPages {
     }
 }
 
+/// A sampled page: its place in the batch, its fingerprints, where its preparation
+/// lies in the spool.
+type Sampled = (usize, Option<Vec<Fingerprint>>, Option<(u64, usize)>);
+
 /// Learns the boilerplate from the sample pass 1 left (none when it knew it already),
 /// preparing each sampled page; `review` as pass 2 converts pages.
 pub(crate) fn learn(
@@ -58,7 +62,7 @@ pub(crate) fn learn(
         .ok()
         .map(|f| Mutex::new((f, 0u64, true)));
     let batch: &FirstPass = first;
-    let mut found: Vec<(usize, Option<Vec<_>>, Option<(u64, usize)>)> = sample
+    let mut found: Vec<Sampled> = sample
         .pages
         .par_iter()
         .with_max_len(1)
