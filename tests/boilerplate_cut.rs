@@ -63,8 +63,8 @@ fn compare(bytes: &[u8], rel: &str, settings: &Settings, bp: &Boilerplate, tally
     };
     tally.tried += 1;
     // As the batch keeps it while boilerplate is learned: spooled, read back.
-    let spooled = serde_json::to_vec(&prepared).unwrap();
-    let prepared: page::Prepared = serde_json::from_slice(&spooled).unwrap();
+    let spooled = postcard::to_stdvec(&prepared).unwrap();
+    let prepared: page::Prepared = postcard::from_bytes(&spooled).unwrap();
     let Some(got) = page::assemble(prepared, bp, ctx, settings, &Linker::plain(policy)) else {
         tally.again += 1;
         return;

@@ -1,6 +1,6 @@
 //! The batch's boilerplate learned from its sample while those pages are converted:
 //! each sampled page is prepared once (converted but for the cut, `page::prepare`), its
-//! fingerprints counted and its preparation spooled to a temporary file; pass 2 then
+//! fingerprints counted and its preparation spooled to a temporary file (postcard); pass 2 then
 //! assembles those pages from the spool instead of parsing them a second time. The
 //! spool keeps the run's memory what it is without a sample, at any page size.
 
@@ -37,7 +37,7 @@ impl PreparedPages {
             file.seek(SeekFrom::Start(offset)).ok()?;
             file.read_exact(&mut bytes).ok()?;
         }
-        serde_json::from_slice(&bytes).ok()
+        postcard::from_bytes(&bytes).ok()
     }
 }
 
@@ -79,12 +79,12 @@ pub(crate) fn learn(
             };
             let prints = prepared.learn.take();
             let stored = spool.as_ref().and_then(|spool| {
-                let json = serde_json::to_vec(&prepared).ok()?;
+                let encoded = postcard::to_stdvec(&prepared).ok()?;
                 let mut spool = spool.lock().ok()?;
                 let (file, end, ok) = &mut *spool;
-                *ok = *ok && file.write_all(&json).is_ok();
-                let at = (*end, json.len());
-                *end += json.len() as u64;
+                *ok = *ok && file.write_all(&encoded).is_ok();
+                let at = (*end, encoded.len());
+                *end += encoded.len() as u64;
                 ok.then_some(at)
             });
             (i, prints, stored)
