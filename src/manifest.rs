@@ -79,10 +79,6 @@ pub struct Manifest {
     /// Files copied into the site, by output path.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub assets: BTreeMap<String, AssetEntry>,
-    /// Own-site files referenced but not in the input tree (absolute old URL → pages),
-    /// for the asset inventory of pages a rerun does not convert again.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub kept_assets: BTreeMap<String, Vec<String>>,
 }
 
 /// Why a manifest could not be read.
@@ -282,10 +278,7 @@ pub fn write_streamed<'a, W: std::io::Write>(
     batch: &str,
     boilerplate: Option<&LearnedBoilerplate>,
     pages: impl Iterator<Item = (&'a str, AnyEntry<'a>)>,
-    assets: (
-        &BTreeMap<String, AssetEntry>,
-        &BTreeMap<String, Vec<String>>,
-    ),
+    assets: &BTreeMap<String, AssetEntry>,
 ) -> std::io::Result<()> {
     #[derive(Serialize)]
     #[serde(bound(serialize = "Streamed<I>: Serialize"))]
@@ -297,8 +290,6 @@ pub fn write_streamed<'a, W: std::io::Write>(
         pages: Streamed<I>,
         #[serde(skip_serializing_if = "BTreeMap::is_empty")]
         assets: &'b BTreeMap<String, AssetEntry>,
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        kept_assets: &'b BTreeMap<String, Vec<String>>,
     }
     let manifest = Out {
         format: FORMAT,
@@ -306,8 +297,7 @@ pub fn write_streamed<'a, W: std::io::Write>(
         batch,
         boilerplate,
         pages: Streamed(std::cell::RefCell::new(Some(pages))),
-        assets: assets.0,
-        kept_assets: assets.1,
+        assets,
     };
     serde_json::to_writer_pretty(&mut out, &manifest)?;
     out.write_all(b"\n")
@@ -446,7 +436,6 @@ mod tests {
             boilerplate: Some(learned.clone()),
             pages: BTreeMap::new(),
             assets: BTreeMap::new(),
-            kept_assets: BTreeMap::new(),
         };
         whole.pages.insert("a.md".into(), kept.clone());
         whole.pages.insert(

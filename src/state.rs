@@ -60,6 +60,11 @@ pub struct StoredOutcome {
     /// With a site target: the legacy layout `layouts:` does not map.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unmapped_layout: Option<String>,
+    /// The absolute old URLs of the own-site files the page references that are not in
+    /// the input tree (kept on the old site), for the asset inventory of a rerun that
+    /// replays the page.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kept_assets: Vec<String>,
 }
 
 impl StoredOutcome {
@@ -78,6 +83,7 @@ impl StoredOutcome {
                 .collect(),
             links: runs(links),
             unmapped_layout: None,
+            kept_assets: Vec::new(),
         }
     }
 

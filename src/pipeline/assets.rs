@@ -1,6 +1,7 @@
-//! The batch's files: which files the pages use — from this run's conversions, and from
-//! the manifest for pages not converted again — copied into the site, recorded in the
-//! manifest and listed in the asset inventory.
+//! The batch's files: which files the pages use — from this run's conversions, and for
+//! pages not converted again from the manifest (files copied) and the run state (files
+//! kept on the old site) — copied into the site, recorded in the manifest and listed in
+//! the asset inventory.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -21,16 +22,15 @@ pub(super) struct Files {
 }
 
 /// Gathers the pages' references (`fresh`: each page converted in this run, by its
-/// place in `planned`), copies the files into the site and writes the inventory.
+/// place in `planned`; `replayed`: the files kept on the old site of pages replayed
+/// from the run state), copies the files into the site and writes the inventory.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn finish(
     index: Option<&AssetIndex>,
     fresh: Vec<(usize, Vec<AssetRef>)>,
+    replayed: Vec<(usize, Vec<String>)>,
     planned: &[Planned],
-    previous: (
-        &BTreeMap<String, AssetEntry>,
-        &BTreeMap<String, Vec<String>>,
-    ),
+    previous_assets: &BTreeMap<String, AssetEntry>,
     cache: &HashCache,
     keys: &SourceKeys,
     options: &ConvertOptions,
@@ -60,6 +60,13 @@ pub(super) fn finish(
             }
         }
     }
+    for (i, urls) in replayed {
+        for url in urls {
+            kept.entry(url)
+                .or_default()
+                .insert(planned[i].output_rel.clone());
+        }
+    }
     let planned_pages: HashSet<&str> = planned.iter().map(|p| p.output_rel.as_str()).collect();
     let carried = |pages: &[String]| -> Vec<String> {
         pages
@@ -68,7 +75,6 @@ pub(super) fn finish(
             .cloned()
             .collect()
     };
-    let (previous_assets, previous_kept) = previous;
     if let Some(index) = index {
         for entry in previous_assets.values() {
             let pages = carried(&entry.pages);
@@ -81,12 +87,6 @@ pub(super) fn finish(
             let u = uses.entry(index.canonical(id)).or_default();
             u.old_urls.extend(entry.old_urls.iter().cloned());
             u.pages.extend(pages);
-        }
-    }
-    for (url, pages) in previous_kept {
-        let pages = carried(pages);
-        if !pages.is_empty() {
-            kept.entry(url.clone()).or_default().extend(pages);
         }
     }
     let mut files = Files {

@@ -266,7 +266,18 @@ pub fn convert_with_events(
                 } else {
                     outcome.assets.take()
                 };
+                // References to files kept on the old site are held only for an asset
+                // inventory: at 20,000 pages they would be most of the run's memory.
+                let refs = refs.map(|mut refs| {
+                    if options.assets.is_none() {
+                        refs.retain(|r| r.file.is_some());
+                    }
+                    refs
+                });
                 done.assets.extend(refs.map(|r| (i, r)));
+                if let (Some(kept), Some(_)) = (outcome.kept_assets.take(), &options.assets) {
+                    done.kept.push((i, kept));
+                }
                 if keep {
                     if !options.keep_findings {
                         outcome.forget_findings();
@@ -292,9 +303,7 @@ pub fn convert_with_events(
 
     // The previous manifest's entries of pages whose source is gone (and, with
     // `--prune`, whose output was removed) go; this run's entries replace the others.
-    let (mut previous, previous_assets, previous_kept) = previous
-        .map(|m| (m.pages, m.assets, m.kept_assets))
-        .unwrap_or_default();
+    let (mut previous, previous_assets) = previous.map(|m| (m.pages, m.assets)).unwrap_or_default();
     let orphans = orphans(
         &mut previous,
         &planned,
@@ -340,8 +349,9 @@ pub fn convert_with_events(
         let files = assets::finish(
             asset_index.as_ref(),
             std::mem::take(&mut collected.assets),
+            std::mem::take(&mut collected.kept),
             &planned,
-            (&previous_assets, &previous_kept),
+            &previous_assets,
             &cache,
             &keys,
             options,
@@ -370,7 +380,7 @@ pub fn convert_with_events(
         let path = Manifest::path_named(&options.output, &manifest_name);
         let written = write_streamed(&path, |out| {
             let fingerprint = &settings.fingerprint;
-            let assets = (&files.entries, &files.kept);
+            let assets = &files.entries;
             record::write_manifest(
                 out,
                 fingerprint,

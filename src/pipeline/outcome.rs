@@ -112,6 +112,9 @@ pub struct PageOutcome {
     /// tree it reached), when it was converted in this run and its output holds that
     /// conversion.
     pub assets: Option<Vec<crate::assets::AssetRef>>,
+    /// For a page replayed from the run state: the old URLs of the files it references
+    /// that are kept on the old site.
+    pub kept_assets: Option<Vec<String>>,
     /// Where the page's old URL came from, and the URL relative links resolved against.
     pub old_url: Option<(crate::links::OldUrlFrom, String)>,
 }

@@ -32,6 +32,9 @@ pub(crate) struct Collected {
     pub tally: Tally,
     /// The files each page converted in this run references, by its index in the plan.
     pub assets: Vec<(usize, Vec<crate::assets::AssetRef>)>,
+    /// The files kept on the old site that pages replayed from the run state reference
+    /// (for an asset inventory), by index in the plan.
+    pub kept: Vec<(usize, Vec<String>)>,
     /// Pages not started because the run was stopped.
     pub not_taken: usize,
 }
@@ -41,6 +44,7 @@ impl Collected {
         self.records.extend(other.records);
         self.pages.extend(other.pages);
         self.assets.extend(other.assets);
+        self.kept.extend(other.kept);
         self.tally.merge(other.tally);
         self.not_taken += other.not_taken;
         self
@@ -52,6 +56,7 @@ impl Collected {
         self.records.sort_unstable_by_key(|(i, _)| *i);
         self.pages.sort_unstable_by_key(|(i, _)| *i);
         self.assets.sort_unstable_by_key(|(i, _)| *i);
+        self.kept.sort_unstable_by_key(|(i, _)| *i);
     }
 }
 
@@ -64,10 +69,7 @@ pub(crate) fn write_manifest<W: Write>(
     planned: &[Planned],
     records: &[(usize, Record)],
     previous: &BTreeMap<String, Entry>,
-    assets: (
-        &BTreeMap<String, manifest::AssetEntry>,
-        &BTreeMap<String, Vec<String>>,
-    ),
+    assets: &BTreeMap<String, manifest::AssetEntry>,
 ) -> std::io::Result<()> {
     let mut new: Vec<(usize, Digest)> = records
         .iter()

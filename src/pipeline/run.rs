@@ -77,6 +77,7 @@ pub(crate) fn convert_one(
         order: 0,
         unmapped_layout: None,
         assets: None,
+        kept_assets: None,
         old_url: None,
     };
     let mut record = Record::default();
@@ -201,6 +202,8 @@ fn run(
         outcome.encoding = r.outcome.encoding();
         outcome.profile = r.outcome.profile.clone();
         outcome.unmapped_layout = r.outcome.unmapped_layout.clone();
+        // Its files copied are the manifest's to carry; its files kept, the state's.
+        outcome.kept_assets = Some(r.outcome.kept_assets.clone());
         record.output_hash = Some(*hash);
         return;
     }
@@ -277,6 +280,11 @@ fn run(
             &outcome.links,
         );
         stored.unmapped_layout = outcome.unmapped_layout.clone();
+        stored.kept_assets = assets
+            .iter()
+            .filter(|a| a.file.is_none())
+            .map(|a| a.old_url.clone())
+            .collect();
         stored
     });
     if unchanged {

@@ -191,6 +191,7 @@ mod tests {
     fn joined_content_is_labelled_joined_where_it_stood() {
         let page = PageOutcome {
             assets: None,
+            kept_assets: None,
             old_url: None,
             source: "a.html".into(),
             output_rel: "a.md".into(),
