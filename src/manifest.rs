@@ -459,7 +459,7 @@ mod tests {
             "batch",
             Some(&learned),
             pages.into_iter(),
-            (&BTreeMap::new(), &BTreeMap::new()),
+            &BTreeMap::new(),
         )
         .unwrap();
         assert_eq!(String::from_utf8(streamed).unwrap(), whole.to_json());
