@@ -272,6 +272,8 @@ pub fn convert_with_events(
                     if options.assets.is_none() {
                         refs.retain(|r| r.file.is_some());
                     }
+                    // Held to the end of the run: no room beyond what is left.
+                    refs.shrink_to_fit();
                     refs
                 });
                 done.assets.extend(refs.map(|r| (i, r)));
