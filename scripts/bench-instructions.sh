@@ -4,7 +4,8 @@
 # thread under valgrind's callgrind (`apt-get install valgrind`) — the same figures on a
 # busy machine as on an idle one.
 #   scripts/bench-instructions.sh [PAGES]     (default: 500 pages; ~3 minutes)
-# Prints the three counts and convert's ratio to the floor and to htmd.
+# Prints the three counts and convert's ratio to the floor and to htmd, then what
+# boilerplate learning and cutting cost within that convert.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pages="${1:-500}"
@@ -28,3 +29,20 @@ convert=$(count "$bin/pagemill" convert "$work/in" -o "$work/out" -q -j 1 --no-p
 awk -v f="$floor" -v h="$htmd" -v c="$convert" -v n="$pages" 'BEGIN {
   printf "%d pages: parse floor %.2f G instructions; htmd %.2f G (%.2fx the floor); convert %.2f G: %.2fx the floor, %.2fx htmd\n",
     n, f / 1e9, h / 1e9, h / f, c / 1e9, c / f, c / h }'
+
+# What boilerplate learning and cutting cost inside that convert (inclusive, from the
+# same callgrind run): the sampled pages' fingerprints, their candidate blocks and spool,
+# the counting, and the cut of every other page's repeated blocks.
+callgrind_annotate --inclusive=yes --tree=calling "$work/cg.out" 2>/dev/null | awk -v c="$convert" '
+  /^ *[0-9,]+ .*\* .*pagemill::page::convert::prepare \[/ { inprep = 1; next }
+  /^ *[0-9,]+ .*\* / { inprep = 0 }
+  inprep && />   .*boilerplate::walk/ { v = $1; gsub(",", "", v); walk += v }
+  inprep && />   .*Candidates::of/ { v = $1; gsub(",", "", v); cand += v }
+  /^ *[0-9,]+ .*\* .*Boilerplate::find \[/ { v = $1; gsub(",", "", v); find += v }
+  /^ *[0-9,]+ .*\* .*Serialize for pagemill::page::convert::Prepared>::serialize \[/ { v = $1; gsub(",", "", v); spool += v }
+  /^ *[0-9,]+ .*\* .*PreparedPages::take \[/ { v = $1; gsub(",", "", v); spool += v }
+  /^ *[0-9,]+ .*\* .*boilerplate::Learner::(add_page|finish) \[/ { v = $1; gsub(",", "", v); learn += v }
+  END {
+    total = walk + cand + find + spool + learn
+    printf "boilerplate: %.2f G instructions, %.1f%% of convert (sampled pages: fingerprints %.2f G, candidate blocks %.2f G, spool %.2f G, counting %.2f G; cut from the other pages %.2f G)\n",
+      total / 1e9, 100 * total / c, walk / 1e9, cand / 1e9, spool / 1e9, learn / 1e9, find / 1e9 }'

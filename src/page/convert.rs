@@ -9,6 +9,7 @@ use serde_yaml::Mapping;
 use super::liquid_body::LiquidPlan;
 use super::{markdown_source, parse, Context, Converted, Diagnostic, Encoding, PageError, Parsed};
 use crate::config::{Compiled, Settings};
+use crate::dom::DomIndex;
 use crate::extract::boilerplate::{self, Boilerplate, Candidates, Fingerprint};
 use crate::extract::{self, PageInput, Removal};
 use crate::links::{FoundLink, LinkStatus, Linker};
@@ -28,7 +29,8 @@ pub fn convert(
         Err(PageError::NotHtml) => return markdown_source::convert(bytes, ctx, settings, linker),
         other => other?,
     };
-    let (mut staged, content_root) = stage(&mut parsed, ctx, settings, linker);
+    let chosen = choose(&parsed, ctx, settings);
+    let (mut staged, content_root) = stage(&mut parsed, chosen, ctx, settings, linker);
     let compiled = &settings.profiles[staged.profile];
     if let (true, Some(bp)) = (compiled.profile.boilerplate, ctx.boilerplate) {
         let blocks = bp.find(&content_root);
@@ -80,14 +82,8 @@ pub fn prepare(
     linker: &Linker,
 ) -> Result<Prepared, PageError> {
     let mut parsed = parse(bytes, ctx, settings)?;
-    let learns = {
-        let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
-        let index = crate::dom::DomIndex::new(&parsed.doc.root());
-        settings
-            .choose(ctx.rel_path, front_matter, &index)
-            .profile
-            .boilerplate
-    };
+    let chosen = choose(&parsed, ctx, settings);
+    let learns = chosen.1.profile.boilerplate;
     let learn = learns.then(|| {
         boilerplate::fingerprints(&parsed.doc.root())
             .into_iter()
@@ -95,7 +91,7 @@ pub fn prepare(
             .collect()
     });
     linker.track_owners();
-    let (staged, content_root) = stage(&mut parsed, ctx, settings, linker);
+    let (staged, content_root) = stage(&mut parsed, chosen, ctx, settings, linker);
     let options = options(settings);
     let candidates = if learns {
         Candidates::of(&content_root)
@@ -207,17 +203,24 @@ struct Staged {
     liquid: LiquidPlan,
 }
 
-/// The page's profile chosen and its fields extracted; the content root returned.
+/// The page's profile, by its elements' index.
+fn choose<'s>(parsed: &Parsed, ctx: Context, settings: &'s Settings) -> (DomIndex, &'s Compiled) {
+    let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
+    let index = DomIndex::new(&parsed.doc.root());
+    let compiled = settings.choose(ctx.rel_path, front_matter, &index);
+    (index, compiled)
+}
+
+/// The page's fields extracted with its profile; the content root returned.
 fn stage(
     parsed: &mut Parsed,
+    (index, compiled): (DomIndex, &Compiled),
     ctx: Context,
     settings: &Settings,
     linker: &Linker,
 ) -> (Staged, markup5ever_rcdom::Handle) {
     let mut warnings = std::mem::take(&mut parsed.warnings);
     let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
-    let index = crate::dom::DomIndex::new(&parsed.doc.root());
-    let compiled = settings.choose(ctx.rel_path, front_matter, &index);
     let source_html = ctx.review.then(|| {
         let root = extract::root::choose(&compiled.profile, &index, &parsed.doc);
         crate::source::liquid::restore(&crate::dom::outer_html(&root), &parsed.protected.tags)
