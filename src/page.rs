@@ -8,7 +8,7 @@ use serde_yaml::Mapping;
 use crate::config::Settings;
 use crate::dom::{self, Document};
 use crate::extract::boilerplate::Boilerplate;
-use crate::extract::{self, PageInput, Removal};
+use crate::extract::Removal;
 use crate::links::scan::{self, LinkRecord};
 use crate::links::{FoundLink, Linker};
 use crate::markdown;
@@ -358,21 +358,8 @@ pub fn links(
         }
         r.original = liquid::restore(&r.original, &parsed.protected.tags);
     }
-    let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
-    let index = crate::dom::DomIndex::new(&parsed.doc.root());
-    let compiled = settings.choose(ctx.rel_path, front_matter, &index);
-    let extracted = extract::extract_indexed(
-        &compiled.profile,
-        linker,
-        &PageInput {
-            doc: &parsed.doc,
-            front_matter,
-            tags: &parsed.protected.tags,
-            rendered: &parsed.rendered,
-            rel_path: ctx.rel_path,
-        },
-        index,
-    );
+    let chosen = convert::choose(&parsed, ctx, settings);
+    let extracted = convert::extract(&parsed, chosen, ctx, linker);
     records.extend(extracted.links.into_iter().map(|found| {
         let old_url = linker.old_url_of(&found.link.original);
         let mut rec = LinkRecord::new(

@@ -176,7 +176,7 @@ fn rules_of(code: &str) -> Vec<&'static str> {
 /// Diagnostic codes and rule ids are a small fixed set of names; a replayed one is
 /// given the program's own copy (or, for a name this version does not have, one kept
 /// for the rest of the process).
-fn intern(name: &str) -> &'static str {
+pub(crate) fn intern(name: &str) -> &'static str {
     use std::collections::HashSet;
     use std::sync::{Mutex, OnceLock};
     if let Some(rule) = crate::links::rule::ALL.iter().find(|r| **r == name) {

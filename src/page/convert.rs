@@ -204,11 +204,36 @@ struct Staged {
 }
 
 /// The page's profile, by its elements' index.
-fn choose<'s>(parsed: &Parsed, ctx: Context, settings: &'s Settings) -> (DomIndex, &'s Compiled) {
+pub(super) fn choose<'s>(
+    parsed: &Parsed,
+    ctx: Context,
+    settings: &'s Settings,
+) -> (DomIndex, &'s Compiled) {
     let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
     let index = DomIndex::new(&parsed.doc.root());
     let compiled = settings.choose(ctx.rel_path, front_matter, &index);
     (index, compiled)
+}
+
+/// The page's fields extracted with the profile chosen.
+pub(super) fn extract(
+    parsed: &Parsed,
+    (index, compiled): (DomIndex, &Compiled),
+    ctx: Context,
+    linker: &Linker,
+) -> extract::Extracted {
+    extract::extract_indexed(
+        &compiled.profile,
+        linker,
+        &PageInput {
+            doc: &parsed.doc,
+            front_matter: parsed.front_matter.as_ref().map(|f| &f.fields),
+            tags: &parsed.protected.tags,
+            rendered: &parsed.rendered,
+            rel_path: ctx.rel_path,
+        },
+        index,
+    )
 }
 
 /// The page's fields extracted with its profile; the content root returned.
@@ -220,23 +245,11 @@ fn stage(
     linker: &Linker,
 ) -> (Staged, markup5ever_rcdom::Handle) {
     let mut warnings = std::mem::take(&mut parsed.warnings);
-    let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
     let source_html = ctx.review.then(|| {
         let root = extract::root::choose(&compiled.profile, &index, &parsed.doc);
         crate::source::liquid::restore(&crate::dom::outer_html(&root), &parsed.protected.tags)
     });
-    let extracted = extract::extract_indexed(
-        &compiled.profile,
-        linker,
-        &PageInput {
-            doc: &parsed.doc,
-            front_matter,
-            tags: &parsed.protected.tags,
-            rendered: &parsed.rendered,
-            rel_path: ctx.rel_path,
-        },
-        index,
-    );
+    let extracted = extract(parsed, (index, compiled), ctx, linker);
     warnings.extend(
         extracted
             .warnings

@@ -2,31 +2,14 @@
 //! learned (`pipeline::learn`): the static strings of rule ids and diagnostic codes read
 //! back as the same statics, records as YAML text.
 
-use std::collections::HashSet;
-use std::sync::{Mutex, OnceLock};
-
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_yaml::Mapping;
+
+use crate::state::intern;
 
 /// A static string, spelled so that serde's derive does not take it for one borrowed
 /// from its input.
 pub type StaticStr = &'static str;
-
-/// The static string equal to `s`: rule ids and diagnostic codes are few, each made
-/// static once per process.
-fn intern(s: &str) -> &'static str {
-    static SEEN: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let mut seen = SEEN
-        .get_or_init(Default::default)
-        .lock()
-        .expect("not poisoned");
-    if let Some(known) = seen.get(s) {
-        return known;
-    }
-    let made: &'static str = Box::leak(s.to_string().into_boxed_str());
-    seen.insert(made);
-    made
-}
 
 /// A `&'static str` field.
 pub mod static_str {
