@@ -54,7 +54,7 @@ impl Default for BoilerplateConfig {
         BoilerplateConfig {
             min_share: 0.1,
             min_pages: 3,
-            sample: 400,
+            sample: 100,
         }
     }
 }
@@ -101,6 +101,11 @@ impl Candidates {
     pub fn of(root: &Handle) -> Candidates {
         let mut text = String::new();
         let found = walk(root, Some(&mut text));
+        Candidates::from_found(found, text)
+    }
+
+    /// The candidates `found` in post-order, their ranges in `text`.
+    fn from_found(found: Vec<Found>, text: String) -> Candidates {
         let mut parents = vec![None; found.len()];
         // Post-order: a candidate's descendants that are candidates finished before it,
         // after any earlier sibling's; the nearest takes them first.
@@ -135,21 +140,129 @@ impl Candidates {
     }
 }
 
+/// A page's blocks from one walk of the whole document: the fingerprints the batch
+/// learns from, and the candidate blocks of any part of it that has not changed since.
+pub struct PageBlocks {
+    found: Vec<Found>,
+    text: String,
+}
+
+impl PageBlocks {
+    pub fn of(doc_root: &Handle) -> PageBlocks {
+        let mut text = String::new();
+        let found = walk(doc_root, Some(&mut text));
+        PageBlocks { found, text }
+    }
+
+    /// Every block's fingerprint (as `fingerprints` gives them).
+    pub fn prints(&self) -> Vec<Fingerprint> {
+        self.found.iter().map(|c| c.print).collect()
+    }
+
+    /// The candidate blocks under `root` (an element of the document walked), as
+    /// `Candidates::of(root)` finds them after the walk, when what changed since is that
+    /// nodes were detached from the elements `changed` (their ancestors changed with
+    /// them; the rest is as walked).
+    pub fn under(self, root: &Handle, changed: &[Handle]) -> Candidates {
+        let key = |n: &Handle| Rc::as_ptr(n) as usize;
+        let mut dirty: HashSet<usize> = HashSet::default();
+        for node in changed.iter().filter(|n| is_below(n, root)) {
+            let mut current = Some(node.clone());
+            while let Some(n) = current.filter(|n| !Rc::ptr_eq(n, root)) {
+                if !dirty.insert(key(&n)) {
+                    break;
+                }
+                current = parent(&n);
+            }
+        }
+        let inside: Vec<Found> = self
+            .found
+            .into_iter()
+            .filter(|c| is_below(&c.node, root))
+            .collect();
+        let clean = || inside.iter().filter(|c| !dirty.contains(&key(&c.node)));
+        let lo = clean().map(|c| c.range.0).min().unwrap_or(0);
+        let hi = clean().map(|c| c.range.1).max().unwrap_or(0);
+        let mut text = self.text[lo as usize..hi as usize].to_string();
+        let known_blocks: HashMap<usize, (Fingerprint, usize)> = if dirty.is_empty() {
+            HashMap::default()
+        } else {
+            clean().map(|c| (key(&c.node), (c.print, c.len))).collect()
+        };
+        let known = |n: &Handle| known_blocks.get(&key(n)).copied();
+        let mut found = Vec::with_capacity(inside.len());
+        for c in inside {
+            if !dirty.contains(&key(&c.node)) {
+                found.push(Found {
+                    range: (c.range.0 - lo, c.range.1 - lo),
+                    ..c
+                });
+                continue;
+            }
+            let (print, len) = walk_known(&c.node, None, Some(&known)).1;
+            if len < MIN_TEXT {
+                continue;
+            }
+            let start = text.len() as u32;
+            gather_text(&c.node, &mut text);
+            let range = (start, text.len() as u32);
+            found.push(Found {
+                print,
+                len,
+                range,
+                ..c
+            });
+        }
+        Candidates::from_found(found, text)
+    }
+}
+
+/// Whether `node` lies strictly below `root`.
+fn is_below(node: &Handle, root: &Handle) -> bool {
+    let mut current = parent(node);
+    while let Some(n) = current {
+        if Rc::ptr_eq(&n, root) {
+            return true;
+        }
+        current = parent(&n);
+    }
+    false
+}
+
 /// A candidate block found by `walk`.
 struct Found {
     node: Handle,
     print: Fingerprint,
+    /// Its text's length in characters (white space collapsed).
+    len: usize,
     /// Its place in pre-order among the nodes walked.
     pre: u32,
     range: (u32, u32),
 }
 
+/// The fingerprints and text lengths of subtrees already known (`walk` does not go into
+/// them).
+type Known<'a> = &'a dyn Fn(&Handle) -> Option<(Fingerprint, usize)>;
+
 /// The fingerprints of the blocks under `root`; with `text`, also the root's text
 /// (as `dom::text` gathers it) and where each block's lies in it.
-fn walk(root: &Handle, mut text_out: Option<&mut String>) -> Vec<Found> {
+fn walk(root: &Handle, text_out: Option<&mut String>) -> Vec<Found> {
+    walk_known(root, text_out, None).0
+}
+
+/// `walk`, taking the subtrees `known` knows (below `root`) as they are; also returns
+/// `root`'s own fingerprint and text length.
+fn walk_known(
+    root: &Handle,
+    mut text_out: Option<&mut String>,
+    known: Option<Known>,
+) -> (Vec<Found>, (Fingerprint, usize)) {
+    use html5ever::local_name;
     let mut found = Vec::new();
     // (node, children done, pre-order number, text offset at the start); results: one
-    // (fingerprint, text length) per node finished.
+    // (fingerprint, text length) per node finished. A node without text has no
+    // fingerprint worth hashing: nothing takes it (its parent leaves it out, and it is
+    // too short to be a block).
     let mut stack = vec![(root.clone(), false, 0u32, 0u32)];
     let mut results: Vec<(Fingerprint, usize)> = Vec::new();
     let mut visited = 0u32;
@@ -159,42 +272,38 @@ fn walk(root: &Handle, mut text_out: Option<&mut String>) -> Vec<Found> {
     while let Some((node, done, pre, start)) = stack.pop() {
         match &node.data {
             NodeData::Text { contents } => {
-                // The text with its white space collapsed, hashed word by word.
-                bytes.clear();
-                bytes.push(b't');
-                let mut chars = 0;
+                // The text with its white space collapsed.
                 let text = contents.borrow();
                 if let Some(out) = text_out.as_deref_mut() {
                     out.push_str(&text);
                 }
-                let mut add = |word: &str, word_chars: usize| {
-                    if chars > 0 {
-                        bytes.push(b' ');
-                        chars += 1;
-                    }
-                    bytes.extend_from_slice(word.as_bytes());
-                    chars += word_chars;
-                };
-                // ASCII text (but for a vertical tab, white space to `char` and not to
-                // ASCII) splits the same either way, and counts its characters by bytes.
-                if text.is_ascii() && !text.contains('\x0B') {
-                    text.split_ascii_whitespace().for_each(|w| add(w, w.len()));
-                } else {
-                    text.split(char::is_whitespace)
-                        .filter(|w| !w.is_empty())
-                        .for_each(|w| add(w, w.chars().count()));
-                }
-                results.push((digest(&bytes), chars));
+                bytes.clear();
+                bytes.push(b't');
+                let chars = collapse_into(&text, &mut bytes);
+                let print = if chars > 0 { digest(&bytes) } else { [0; 16] };
+                results.push((print, chars));
             }
             NodeData::Element { .. } | NodeData::Document => {
-                let tag = match &node.data {
-                    NodeData::Element { name, .. } => &*name.local,
-                    _ => "#document",
+                let name = match &node.data {
+                    NodeData::Element { name, .. } => Some(&name.local),
+                    _ => None,
                 };
-                let opaque = matches!(tag, "script" | "style" | "noscript" | "template");
+                let opaque = name.is_some_and(|n| {
+                    matches!(
+                        *n,
+                        local_name!("script")
+                            | local_name!("style")
+                            | local_name!("noscript")
+                            | local_name!("template")
+                    )
+                });
                 if !done && !opaque {
+                    if let Some(k) = known.filter(|_| visited > 0).and_then(|k| k(&node)) {
+                        results.push(k);
+                        continue;
+                    }
                     let at = text_out.as_deref_mut().map_or(0, |out| {
-                        if tag == "br" {
+                        if name == Some(&local_name!("br")) {
                             out.push(' ');
                         }
                         out.len() as u32
@@ -212,24 +321,30 @@ fn walk(root: &Handle, mut text_out: Option<&mut String>) -> Vec<Found> {
                     node.children.borrow().len()
                 };
                 let first = results.len() - n;
+                let len: usize = results[first..].iter().map(|(_, l)| l).sum();
+                if len == 0 {
+                    results.truncate(first);
+                    results.push(([0; 16], 0));
+                    continue;
+                }
+                let tag = name.map_or("#document", |n| &**n);
                 bytes.clear();
                 bytes.push(b'e');
                 bytes.extend_from_slice(tag.as_bytes());
-                let mut len = 0;
                 for (print, l) in &results[first..] {
                     if *l > 0 {
                         bytes.extend_from_slice(print);
-                        len += l;
                     }
                 }
                 results.truncate(first);
                 bytes.push(b'/');
                 let print = digest(&bytes);
-                if len >= MIN_TEXT && BLOCKS.contains(&tag) && !Rc::ptr_eq(&node, root) {
+                if len >= MIN_TEXT && name.is_some_and(is_block) && !Rc::ptr_eq(&node, root) {
                     let end = text_out.as_deref().map_or(0, |out| out.len() as u32);
                     found.push(Found {
                         node: node.clone(),
                         print,
+                        len,
                         pre,
                         range: (start, end),
                     });
@@ -239,7 +354,104 @@ fn walk(root: &Handle, mut text_out: Option<&mut String>) -> Vec<Found> {
             _ => results.push(([0; 16], 0)),
         }
     }
-    found
+    (found, results.pop().unwrap_or(([0; 16], 0)))
+}
+
+/// The text `walk` gathers below `node` (with it).
+fn gather_text(node: &Handle, out: &mut String) {
+    use html5ever::local_name;
+    match &node.data {
+        NodeData::Text { contents } => out.push_str(&contents.borrow()),
+        NodeData::Element { name, .. } => {
+            if matches!(
+                name.local,
+                local_name!("script")
+                    | local_name!("style")
+                    | local_name!("noscript")
+                    | local_name!("template")
+            ) {
+                return;
+            }
+            if name.local == local_name!("br") {
+                out.push(' ');
+            }
+            node.children
+                .borrow()
+                .iter()
+                .for_each(|c| gather_text(c, out));
+        }
+        NodeData::Document => node
+            .children
+            .borrow()
+            .iter()
+            .for_each(|c| gather_text(c, out)),
+        _ => {}
+    }
+}
+
+/// Whether elements named `name` can be boilerplate blocks (`BLOCKS`).
+fn is_block(name: &html5ever::LocalName) -> bool {
+    BLOCKS.contains(&&**name)
+}
+
+/// The ASCII white space (to `char` as well) as bits: tab, line feed, vertical tab,
+/// form feed, carriage return, space.
+const ASCII_WHITE_SPACE: u64 = 0x1_0000_3E00;
+
+/// Appends `text` with its white space collapsed (words joined by one space, as
+/// `dom::collapse_whitespace`); returns the characters appended.
+fn collapse_into(text: &str, out: &mut Vec<u8>) -> usize {
+    if !text.is_ascii() {
+        let mut chars = 0;
+        for word in text.split(char::is_whitespace).filter(|w| !w.is_empty()) {
+            if chars > 0 {
+                out.push(b' ');
+                chars += 1;
+            }
+            out.extend_from_slice(word.as_bytes());
+            chars += word.chars().count();
+        }
+        return chars;
+    }
+    // ASCII: one character a byte. Most text is collapsed already and is copied whole.
+    if is_collapsed_ascii(text.as_bytes()) {
+        out.extend_from_slice(text.as_bytes());
+        return text.len();
+    }
+    let start = out.len();
+    out.resize(start + text.len() + 1, 0);
+    let (mut at, mut gap) = (start, false);
+    for &b in text.as_bytes() {
+        if b <= b' ' && (ASCII_WHITE_SPACE >> b) & 1 == 1 {
+            gap = true;
+        } else {
+            if gap && at > start {
+                out[at] = b' ';
+                at += 1;
+            }
+            gap = false;
+            out[at] = b;
+            at += 1;
+        }
+    }
+    out.truncate(at);
+    at - start
+}
+
+/// Whether ASCII `s` is its own collapsed form: words of bytes above the space, one
+/// space between them. A control character also answers no (collapsing decides).
+fn is_collapsed_ascii(s: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (s.first(), s.last()) else {
+        return false;
+    };
+    if first <= b' ' || last <= b' ' {
+        return false;
+    }
+    // Without an early exit, so that the loop compiles to wide compares.
+    let bad = s.iter().zip(&s[1..]).fold(false, |bad, (&a, &b)| {
+        bad | (a <= b' ' && (a != b' ' || b <= b' '))
+    });
+    !bad
 }
 
 /// A block's fingerprint: a 128-bit XXH3 (not a cryptographic hash: a page that
@@ -407,6 +619,36 @@ mod tests {
         assert_eq!(found.len(), 1, "only the menu, once");
         assert!(crate::dom::is_element(&found[0].0, "ul"));
         assert!(found[0].1.contains("5 of 5"));
+    }
+
+    #[test]
+    fn text_is_collapsed_as_dom_text_collapses_it() {
+        let cases = [
+            "",
+            " ",
+            "a",
+            "one two",
+            " one two",
+            "one two ",
+            "one  two",
+            "one\ttwo",
+            "one\ntwo\r\n",
+            "one\x0Btwo",
+            "one\x0Ctwo",
+            "one\x01two",
+            "\x01",
+            "a \x01 b",
+            "non\u{a0}breaking",
+            "caf\u{e9}  au lait ",
+            "\n\n   \n",
+        ];
+        for case in cases {
+            let mut out = Vec::new();
+            let chars = collapse_into(case, &mut out);
+            let expected = crate::dom::collapse_whitespace(case);
+            assert_eq!(String::from_utf8(out).unwrap(), expected, "{case:?}");
+            assert_eq!(chars, expected.chars().count(), "{case:?}");
+        }
     }
 
     #[test]

@@ -38,6 +38,10 @@ pub struct Extracted {
     /// Blocks cut from the content root by the profile (rules and consumed fields).
     pub removed: Vec<Removal>,
     pub warnings: Vec<String>,
+    /// The elements below the content root (or it) that nodes were detached from…
+    pub detached_from: Vec<Handle>,
+    /// …and whether text was taken out of text nodes anywhere (consumed Liquid tags).
+    pub text_changed: bool,
 }
 
 struct Run<'a> {
@@ -105,6 +109,12 @@ pub fn extract_indexed(
                 .map(|n| (n, reason.clone())),
         );
     }
+    let detached_from = remove
+        .iter()
+        .filter(|(n, _)| root::is_within(n, &content_root) && !root::is_within(&content_root, n))
+        .filter_map(|(n, _)| crate::dom::parent(n))
+        .collect();
+    let text_changed = !run.consumed_tags.is_empty();
     let removed = root::remove_all(page.doc, &content_root, remove);
     strip_placeholders(&page.doc.root(), &run.consumed_tags);
 
@@ -129,6 +139,8 @@ pub fn extract_indexed(
         consumed_tags: run.consumed_tags,
         removed,
         warnings,
+        detached_from,
+        text_changed,
     }
 }
 

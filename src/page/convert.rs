@@ -30,7 +30,7 @@ pub fn convert(
         other => other?,
     };
     let chosen = choose(&parsed, ctx, settings);
-    let (mut staged, content_root) = stage(&mut parsed, chosen, ctx, settings, linker);
+    let (mut staged, content_root, _) = stage(&mut parsed, chosen, ctx, settings, linker);
     let compiled = &settings.profiles[staged.profile];
     if let (true, Some(bp)) = (compiled.profile.boilerplate, ctx.boilerplate) {
         let blocks = bp.find(&content_root);
@@ -84,19 +84,17 @@ pub fn prepare(
     let mut parsed = parse(bytes, ctx, settings)?;
     let chosen = choose(&parsed, ctx, settings);
     let learns = chosen.1.profile.boilerplate;
-    let learn = learns.then(|| {
-        boilerplate::fingerprints(&parsed.doc.root())
-            .into_iter()
-            .map(|(_, print)| print)
-            .collect()
-    });
+    // One walk gives the fingerprints to learn from and, unless extraction changes the
+    // content root, its candidate blocks.
+    let blocks = learns.then(|| boilerplate::PageBlocks::of(&parsed.doc.root()));
+    let learn = blocks.as_ref().map(|b| b.prints());
     linker.track_owners();
-    let (staged, content_root) = stage(&mut parsed, chosen, ctx, settings, linker);
+    let (staged, content_root, changed) = stage(&mut parsed, chosen, ctx, settings, linker);
     let options = options(settings);
-    let candidates = if learns {
-        Candidates::of(&content_root)
-    } else {
-        Candidates::default()
+    let candidates = match (blocks, changed) {
+        (Some(blocks), Some(detached_from)) => blocks.under(&content_root, &detached_from),
+        (Some(_), None) => Candidates::of(&content_root),
+        (None, _) => Candidates::default(),
     };
     let mut pieces =
         markdown::render_pieces(&parsed.doc, &content_root, linker, options, &candidates);
@@ -236,14 +234,19 @@ pub(super) fn extract(
     )
 }
 
-/// The page's fields extracted with its profile; the content root returned.
+/// The page's fields extracted with its profile; the content root returned, and the
+/// elements extraction detached nodes from (none when it also changed text).
 fn stage(
     parsed: &mut Parsed,
     (index, compiled): (DomIndex, &Compiled),
     ctx: Context,
     settings: &Settings,
     linker: &Linker,
-) -> (Staged, markup5ever_rcdom::Handle) {
+) -> (
+    Staged,
+    markup5ever_rcdom::Handle,
+    Option<Vec<markup5ever_rcdom::Handle>>,
+) {
     let mut warnings = std::mem::take(&mut parsed.warnings);
     let source_html = ctx.review.then(|| {
         let root = extract::root::choose(&compiled.profile, &index, &parsed.doc);
@@ -287,7 +290,8 @@ fn stage(
         root: extract::root::describe(&extracted.content_root),
         liquid: LiquidPlan::of(settings, ctx.includes.map(|d| d.path()), parsed),
     };
-    (staged, extracted.content_root)
+    let changed = (!extracted.text_changed).then_some(extracted.detached_from);
+    (staged, extracted.content_root, changed)
 }
 
 fn file_lined(mut r: Removal, parsed: &Parsed) -> Removal {

@@ -1,8 +1,9 @@
 //! The batch's boilerplate learned from its sample while those pages are converted:
-//! each sampled page is prepared once (converted but for the cut, `page::prepare`), its
-//! fingerprints counted and its preparation spooled to a temporary file (postcard); pass 2 then
-//! assembles those pages from the spool instead of parsing them a second time. The
-//! spool keeps the run's memory what it is without a sample, at any page size.
+//! each sampled page is prepared once (converted but for the cut, `page::prepare`) and
+//! its fingerprints counted; pass 2 then assembles those pages from their preparations
+//! instead of parsing them a second time. Preparations are held in memory up to a
+//! budget of source bytes and spooled to a temporary file (postcard) past it, so a
+//! large sample or large pages cost disk, not memory.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -16,34 +17,103 @@ use crate::config::Settings;
 use crate::extract::boilerplate::{Fingerprint, Learner};
 use crate::page::{self, Prepared};
 
-/// The sampled pages prepared: where each page's preparation lies in the spool, by its
-/// place in the batch, until pass 2 takes it.
-#[derive(Default)]
+/// How many bytes of sampled sources have their preparations held in memory (a page's
+/// preparation takes about as much memory as its source).
+const MEMORY_BUDGET: usize = 8 << 20;
+
+/// Where a sampled page's preparation is kept until pass 2 takes it.
+enum Held {
+    Memory(Mutex<Option<Box<Prepared>>>),
+    /// Offset and length in the spool.
+    Spooled(u64, usize),
+}
+
+/// The sampled pages prepared, by their place in the batch, until pass 2 takes them.
 pub(crate) struct PreparedPages {
-    spool: Option<Mutex<File>>,
-    at: Vec<(usize, u64, usize)>,
+    at: Vec<(usize, Held)>,
+    spool: Mutex<Spool>,
+    /// Source bytes whose preparations may still be held in memory.
+    budget: Mutex<usize>,
+}
+
+#[derive(Default)]
+struct Spool {
+    file: Option<File>,
+    end: u64,
+    /// A write failed: what was spooled after it is not read back.
+    failed: bool,
+}
+
+impl Default for PreparedPages {
+    fn default() -> Self {
+        PreparedPages::with_budget(MEMORY_BUDGET)
+    }
 }
 
 impl PreparedPages {
-    /// Page `i`'s preparation, read back (none when it was not spooled, or cannot be
-    /// read: the page is then converted from its source).
-    pub fn take(&self, i: usize) -> Option<Prepared> {
-        let spool = self.spool.as_ref()?;
-        let k = self.at.binary_search_by_key(&i, |(j, _, _)| *j).ok()?;
-        let (_, offset, len) = self.at[k];
-        let mut bytes = vec![0; len];
-        {
-            let mut file = spool.lock().ok()?;
-            file.seek(SeekFrom::Start(offset)).ok()?;
-            file.read_exact(&mut bytes).ok()?;
+    fn with_budget(budget: usize) -> PreparedPages {
+        PreparedPages {
+            at: Vec::new(),
+            spool: Mutex::new(Spool::default()),
+            budget: Mutex::new(budget),
         }
-        postcard::from_bytes(&bytes).ok()
+    }
+
+    /// Keeps a preparation made from `source_len` bytes: in memory while the budget
+    /// lasts, else in the spool (none when that cannot be written: the page is then
+    /// converted from its source).
+    fn hold(&self, prepared: Prepared, source_len: usize) -> Option<Held> {
+        {
+            let mut budget = self.budget.lock().ok()?;
+            if source_len <= *budget {
+                *budget -= source_len;
+                return Some(Held::Memory(Mutex::new(Some(Box::new(prepared)))));
+            }
+        }
+        let encoded = postcard::to_stdvec(&prepared).ok()?;
+        let mut spool = self.spool.lock().ok()?;
+        if spool.file.is_none() && !spool.failed {
+            spool.file = tempfile::tempfile().ok();
+            spool.failed = spool.file.is_none();
+        }
+        let Spool { file, end, failed } = &mut *spool;
+        let file = file.as_mut().filter(|_| !*failed)?;
+        if file.write_all(&encoded).is_err() {
+            *failed = true;
+            return None;
+        }
+        let at = Held::Spooled(*end, encoded.len());
+        *end += encoded.len() as u64;
+        Some(at)
+    }
+
+    /// Page `i`'s preparation (none when it was not kept, was taken already, or cannot
+    /// be read back: the page is then converted from its source).
+    pub fn take(&self, i: usize) -> Option<Prepared> {
+        let k = self.at.binary_search_by_key(&i, |(j, _)| *j).ok()?;
+        match &self.at[k].1 {
+            Held::Memory(slot) => slot.lock().ok()?.take().map(|p| *p),
+            &Held::Spooled(offset, len) => {
+                let mut spool = self.spool.lock().ok()?;
+                let Spool { file, failed, .. } = &mut *spool;
+                let file = file.as_mut().filter(|_| !*failed)?;
+                let mut bytes = Vec::with_capacity(len);
+                file.seek(SeekFrom::Start(offset)).ok()?;
+                Read::take(&mut *file, len as u64)
+                    .read_to_end(&mut bytes)
+                    .ok()?;
+                drop(spool);
+                (bytes.len() == len)
+                    .then(|| postcard::from_bytes(&bytes).ok())
+                    .flatten()
+            }
+        }
     }
 }
 
 /// A sampled page: its place in the batch, its fingerprints, where its preparation
-/// lies in the spool.
-type Sampled = (usize, Option<Vec<Fingerprint>>, Option<(u64, usize)>);
+/// is kept.
+type Sampled = (usize, Option<Vec<Fingerprint>>, Option<Held>);
 
 /// Learns the boilerplate from the sample pass 1 left (none when it knew it already),
 /// preparing each sampled page; `review` as pass 2 converts pages.
@@ -54,15 +124,12 @@ pub(crate) fn learn(
     assets: Option<&crate::assets::AssetIndex>,
     review: bool,
 ) -> PreparedPages {
+    let mut kept = PreparedPages::default();
     let Some(sample) = first.sample.take() else {
-        return PreparedPages::default();
+        return kept;
     };
-    // Without a spool the sample is only learned from, as pass 2 parses it anyway.
-    let spool = tempfile::tempfile()
-        .ok()
-        .map(|f| Mutex::new((f, 0u64, true)));
     let batch: &FirstPass = first;
-    let mut found: Vec<Sampled> = sample
+    let found: Vec<Sampled> = sample
         .pages
         .par_iter()
         .with_max_len(1)
@@ -78,31 +145,60 @@ pub(crate) fn learn(
                 return (i, None, None);
             };
             let prints = prepared.learn.take();
-            let stored = spool.as_ref().and_then(|spool| {
-                let encoded = postcard::to_stdvec(&prepared).ok()?;
-                let mut spool = spool.lock().ok()?;
-                let (file, end, ok) = &mut *spool;
-                *ok = *ok && file.write_all(&encoded).is_ok();
-                let at = (*end, encoded.len());
-                *end += encoded.len() as u64;
-                ok.then_some(at)
-            });
-            (i, prints, stored)
+            (i, prints, kept.hold(prepared, bytes.len()))
         })
         .collect();
     let mut learner = Learner::default();
-    for prints in found.iter_mut().filter_map(|(_, prints, _)| prints.take()) {
-        learner.add_page(prints);
+    for (i, prints, held) in found {
+        if let Some(prints) = prints {
+            learner.add_page(prints);
+        }
+        if let Some(held) = held {
+            kept.at.push((i, held));
+        }
     }
     first.learned(sample, learner, &settings.config.boilerplate);
-    let Some((file, _, true)) = spool.and_then(|s| s.into_inner().ok()) else {
-        return PreparedPages::default();
-    };
-    PreparedPages {
-        spool: Some(Mutex::new(file)),
-        at: found
-            .into_iter()
-            .filter_map(|(i, _, at)| at.map(|(offset, len)| (i, offset, len)))
-            .collect(),
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::links::Linker;
+
+    #[test]
+    fn preparations_past_the_budget_are_spooled_and_read_back_the_same() {
+        let yaml = crate::config::DEFAULT_CONFIG;
+        let settings = Settings::from_yaml(yaml, "test", std::path::Path::new("."), None).unwrap();
+        let prepare = |n: usize| {
+            let html = format!(
+                "<html><body><nav><ul><li><a href=/a>Residents and visitors</a></li></ul></nav>\
+                 <main><h1>Page {n}</h1><p>Text of page {n}, long enough to be a block.</p></main></body></html>"
+            );
+            let linker = Linker::plain(&settings.policy);
+            page::prepare(
+                html.as_bytes(),
+                page::Context::path("p.html"),
+                &settings,
+                &linker,
+            )
+            .unwrap()
+        };
+        let encoded = |p: &Prepared| postcard::to_stdvec(p).unwrap();
+        // A budget for the first page only: the other two go to the spool.
+        let mut kept = PreparedPages::with_budget(100);
+        for n in 0..3 {
+            let held = kept.hold(prepare(n), 100).unwrap();
+            assert_eq!(matches!(held, Held::Memory(_)), n == 0, "page {n}");
+            kept.at.push((n * 2, held));
+        }
+        for n in [2, 0, 1] {
+            let got = kept.take(n * 2).expect("kept");
+            assert_eq!(encoded(&got), encoded(&prepare(n)), "page {n}");
+            if n == 0 {
+                assert!(kept.take(0).is_none(), "taken once from memory");
+            }
+        }
+        assert!(kept.take(1).is_none(), "a page never kept");
     }
 }
