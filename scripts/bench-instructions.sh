@@ -31,18 +31,19 @@ awk -v f="$floor" -v h="$htmd" -v c="$convert" -v n="$pages" 'BEGIN {
     n, f / 1e9, h / 1e9, h / f, c / 1e9, c / f, c / h }'
 
 # What boilerplate learning and cutting cost inside that convert (inclusive, from the
-# same callgrind run): the sampled pages' fingerprints, their candidate blocks and spool,
-# the counting, and the cut of every other page's repeated blocks.
+# same callgrind run): the sampled pages' one walk (fingerprints and candidate blocks),
+# their candidate blocks taken from it (or walked again), the spool past the memory
+# budget, the counting, and the cut of every other page's repeated blocks.
 callgrind_annotate --inclusive=yes --tree=calling "$work/cg.out" 2>/dev/null | awk -v c="$convert" '
   /^ *[0-9,]+ .*\* .*pagemill::page::convert::prepare \[/ { inprep = 1; next }
   /^ *[0-9,]+ .*\* / { inprep = 0 }
   inprep && />   .*boilerplate::walk/ { v = $1; gsub(",", "", v); walk += v }
-  inprep && />   .*Candidates::of/ { v = $1; gsub(",", "", v); cand += v }
+  inprep && />   .*(Candidates::of|PageBlocks::under)/ { v = $1; gsub(",", "", v); cand += v }
   /^ *[0-9,]+ .*\* .*Boilerplate::find \[/ { v = $1; gsub(",", "", v); find += v }
   /^ *[0-9,]+ .*\* .*Serialize for pagemill::page::convert::Prepared>::serialize \[/ { v = $1; gsub(",", "", v); spool += v }
   /^ *[0-9,]+ .*\* .*PreparedPages::take \[/ { v = $1; gsub(",", "", v); spool += v }
   /^ *[0-9,]+ .*\* .*boilerplate::Learner::(add_page|finish) \[/ { v = $1; gsub(",", "", v); learn += v }
   END {
     total = walk + cand + find + spool + learn
-    printf "boilerplate: %.2f G instructions, %.1f%% of convert (sampled pages: fingerprints %.2f G, candidate blocks %.2f G, spool %.2f G, counting %.2f G; cut from the other pages %.2f G)\n",
+    printf "boilerplate: %.2f G instructions, %.1f%% of convert (sampled pages: walk %.2f G, candidate blocks %.2f G, spool %.2f G, counting %.2f G; cut from the other pages %.2f G)\n",
       total / 1e9, 100 * total / c, walk / 1e9, cand / 1e9, spool / 1e9, learn / 1e9, find / 1e9 }'

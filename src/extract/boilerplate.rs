@@ -163,6 +163,7 @@ impl PageBlocks {
     /// `Candidates::of(root)` finds them after the walk, when what changed since is that
     /// nodes were detached from the elements `changed` (their ancestors changed with
     /// them; the rest is as walked).
+    #[inline(never)] // its own count in `scripts/bench-instructions.sh`
     pub fn under(self, root: &Handle, changed: &[Handle]) -> Candidates {
         let key = |n: &Handle| Rc::as_ptr(n) as usize;
         let mut dirty: HashSet<usize> = HashSet::default();
