@@ -87,6 +87,11 @@ impl PreparedPages {
         Some(at)
     }
 
+    /// The places in the batch of the pages kept, in order.
+    pub fn pages(&self) -> Vec<usize> {
+        self.at.iter().map(|(i, _)| *i).collect()
+    }
+
     /// Page `i`'s preparation (none when it was not kept, was taken already, or cannot
     /// be read back: the page is then converted from its source).
     pub fn take(&self, i: usize) -> Option<Prepared> {

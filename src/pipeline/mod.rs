@@ -238,58 +238,66 @@ pub fn convert_with_events(
         assets: asset_index.as_ref(),
         prepared: &prepared,
     };
-    let stopped = |_: &(usize, (&Planned, &pass1::SourceInfo))| stop_requested(options);
     // Each page leaves a small record (and its outcome, when kept); the tally is
     // summed as pages finish.
-    let mut collected = pool.install(|| {
-        planned
-            .par_iter()
-            .zip(&first.sources)
-            .enumerate()
-            // Every page a job of its own: an idle worker can take any page not yet
-            // started, so no worker is left converting a run of pages at the end alone.
-            .with_max_len(1)
-            .fold(record::Collected::default, |mut done, item| {
-                // Stopped: pages not yet started are left for the next run.
-                if stopped(&item) {
-                    done.not_taken += 1;
-                    return done;
-                }
-                let (i, (p, s)) = item;
-                let (mut outcome, record) = run::convert_one(&context, i, p, s);
-                outcome.order = i;
-                on_event(Event::Page(&outcome));
-                done.tally.add(&outcome);
-                done.records.push((i, record));
-                let refs = if keep {
-                    outcome.assets.clone()
-                } else {
-                    outcome.assets.take()
-                };
-                // References to files kept on the old site are held only for an asset
-                // inventory: at 20,000 pages they would be most of the run's memory.
-                let refs = refs.map(|mut refs| {
-                    if options.assets.is_none() {
-                        refs.retain(|r| r.file.is_some());
-                    }
-                    // Held to the end of the run: no room beyond what is left.
-                    refs.shrink_to_fit();
-                    refs
-                });
-                done.assets.extend(refs.map(|r| (i, r)));
-                if let (Some(kept), Some(_)) = (outcome.kept_assets.take(), &options.assets) {
-                    done.kept.push((i, kept));
-                }
-                if keep {
-                    if !options.keep_findings {
-                        outcome.forget_findings();
-                    }
-                    done.pages.push((i, outcome));
-                }
-                done
-            })
-            .reduce(record::Collected::default, record::Collected::merge)
-    });
+    let convert_page = |mut done: record::Collected, i: usize| {
+        // Stopped: pages not yet started are left for the next run.
+        if stop_requested(options) {
+            done.not_taken += 1;
+            return done;
+        }
+        let (p, s) = (&planned[i], &first.sources[i]);
+        let (mut outcome, record) = run::convert_one(&context, i, p, s);
+        outcome.order = i;
+        on_event(Event::Page(&outcome));
+        done.tally.add(&outcome);
+        done.records.push((i, record));
+        let refs = if keep {
+            outcome.assets.clone()
+        } else {
+            outcome.assets.take()
+        };
+        // References to files kept on the old site are held only for an asset
+        // inventory: at 20,000 pages they would be most of the run's memory.
+        let refs = refs.map(|mut refs| {
+            if options.assets.is_none() {
+                refs.retain(|r| r.file.is_some());
+            }
+            // Held to the end of the run: no room beyond what is left.
+            refs.shrink_to_fit();
+            refs
+        });
+        done.assets.extend(refs.map(|r| (i, r)));
+        if let (Some(kept), Some(_)) = (outcome.kept_assets.take(), &options.assets) {
+            done.kept.push((i, kept));
+        }
+        if keep {
+            if !options.keep_findings {
+                outcome.forget_findings();
+            }
+            done.pages.push((i, outcome));
+        }
+        done
+    };
+    // The pages prepared while the boilerplate was learned go first, so that their
+    // preparations are let go before the batch's records grow.
+    let held = prepared.pages();
+    let rest: Vec<usize> = (0..planned.len())
+        .filter(|i| held.binary_search(i).is_err())
+        .collect();
+    let mut collected = record::Collected::default();
+    for pages in [held, rest] {
+        let part = pool.install(|| {
+            pages
+                .par_iter()
+                // Every page a job of its own: an idle worker can take any page not yet
+                // started, so no worker is left converting a run of pages at the end alone.
+                .with_max_len(1)
+                .fold(record::Collected::default, |done, &i| convert_page(done, i))
+                .reduce(record::Collected::default, record::Collected::merge)
+        });
+        collected = collected.merge(part);
+    }
     collected.sort();
     if let Some(journal) = journal {
         if let Err(e) = journal.finish() {
