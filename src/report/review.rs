@@ -21,74 +21,146 @@ pub fn status_name(status: Status) -> &'static str {
     }
 }
 
+/// One page's entry, serialized straight from the outcome (no intermediate JSON tree:
+/// a page with thousands of links would hold megabytes of it).
+#[derive(serde::Serialize)]
+pub struct PageEntry<'a> {
+    source: String,
+    output: &'a str,
+    status: &'static str,
+    up_to_date: bool,
+    old_url: Option<OldUrl<'a>>,
+    assets: Option<Vec<AssetEntry<'a>>>,
+    profile: &'a Option<String>,
+    encoding: Option<EncodingEntry>,
+    fields: Value,
+    losses: Vec<LossEntry<'a>>,
+    links: LinksEntry<'a>,
+    diagnostics: Vec<DiagnosticEntry<'a>>,
+    millis: f64,
+}
+
+#[derive(serde::Serialize)]
+struct OldUrl<'a> {
+    url: &'a str,
+    from: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct AssetEntry<'a> {
+    old_url: &'a str,
+    new_url: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct EncodingEntry {
+    name: &'static str,
+    source: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct LossEntry<'a> {
+    element: &'a str,
+    line: Option<usize>,
+    reason: &'a str,
+    text: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct LinksEntry<'a> {
+    by_rule: Map<String, Value>,
+    changed: Vec<LinkEntry<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct LinkEntry<'a> {
+    line: Option<usize>,
+    element: &'a str,
+    attribute: &'a str,
+    original: &'a str,
+    url: &'a Option<String>,
+    rules: &'a [&'static str],
+}
+
+#[derive(serde::Serialize)]
+struct DiagnosticEntry<'a> {
+    severity: &'static str,
+    code: &'a str,
+    line: Option<usize>,
+    message: &'a str,
+}
+
 /// One page's entry.
-pub fn page_value(page: &PageOutcome) -> Value {
-    let losses: Vec<Value> = page
-        .losses
-        .iter()
-        .map(|r| {
-            json!({
-                "element": r.element,
-                "line": r.line,
-                "reason": r.reason,
-                "text": r.text,
-            })
-        })
-        .collect();
-    let diagnostics: Vec<Value> = page
-        .diagnostics
-        .iter()
-        .filter(|d| d.code != "loss")
-        .map(|d| {
-            json!({
-                "severity": d.severity.as_str(),
-                "code": d.code,
-                "line": d.line,
-                "message": d.message,
-            })
-        })
-        .collect();
+pub fn page_entry(page: &PageOutcome) -> PageEntry<'_> {
     let mut by_rule = Map::new();
     for (rule, n) in super::rule_counts(page.links.iter().flat_map(|l| &l.link.rules)) {
         by_rule.insert(rule.to_string(), json!(n));
     }
-    let links: Vec<Value> = page
-        .links
-        .iter()
-        .map(|l| {
-            json!({
-                "line": l.line,
-                "element": l.element,
-                "attribute": l.attribute,
-                "original": l.link.original,
-                "url": l.link.url,
-                "rules": l.link.rules,
+    PageEntry {
+        source: page.source.display().to_string(),
+        output: &page.output_rel,
+        status: status_name(page.status),
+        up_to_date: page.up_to_date,
+        old_url: page.old_url.as_ref().map(|(from, url)| OldUrl {
+            url,
+            from: from.as_str(),
+        }),
+        assets: page.assets.as_ref().map(|refs| {
+            refs.iter()
+                .map(|r| AssetEntry {
+                    old_url: &r.old_url,
+                    new_url: r.new_url.as_deref().unwrap_or("kept"),
+                })
+                .collect()
+        }),
+        profile: &page.profile,
+        encoding: page.encoding.map(|e| EncodingEntry {
+            name: e.name,
+            source: e.source.as_str(),
+        }),
+        fields: page
+            .record
+            .as_ref()
+            .and_then(|r| serde_json::to_value(r).ok())
+            .unwrap_or(Value::Null),
+        losses: page
+            .losses
+            .iter()
+            .map(|r| LossEntry {
+                element: &r.element,
+                line: r.line,
+                reason: &r.reason,
+                text: &r.text,
             })
-        })
-        .collect();
-    let fields = page
-        .record
-        .as_ref()
-        .and_then(|r| serde_json::to_value(r).ok())
-        .unwrap_or(Value::Null);
-    json!({
-        "source": page.source.display().to_string(),
-        "output": page.output_rel,
-        "status": status_name(page.status),
-        "up_to_date": page.up_to_date,
-        "old_url": page.old_url.as_ref().map(|(from, url)| json!({ "url": url, "from": from.as_str() })),
-        "assets": page.assets.as_ref().map(|refs| refs.iter().map(|r| json!({
-            "old_url": r.old_url,
-            "new_url": r.new_url.as_deref().unwrap_or("kept"),
-        })).collect::<Vec<_>>()),
-        "profile": page.profile,
-        "encoding": page.encoding.map(|e| json!({ "name": e.name, "source": e.source.as_str() })),
-        "fields": fields,
-        "losses": losses,
-        "links": { "by_rule": by_rule, "changed": links },
-        "diagnostics": diagnostics,
-        "millis": (page.elapsed.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
-    })
+            .collect(),
+        links: LinksEntry {
+            by_rule,
+            changed: page
+                .links
+                .iter()
+                .map(|l| LinkEntry {
+                    line: l.line,
+                    element: &l.element,
+                    attribute: &l.attribute,
+                    original: &l.link.original,
+                    url: &l.link.url,
+                    rules: &l.link.rules,
+                })
+                .collect(),
+        },
+        diagnostics: page
+            .diagnostics
+            .iter()
+            .filter(|d| d.code != "loss")
+            .map(|d| DiagnosticEntry {
+                severity: d.severity.as_str(),
+                code: d.code,
+                line: d.line,
+                message: &d.message,
+            })
+            .collect(),
+        millis: (page.elapsed.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0,
+    }
 }
 
 fn head(report: &BatchReport) -> Value {
@@ -132,7 +204,7 @@ impl JsonReport {
     }
 
     pub fn page(&self, p: &PageOutcome) -> std::io::Result<()> {
-        let text = serde_json::to_string(&page_value(p)).expect("a page entry serializes");
+        let text = serde_json::to_string(&page_entry(p)).expect("a page entry serializes");
         let mut spool = self.spool.lock().unwrap_or_else(|e| e.into_inner());
         let (file, places) = &mut *spool;
         let at = file.stream_position()?;
