@@ -1,6 +1,6 @@
-//! The `pagemill` binary: parse the command line, run the command, map the result to an
-//! exit code (0 clean, 1 a page failed, 2 usage or configuration error, 3 I/O or
-//! internal error).
+//! The `pagemill` binary: tune the allocator, parse the command line, run the command,
+//! map the result to an exit code (0 clean, 1 a page failed, 2 usage or configuration
+//! error, 3 I/O or internal error).
 
 mod cli;
 
