@@ -123,15 +123,22 @@ pub fn raw_text(node: &Handle) -> String {
 /// `&nbsp;` counts as white space here: these strings become field values.
 pub fn text(node: &Handle) -> String {
     let mut out = String::new();
+    raw_text_into(node, &mut out);
+    collapse_whitespace(&out)
+}
+
+/// The text of `node` as `text` gathers it, before its white space is collapsed,
+/// appended to `out`.
+pub fn raw_text_into(node: &Handle, out: &mut String) {
     let mut stack = vec![node.clone()];
     while let Some(n) = stack.pop() {
         match &n.data {
             NodeData::Text { contents } => out.push_str(&contents.borrow()),
             NodeData::Element { name, .. } => {
-                if matches!(&*name.local, "script" | "style" | "template" | "noscript") {
+                if hides_text(&name.local) {
                     continue;
                 }
-                if &*name.local == "br" {
+                if name.local == html5ever::local_name!("br") {
                     out.push(' ');
                 }
                 stack.extend(n.children.borrow().iter().rev().cloned());
@@ -139,7 +146,18 @@ pub fn text(node: &Handle) -> String {
             _ => stack.extend(n.children.borrow().iter().rev().cloned()),
         }
     }
-    collapse_whitespace(&out)
+}
+
+/// Elements whose content is not text a reader sees.
+pub fn hides_text(name: &html5ever::LocalName) -> bool {
+    use html5ever::local_name;
+    matches!(
+        *name,
+        local_name!("script")
+            | local_name!("style")
+            | local_name!("template")
+            | local_name!("noscript")
+    )
 }
 
 /// Elements that start a new line of text.

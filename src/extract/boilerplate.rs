@@ -173,7 +173,7 @@ impl PageBlocks {
                 if !dirty.insert(key(&n)) {
                     break;
                 }
-                current = parent(&n);
+                current = crate::dom::parent(&n);
             }
         }
         let inside: Vec<Found> = self
@@ -205,7 +205,7 @@ impl PageBlocks {
                 continue;
             }
             let start = text.len() as u32;
-            gather_text(&c.node, &mut text);
+            crate::dom::raw_text_into(&c.node, &mut text);
             let range = (start, text.len() as u32);
             found.push(Found {
                 print,
@@ -220,14 +220,7 @@ impl PageBlocks {
 
 /// Whether `node` lies strictly below `root`.
 fn is_below(node: &Handle, root: &Handle) -> bool {
-    let mut current = parent(node);
-    while let Some(n) = current {
-        if Rc::ptr_eq(&n, root) {
-            return true;
-        }
-        current = parent(&n);
-    }
-    false
+    !Rc::ptr_eq(node, root) && super::root::is_within(node, root)
 }
 
 /// A candidate block found by `walk`.
@@ -289,15 +282,7 @@ fn walk_known(
                     NodeData::Element { name, .. } => Some(&name.local),
                     _ => None,
                 };
-                let opaque = name.is_some_and(|n| {
-                    matches!(
-                        *n,
-                        local_name!("script")
-                            | local_name!("style")
-                            | local_name!("noscript")
-                            | local_name!("template")
-                    )
-                });
+                let opaque = name.is_some_and(crate::dom::hides_text);
                 if !done && !opaque {
                     if let Some(k) = known.filter(|_| visited > 0).and_then(|k| k(&node)) {
                         results.push(k);
@@ -356,38 +341,6 @@ fn walk_known(
         }
     }
     (found, results.pop().unwrap_or(([0; 16], 0)))
-}
-
-/// The text `walk` gathers below `node` (with it).
-fn gather_text(node: &Handle, out: &mut String) {
-    use html5ever::local_name;
-    match &node.data {
-        NodeData::Text { contents } => out.push_str(&contents.borrow()),
-        NodeData::Element { name, .. } => {
-            if matches!(
-                name.local,
-                local_name!("script")
-                    | local_name!("style")
-                    | local_name!("noscript")
-                    | local_name!("template")
-            ) {
-                return;
-            }
-            if name.local == local_name!("br") {
-                out.push(' ');
-            }
-            node.children
-                .borrow()
-                .iter()
-                .for_each(|c| gather_text(c, out));
-        }
-        NodeData::Document => node
-            .children
-            .borrow()
-            .iter()
-            .for_each(|c| gather_text(c, out)),
-        _ => {}
-    }
 }
 
 /// Whether elements named `name` can be boilerplate blocks (`BLOCKS`).
@@ -573,7 +526,7 @@ impl Boilerplate {
 }
 
 fn has_ancestor_in(node: &Handle, root: &Handle, ids: &HashSet<usize>) -> bool {
-    let mut current = parent(node);
+    let mut current = crate::dom::parent(node);
     while let Some(n) = current {
         if Rc::ptr_eq(&n, root) {
             return false;
@@ -581,16 +534,9 @@ fn has_ancestor_in(node: &Handle, root: &Handle, ids: &HashSet<usize>) -> bool {
         if ids.contains(&(Rc::as_ptr(&n) as usize)) {
             return true;
         }
-        current = parent(&n);
+        current = crate::dom::parent(&n);
     }
     false
-}
-
-fn parent(node: &Handle) -> Option<Handle> {
-    let weak = node.parent.take()?;
-    let up = weak.upgrade();
-    node.parent.set(Some(weak));
-    up
 }
 
 #[cfg(test)]
