@@ -268,26 +268,26 @@ pub fn parse(bytes: &[u8], ctx: Context, settings: &Settings) -> Result<Parsed, 
             ..Diagnostic::warning("liquid", "a Liquid tag is never closed; it is kept as text")
         });
     }
-    // Refuse hostile nesting before html5ever spends quadratic time on it.
-    let estimate = dom::estimated_depth(&protected.text);
-    if estimate > limits.max_depth {
+    // Refuse hostile nesting before html5ever spends quadratic time on it, and a tree
+    // too large for a worker's share of memory before it is built.
+    let estimate = dom::estimate_markup(&protected.text);
+    if estimate.depth > limits.max_depth {
         return Err(PageError::TooDeep {
-            depth: estimate,
+            depth: estimate.depth,
             limit: limits.max_depth,
         });
     }
-    // Refuse a tree too large for a worker's share of memory before it is built.
-    let count = dom::estimated_elements(&protected.text);
-    if count > limits.max_elements {
+    if estimate.elements > limits.max_elements {
         return Err(PageError::TooManyElements {
-            count,
+            count: estimate.elements,
             limit: limits.max_elements,
         });
     }
     let mut doc = Document::parse(&protected.text);
+    let mut shape = dom::tree_shape(&doc.root());
     // A frameset page: its `<noframes>` markup is the page, parsed as HTML where it
     // stood (so lines stay file lines); without any, its frames hold the content.
-    if let Some((noframes, frames)) = dom::frameset(&doc) {
+    if let Some((noframes, frames)) = shape.frameset.then(|| dom::frameset(&doc)).flatten() {
         if noframes.trim().is_empty() {
             return Err(PageError::Frameset {
                 frames: frames.join(", "),
@@ -307,11 +307,11 @@ pub fn parse(bytes: &[u8], ctx: Context, settings: &Settings) -> Result<Parsed, 
             &text[..frameset_at],
             "\n".repeat(lines)
         ));
+        shape = dom::tree_shape(&doc.root());
     }
-    let depth = dom::max_depth(&doc.root());
-    if depth > limits.max_depth {
+    if shape.depth > limits.max_depth {
         return Err(PageError::TooDeep {
-            depth,
+            depth: shape.depth,
             limit: limits.max_depth,
         });
     }

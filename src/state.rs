@@ -133,17 +133,26 @@ impl StoredOutcome {
 /// Links as runs of links alike (rules, dropped, kind), in order.
 fn runs(links: &[FoundLink]) -> Vec<(String, bool, LinkKind, u32)> {
     let mut out: Vec<(String, bool, LinkKind, u32)> = Vec::new();
+    // Links come in runs of one rule list: its code is written once per run.
+    let mut last_rules: Option<&[&'static str]> = None;
     for l in links {
         let dropped = l.link.url.is_none();
-        let code = rule_code(&l.link.rules);
+        let same_rules = last_rules == Some(l.link.rules.as_slice());
         match out.last_mut() {
-            Some((rules, d, kind, n))
-                if *d == dropped && *kind == l.link.kind && *rules == code =>
-            {
-                *n += 1
+            Some((_, d, kind, n)) if same_rules && *d == dropped && *kind == l.link.kind => *n += 1,
+            _ => {
+                let code = rule_code(&l.link.rules);
+                match out.last_mut() {
+                    Some((rules, d, kind, n))
+                        if *d == dropped && *kind == l.link.kind && *rules == code =>
+                    {
+                        *n += 1
+                    }
+                    _ => out.push((code, dropped, l.link.kind, 1)),
+                }
             }
-            _ => out.push((code, dropped, l.link.kind, 1)),
         }
+        last_rules = Some(&l.link.rules);
     }
     out
 }
@@ -152,14 +161,32 @@ fn runs(links: &[FoundLink]) -> Vec<(String, bool, LinkKind, u32)> {
 /// version does not know is written as it is).
 fn rule_code(rules: &[&'static str]) -> String {
     let all = crate::links::rule::ALL;
-    let parts: Vec<String> = rules
-        .iter()
-        .map(|r| match all.iter().position(|a| a == r) {
-            Some(i) => i.to_string(),
-            None => r.to_string(),
-        })
-        .collect();
-    parts.join(".")
+    let mut code = String::new();
+    for (k, r) in rules.iter().enumerate() {
+        if k > 0 {
+            code.push('.');
+        }
+        match all.iter().position(|a| std::ptr::eq(*a, *r) || a == r) {
+            Some(i) => push_number(&mut code, i),
+            None => code.push_str(r),
+        }
+    }
+    code
+}
+
+/// `n` in decimal, without the formatting machinery (one rule code per run of links).
+fn push_number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    loop {
+        digits[len] = b'0' + (n % 10) as u8;
+        len += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
 }
 
 fn rules_of(code: &str) -> Vec<&'static str> {
@@ -437,13 +464,21 @@ mod tests {
             link(vec![rule::OWN_SITE], false),
             link(vec![rule::OWN_SITE], false),
             link(vec![rule::PLACEHOLDER], true),
+            // The same rules, not dropped: a run of its own.
+            link(vec![rule::PLACEHOLDER], false),
             link(
                 vec![rule::HTTPS_UPGRADE, rule::OWN_SITE, rule::INTERNAL],
                 false,
             ),
+            link(
+                vec![rule::HTTPS_UPGRADE, rule::OWN_SITE, rule::INTERNAL],
+                false,
+            ),
+            // A rule this version does not number is kept by its name.
+            link(vec!["site-rule"], false),
         ];
         let stored = StoredOutcome::new(None, None, &[], &links);
-        assert_eq!(stored.links.len(), 3, "{:?}", stored.links);
+        assert_eq!(stored.links.len(), 5, "{:?}", stored.links);
         let back = stored.links();
         let got: Vec<(Vec<&str>, bool)> = back
             .iter()
@@ -454,6 +489,14 @@ mod tests {
             .map(|l| (l.link.rules.clone(), l.link.url.is_none()))
             .collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn rule_codes_are_places_in_the_rule_list() {
+        let all = crate::links::rule::ALL;
+        assert_eq!(rule_code(&[all[12], all[3], all[0]]), "12.3.0");
+        assert_eq!(rule_code(&[all[1], "site-rule"]), "1.site-rule");
+        assert_eq!(rules_of("12.3.0"), vec![all[12], all[3], all[0]]);
     }
 
     #[test]

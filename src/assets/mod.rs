@@ -232,7 +232,7 @@ impl AssetIndex {
 
     /// Where the copy of `id` goes, relative to the output folder.
     pub fn output_rel(&self, id: AssetId) -> String {
-        format!("{}{}", self.output_prefix, site_path(self.rel_path(id)))
+        [self.output_prefix.as_str(), &site_path(self.rel_path(id))].concat()
     }
 
     /// The URL the copy of `id` is served at on the new site.

@@ -295,19 +295,32 @@ pub fn detach(node: &Handle) {
     }
 }
 
-/// The greatest element nesting depth below `node`, computed without recursion.
-pub fn max_depth(node: &Handle) -> usize {
-    let mut deepest = 0;
+/// What a walk of a parsed tree finds of its shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TreeShape {
+    /// The greatest element nesting depth below the node.
+    pub depth: usize,
+    /// Whether a `<frameset>` is among its elements.
+    pub frameset: bool,
+}
+
+/// The shape of the tree below `node`, in one walk without recursion.
+pub fn tree_shape(node: &Handle) -> TreeShape {
+    let mut shape = TreeShape {
+        depth: 0,
+        frameset: false,
+    };
     let mut stack = vec![(node.clone(), 0usize)];
     while let Some((n, depth)) = stack.pop() {
-        deepest = deepest.max(depth);
+        shape.depth = shape.depth.max(depth);
         for c in n.children.borrow().iter() {
-            if matches!(c.data, NodeData::Element { .. }) {
+            if let NodeData::Element { name, .. } = &c.data {
+                shape.frameset |= name.local == html5ever::local_name!("frameset");
                 stack.push((c.clone(), depth + 1));
             }
         }
     }
-    deepest
+    shape
 }
 
 #[cfg(test)]
@@ -349,7 +362,7 @@ mod tests {
     fn depth_of_deep_nesting_needs_no_recursion() {
         let html = "<span>".repeat(50_000);
         let doc = Document::parse(&html);
-        assert!(max_depth(&doc.root()) >= 50_000);
+        assert!(tree_shape(&doc.root()).depth >= 50_000);
     }
 }
 
@@ -370,61 +383,36 @@ pub fn frameset(doc: &Document) -> Option<(String, Vec<String>)> {
     Some((noframes, frames))
 }
 
-/// An estimate of the number of elements from the raw markup, in one linear pass: every
-/// `<` followed by a letter starts a tag.
-pub fn estimated_elements(html: &str) -> usize {
-    let bytes = html.as_bytes();
-    memchr::memchr_iter(b'<', bytes)
-        .filter(|&i| bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic))
-        .count()
+/// What the raw markup shows of a page's tree before it is parsed, in one linear pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkupEstimate {
+    /// The number of elements: every `<` followed by a letter starts a tag.
+    pub elements: usize,
+    /// An upper estimate of element nesting: start tags of elements that only an end
+    /// tag closes count up, end tags count down. html5ever parses deeply nested
+    /// `<div>`s in quadratic time, so a page can be refused before it is parsed.
+    pub depth: usize,
 }
 
-/// An upper estimate of element nesting from the raw markup, in one linear pass: start
-/// tags of elements that only an end tag closes count up, end tags count down. html5ever
-/// parses deeply nested `<div>`s in quadratic time, so a page can be refused before it
-/// is parsed.
-pub fn estimated_depth(html: &str) -> usize {
+/// The markup's element count and nesting, estimated (see `MarkupEstimate`).
+pub fn estimate_markup(html: &str) -> MarkupEstimate {
     let bytes = html.as_bytes();
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut i = 0;
-    while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
-        i += off + 1;
-        let closing = bytes.get(i) == Some(&b'/');
-        let start = if closing { i + 1 } else { i };
+    let (mut depth, mut deepest, mut elements) = (0usize, 0usize, 0usize);
+    for at in memchr::memchr_iter(b'<', bytes) {
+        let closing = bytes.get(at + 1) == Some(&b'/');
+        let start = if closing { at + 2 } else { at + 1 };
+        let Some(&first) = bytes.get(start) else {
+            continue;
+        };
+        if !closing && first.is_ascii_alphabetic() {
+            elements += 1;
+        }
         let len = bytes[start..]
             .iter()
-            .take(12)
+            .take(11)
             .take_while(|b| b.is_ascii_alphanumeric())
             .count();
-        if len == 0 {
-            continue;
-        }
-        let mut name = [0u8; 12];
-        name[..len].copy_from_slice(&bytes[start..start + len]);
-        name.make_ascii_lowercase();
-        if !matches!(
-            &name[..len],
-            b"div"
-                | b"section"
-                | b"article"
-                | b"aside"
-                | b"nav"
-                | b"main"
-                | b"header"
-                | b"footer"
-                | b"blockquote"
-                | b"span"
-                | b"b"
-                | b"i"
-                | b"em"
-                | b"strong"
-                | b"font"
-                | b"table"
-                | b"ul"
-                | b"ol"
-                | b"form"
-                | b"a"
-        ) {
+        if !(1..=10).contains(&len) || !closed_only_by_end_tag(&bytes[start..start + len]) {
             continue;
         }
         if closing {
@@ -434,12 +422,72 @@ pub fn estimated_depth(html: &str) -> usize {
             deepest = deepest.max(depth);
         }
     }
-    deepest
+    MarkupEstimate {
+        elements,
+        depth: deepest,
+    }
+}
+
+/// Whether a tag name (1 to 10 ASCII letters and digits, any case) names an element
+/// that nests until its end tag: compared as one or two words, not as strings.
+fn closed_only_by_end_tag(name: &[u8]) -> bool {
+    const fn word(name: &[u8]) -> u64 {
+        let mut w = [0u8; 8];
+        let mut i = 0;
+        while i < name.len() && i < 8 {
+            w[i] = name[i];
+            i += 1;
+        }
+        u64::from_le_bytes(w)
+    }
+    const NAMES: [u64; 19] = [
+        word(b"div"),
+        word(b"section"),
+        word(b"article"),
+        word(b"aside"),
+        word(b"nav"),
+        word(b"main"),
+        word(b"header"),
+        word(b"footer"),
+        word(b"span"),
+        word(b"b"),
+        word(b"i"),
+        word(b"em"),
+        word(b"strong"),
+        word(b"font"),
+        word(b"table"),
+        word(b"ul"),
+        word(b"ol"),
+        word(b"form"),
+        word(b"a"),
+    ];
+    // ASCII letters and digits lower-cased at once: setting 0x20 only changes letters.
+    let lower = |w: u64, len: usize| {
+        let mask = if len >= 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * len)) - 1
+        };
+        (w | 0x2020_2020_2020_2020) & mask
+    };
+    if name.len() > 8 {
+        let mut tail = [0u8; 8];
+        tail[..name.len() - 8].copy_from_slice(&name[8..]);
+        return lower(word(&name[..8]), 8) == word(b"blockquo")
+            && lower(u64::from_le_bytes(tail), name.len() - 8) == word(b"te");
+    }
+    let mut w = [0u8; 8];
+    w[..name.len()].copy_from_slice(name);
+    NAMES.contains(&lower(u64::from_le_bytes(w), name.len()))
 }
 
 #[cfg(test)]
 mod depth_tests {
-    use super::estimated_depth;
+    use super::estimate_markup;
+
+    fn estimated_depth(html: &str) -> usize {
+        estimate_markup(html).depth
+    }
 
     #[test]
     fn estimates_nesting_without_parsing() {
@@ -448,5 +496,17 @@ mod depth_tests {
         assert_eq!(estimated_depth(&"<div>".repeat(100_000)), 100_000);
         // Implicitly closed elements do not count.
         assert_eq!(estimated_depth(&"<p>x<li>y".repeat(5_000)), 0);
+        assert_eq!(
+            estimated_depth("<BlockQuote><blockquote><blockquot><abbr>"),
+            2
+        );
+        assert_eq!(estimated_depth("<a><A><abbr><strongest><DIV2>"), 2);
+    }
+
+    #[test]
+    fn counts_start_tags_as_elements() {
+        let html = "<p>a</p><br/><!-- <x> --><1><?php ?><IMG src=x>";
+        // `<p>`, `<br/>`, the commented `<x>` (an over-estimate), `<IMG>`.
+        assert_eq!(estimate_markup(html).elements, 4);
     }
 }

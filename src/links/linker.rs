@@ -400,7 +400,7 @@ impl<'a> Linker<'a> {
         let Some(url) = link.url.as_deref() else {
             return link;
         };
-        let written = format!("{}{url}", policy.origin().as_str().trim_end_matches('/'));
+        let written = [policy.origin().as_str().trim_end_matches('/'), url].concat();
         link.rules.retain(|r| *r != rule::OWN_SITE);
         let original = link
             .original
@@ -441,7 +441,7 @@ impl<'a> Linker<'a> {
             }
         };
         let new = match fragment {
-            Some(f) => format!("{new}#{f}"),
+            Some(f) => [new.as_str(), "#", f].concat(),
             None => new,
         };
         link.kind = LinkKind::Internal;
@@ -459,7 +459,7 @@ fn absolute(policy: &LinkPolicy, path: &str) -> String {
     if !policy.origin_known() {
         return path.to_string();
     }
-    format!("{}{path}", policy.origin().as_str().trim_end_matches('/'))
+    [policy.origin().as_str().trim_end_matches('/'), path].concat()
 }
 
 /// The relative path from the file `from` to the file `to` (both relative to one root).

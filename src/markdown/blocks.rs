@@ -204,13 +204,14 @@ impl Writer<'_> {
                         text
                     };
                     let id = match self.anchors.heading(node) {
-                        Some(id) => format!(" {{#{id}}}"),
+                        Some(id) => [" {#", id, "}"].concat(),
                         None => String::new(),
                     };
                     if !id.is_empty() {
                         self.track_heading(node);
                     }
-                    out.push(Block::other(format!("{} {text}{id}", "#".repeat(level))));
+                    let hashes = &"######"[..level.min(6)];
+                    out.push(Block::other([hashes, " ", &text, &id].concat()));
                 }
             }
             // `- ---` would be a rule, not an item holding one.
@@ -310,7 +311,7 @@ fn prefix_lines(text: &str, prefix: &str, empty: &str) -> String {
             if l.is_empty() {
                 empty.to_string()
             } else {
-                format!("{prefix}{l}")
+                [prefix, l].concat()
             }
         })
         .collect::<Vec<_>>()
