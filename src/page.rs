@@ -283,7 +283,7 @@ pub fn parse(bytes: &[u8], ctx: Context, settings: &Settings) -> Result<Parsed, 
             limit: limits.max_elements,
         });
     }
-    let mut doc = Document::parse(&protected.text);
+    let mut doc = Document::parse_sized(&protected.text, estimate.elements);
     let mut shape = dom::tree_shape(&doc.root());
     // A frameset page: its `<noframes>` markup is the page, parsed as HTML where it
     // stood (so lines stay file lines); without any, its frames hold the content.

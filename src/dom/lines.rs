@@ -23,11 +23,15 @@ pub struct LineSink {
 }
 
 impl LineSink {
-    pub fn new() -> LineSink {
+    /// A sink for a page of about `elements` elements (its line table sized for them).
+    pub fn new(elements: usize) -> LineSink {
         LineSink {
             dom: RcDom::default(),
             line: Cell::new(1),
-            lines: RefCell::new(FxHashMap::default()),
+            lines: RefCell::new(FxHashMap::with_capacity_and_hasher(
+                elements,
+                Default::default(),
+            )),
         }
     }
 }

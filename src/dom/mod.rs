@@ -27,7 +27,13 @@ pub struct Document {
 impl Document {
     /// Parses a whole HTML document (or a fragment, which html5ever places in `<body>`).
     pub fn parse(html: &str) -> Document {
-        let sink = parse_document(lines::LineSink::new(), ParseOpts::default()).one(html);
+        Document::parse_sized(html, 0)
+    }
+
+    /// `parse` for markup of about `elements` elements (`estimate_markup`'s count): the
+    /// table of their lines is made that size at once rather than grown.
+    pub fn parse_sized(html: &str, elements: usize) -> Document {
+        let sink = parse_document(lines::LineSink::new(elements), ParseOpts::default()).one(html);
         Document {
             dom: sink.dom,
             lines: sink.lines.into_inner(),
