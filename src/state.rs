@@ -133,26 +133,20 @@ impl StoredOutcome {
 /// Links as runs of links alike (rules, dropped, kind), in order.
 fn runs(links: &[FoundLink]) -> Vec<(String, bool, LinkKind, u32)> {
     let mut out: Vec<(String, bool, LinkKind, u32)> = Vec::new();
-    // Links come in runs of one rule list: its code is written once per run.
-    let mut last_rules: Option<&[&'static str]> = None;
+    // The code of the last link's rules, written again only when they change.
+    let mut last: Option<(&[&'static str], String)> = None;
     for l in links {
         let dropped = l.link.url.is_none();
-        let same_rules = last_rules == Some(l.link.rules.as_slice());
+        let code = match &last {
+            Some((rules, code)) if *rules == l.link.rules.as_slice() => code,
+            _ => &last.insert((&l.link.rules, rule_code(&l.link.rules))).1,
+        };
         match out.last_mut() {
-            Some((_, d, kind, n)) if same_rules && *d == dropped && *kind == l.link.kind => *n += 1,
-            _ => {
-                let code = rule_code(&l.link.rules);
-                match out.last_mut() {
-                    Some((rules, d, kind, n))
-                        if *d == dropped && *kind == l.link.kind && *rules == code =>
-                    {
-                        *n += 1
-                    }
-                    _ => out.push((code, dropped, l.link.kind, 1)),
-                }
+            Some((rules, d, kind, n)) if *d == dropped && *kind == l.link.kind && rules == code => {
+                *n += 1
             }
+            _ => out.push((code.clone(), dropped, l.link.kind, 1)),
         }
-        last_rules = Some(&l.link.rules);
     }
     out
 }
@@ -167,26 +161,11 @@ fn rule_code(rules: &[&'static str]) -> String {
             code.push('.');
         }
         match all.iter().position(|a| std::ptr::eq(*a, *r) || a == r) {
-            Some(i) => push_number(&mut code, i),
+            Some(i) => code.push_str(itoa::Buffer::new().format(i)),
             None => code.push_str(r),
         }
     }
     code
-}
-
-/// `n` in decimal, without the formatting machinery (one rule code per run of links).
-fn push_number(out: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut len = 0;
-    loop {
-        digits[len] = b'0' + (n % 10) as u8;
-        len += 1;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
 }
 
 fn rules_of(code: &str) -> Vec<&'static str> {

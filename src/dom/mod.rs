@@ -435,18 +435,18 @@ pub fn estimate_markup(html: &str) -> MarkupEstimate {
 }
 
 /// Whether a tag name (1 to 10 ASCII letters and digits, any case) names an element
-/// that nests until its end tag: compared as one or two words, not as strings.
+/// that nests until its end tag: lower-cased and compared as one 16-byte word.
 fn closed_only_by_end_tag(name: &[u8]) -> bool {
-    const fn word(name: &[u8]) -> u64 {
-        let mut w = [0u8; 8];
+    const fn word(name: &[u8]) -> u128 {
+        let mut w = [0u8; 16];
         let mut i = 0;
-        while i < name.len() && i < 8 {
+        while i < name.len() {
             w[i] = name[i];
             i += 1;
         }
-        u64::from_le_bytes(w)
+        u128::from_le_bytes(w)
     }
-    const NAMES: [u64; 19] = [
+    const NAMES: [u128; 20] = [
         word(b"div"),
         word(b"section"),
         word(b"article"),
@@ -455,6 +455,7 @@ fn closed_only_by_end_tag(name: &[u8]) -> bool {
         word(b"main"),
         word(b"header"),
         word(b"footer"),
+        word(b"blockquote"),
         word(b"span"),
         word(b"b"),
         word(b"i"),
@@ -467,24 +468,10 @@ fn closed_only_by_end_tag(name: &[u8]) -> bool {
         word(b"form"),
         word(b"a"),
     ];
-    // ASCII letters and digits lower-cased at once: setting 0x20 only changes letters.
-    let lower = |w: u64, len: usize| {
-        let mask = if len >= 8 {
-            u64::MAX
-        } else {
-            (1u64 << (8 * len)) - 1
-        };
-        (w | 0x2020_2020_2020_2020) & mask
-    };
-    if name.len() > 8 {
-        let mut tail = [0u8; 8];
-        tail[..name.len() - 8].copy_from_slice(&name[8..]);
-        return lower(word(&name[..8]), 8) == word(b"blockquo")
-            && lower(u64::from_le_bytes(tail), name.len() - 8) == word(b"te");
-    }
-    let mut w = [0u8; 8];
+    let mut w = [0u8; 16];
     w[..name.len()].copy_from_slice(name);
-    NAMES.contains(&lower(u64::from_le_bytes(w), name.len()))
+    w.make_ascii_lowercase();
+    NAMES.contains(&u128::from_le_bytes(w))
 }
 
 #[cfg(test)]
