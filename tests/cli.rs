@@ -871,3 +871,14 @@ fn the_benchmark_corpus_links_to_its_own_pages_under_the_embedded_default() {
         .success()
         .stderr(predicate::str::contains("80 files: 0 errors"));
 }
+
+#[test]
+fn the_binary_says_nothing_of_its_allocator() {
+    // jemalloc reads the binary's settings at the first allocation and complains on
+    // stderr of any it does not know; a user's scripts would see that on every run.
+    pagemill()
+        .arg("--version")
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+}
