@@ -4,6 +4,7 @@
 
 mod linker;
 pub mod map;
+mod memo;
 mod normalize;
 mod pages;
 pub mod redirects;
@@ -138,6 +139,8 @@ pub struct LinkPolicy {
     /// The URL path the input tree's root had on the old site: `links.old_root`'s path,
     /// or `/` (a file at `a/b.pdf` was at `<tree_root>a/b.pdf`).
     tree_root: String,
+    /// Links already normalized, shared by the batch's workers.
+    memo: memo::Memo,
 }
 
 /// Stable rule ids, reported with every change.

@@ -108,6 +108,7 @@ impl LinkPolicy {
             own_hosts,
             config: config.clone(),
             tree_root,
+            memo: super::memo::Memo::default(),
         })
     }
 
@@ -133,15 +134,17 @@ impl LinkPolicy {
     /// `normalize` for a link already known not to be a plain own-site path, own-site
     /// links written in `style`.
     pub(super) fn normalize_parsed(&self, raw: &str, style: OwnSiteStyle) -> Link {
-        let mut rules = Vec::new();
-        let url = self.apply(raw, style, &mut rules);
-        let kind = self.kind_of(url.as_deref(), &rules);
-        Link {
-            original: raw.to_string(),
-            url,
-            rules,
-            kind,
-        }
+        self.memo.get_or_make(raw, style, || {
+            let mut rules = Vec::new();
+            let url = self.apply(raw, style, &mut rules);
+            let kind = self.kind_of(url.as_deref(), &rules);
+            Link {
+                original: raw.to_string(),
+                url,
+                rules,
+                kind,
+            }
+        })
     }
 
     /// The site's origin (a stand-in when it is unknown: see `origin_known`).
