@@ -5,6 +5,11 @@
 use super::delims::{resolve, Span};
 use super::escape::escape_text;
 
+/// The room a run starts with, enough for most (growing a string from nothing copies
+/// it several times): a paragraph's, and a link's or emphasis's text.
+const PARAGRAPH_BYTES: usize = 256;
+const SPAN_BYTES: usize = 64;
+
 /// What sits at the edge of an inline run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Edge {
@@ -33,7 +38,7 @@ pub(super) struct Inline {
 impl Inline {
     pub(super) fn new(single_line: bool) -> Inline {
         Inline {
-            s: String::new(),
+            s: String::with_capacity(PARAGRAPH_BYTES),
             single_line,
             in_table: false,
             before: None,
@@ -52,7 +57,7 @@ impl Inline {
 
     pub(super) fn child(&self) -> Inline {
         Inline {
-            s: String::new(),
+            s: String::with_capacity(SPAN_BYTES),
             single_line: self.single_line,
             in_table: self.in_table,
             before: self.s.chars().last().or(self.before),

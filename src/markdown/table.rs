@@ -114,26 +114,30 @@ impl Writer<'_> {
                     .collect(),
             );
         }
-        let mut lines = Vec::new();
+        // Written into one string made its size first: a cell's text and its ` | `,
+        // a row's `|` and line break, and the separator row.
+        let cells: usize = grid.iter().flatten().map(|c| c.text.len() + 3).sum();
+        let mut table = String::with_capacity(cells + 2 * grid.len() + 6 * width + 2);
         for (i, row) in grid.iter().enumerate() {
-            let mut line = String::from("|");
+            if i > 0 {
+                table.push('\n');
+            }
+            table.push('|');
             for c in 0..width {
                 let text = row.get(c).map_or("", |c| c.text.as_str());
-                line.push(' ');
-                line.push_str(text);
-                line.push_str(if text.is_empty() { "|" } else { " |" });
+                table.push(' ');
+                table.push_str(text);
+                table.push_str(if text.is_empty() { "|" } else { " |" });
             }
-            lines.push(line);
             if i == 0 {
-                let mut sep = String::from("|");
+                table.push_str("\n|");
                 for align in &aligns {
-                    sep.push_str(align);
-                    sep.push('|');
+                    table.push_str(align);
+                    table.push('|');
                 }
-                lines.push(sep);
             }
         }
-        out.push(Block::other(lines.join("\n")));
+        out.push(Block::other(table));
         out
     }
 
