@@ -236,7 +236,7 @@ impl<'a> Linker<'a> {
                 rules: Vec::new(),
                 kind: LinkKind::OwnSite,
             };
-            return self.own(policy, link, None);
+            return self.own(policy, link, None, true);
         }
         let mut link = policy.normalize_parsed(raw, OwnSiteStyle::RootRelative);
         let Some(url) = link.url.as_deref() else {
@@ -246,7 +246,8 @@ impl<'a> Linker<'a> {
             return link;
         }
         if url.starts_with('/') {
-            return self.own(policy, link, None);
+            let plain = is_plain_path(url);
+            return self.own(policy, link, None, plain);
         }
         // Relative to the page's old URL.
         let Some(page) = self.page.as_ref() else {
@@ -268,15 +269,17 @@ impl<'a> Linker<'a> {
         if link.kind != LinkKind::OwnSite || link.url.is_none() {
             return link;
         }
-        self.own(policy, link, Some(&relative))
+        let plain = link.url.as_deref().is_some_and(is_plain_path);
+        self.own(policy, link, Some(&relative), plain)
     }
 
     /// An own-site link, normalized root-relative (`relative`: as the page wrote it,
-    /// when it was relative): a page of the batch, a file, or the old site.
-    fn own(&self, policy: &LinkPolicy, link: Link, relative: Option<&str>) -> Link {
+    /// when it was relative): a page of the batch, a file, or the old site. `plain`: the
+    /// URL is a plain path (`is_plain_path`), with no query or fragment to parse out.
+    fn own(&self, policy: &LinkPolicy, link: Link, relative: Option<&str>, plain: bool) -> Link {
         let url = link.url.clone().unwrap_or_default();
         let parsed;
-        let (path, query, fragment) = if is_plain_path(&url) {
+        let (path, query, fragment) = if plain {
             (url.as_str(), None, None)
         } else {
             let Ok(u) = policy.origin().join(&url) else {

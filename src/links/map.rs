@@ -164,12 +164,9 @@ pub fn hints(text: &str) -> UrlHints {
         .and_then(|f| f.fields.get("permalink"))
         .and_then(|v| v.as_str())
         .map(str::to_string);
-    let lower = body
-        .get(..body.len().min(256 * 1024))
-        .unwrap_or(body)
-        .to_ascii_lowercase();
-    let head_end = lower.find("<body").or_else(|| lower.find("</head>"));
-    let Some(end) = head_end else { return out };
+    let Some(end) = head_end(body) else {
+        return out;
+    };
     let head = liquid::protect(&body[..end]);
     let doc = Document::parse(&head.text);
     let mut refresh = None;
@@ -211,6 +208,28 @@ pub fn hints(text: &str) -> UrlHints {
         }
     }
     out
+}
+
+/// Where a page's head ends, in its first 256 KiB: at the first `<body` (any case), else
+/// at the first `</head>`.
+fn head_end(body: &str) -> Option<usize> {
+    let bytes = body.as_bytes();
+    let bytes = &bytes[..bytes.len().min(256 * 1024)];
+    let at = |i: usize, tag: &[u8]| {
+        bytes
+            .get(i..i + tag.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(tag))
+    };
+    let mut head_close = None;
+    for i in memchr::memchr_iter(b'<', bytes) {
+        if at(i, b"<body") {
+            return Some(i);
+        }
+        if head_close.is_none() && at(i, b"</head>") {
+            head_close = Some(i);
+        }
+    }
+    head_close
 }
 
 impl UrlMap {
@@ -531,6 +550,15 @@ mod tests {
             Some("../doit.md#a")
         );
         assert_eq!(l.link("/about/").url.as_deref(), Some("../../about.md"));
+    }
+
+    #[test]
+    fn a_head_ends_at_the_body_tag_in_any_case_else_at_its_close() {
+        assert_eq!(head_end("<HEAD></HEAD>\n<BODY class=x>"), Some(14));
+        assert_eq!(head_end("<head><title>t</title></head><p>x"), Some(22));
+        assert_eq!(head_end("<p>no head</p>"), None);
+        // A `<body` anywhere is the end, even after a `</head>`.
+        assert_eq!(head_end("</head><div></div><body>"), Some(18));
     }
 
     #[test]
