@@ -90,10 +90,7 @@ pub fn infer(inputs: &[PathBuf], exclude: &[String]) -> Option<InferredSite> {
             }
         }
         // The body's links: the head's canonical link was counted above.
-        let body_at = text
-            .get(..text.len().min(HEAD_BYTES))
-            .and_then(|t| t.to_ascii_lowercase().find("<body"))
-            .unwrap_or(0);
+        let body_at = crate::links::map::body_tag(&text).unwrap_or(0);
         for c in href.captures_iter(&text[body_at..]) {
             let path = &c[3];
             let Some(prefix) = matching_prefix(path, &variants) else {
@@ -234,7 +231,7 @@ fn read_head(path: &Path) -> Option<String> {
         .take(HEAD_BYTES as u64)
         .read_to_end(&mut bytes)
         .ok()?;
-    Some(crate::source::decode::decode(&bytes).text)
+    Some(crate::source::decode::decode_owned(bytes).text)
 }
 
 /// The ways a page's URL path may end: `a/b.html`, `a/b`, `a/b/`; for `a/index.html`

@@ -210,11 +210,23 @@ pub fn hints(text: &str) -> UrlHints {
     out
 }
 
+/// How far into a page its head is looked for.
+const HEAD_SCAN_BYTES: usize = 256 * 1024;
+
 /// Where a page's head ends, in its first 256 KiB: at the first `<body` (any case), else
 /// at the first `</head>`.
 fn head_end(body: &str) -> Option<usize> {
-    let bytes = body.as_bytes();
-    let bytes = &bytes[..bytes.len().min(256 * 1024)];
+    scan_tags(body, true)
+}
+
+/// Where the first `<body` (any case) is in a page's first 256 KiB.
+pub(crate) fn body_tag(text: &str) -> Option<usize> {
+    scan_tags(text, false)
+}
+
+fn scan_tags(text: &str, or_head_close: bool) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let bytes = &bytes[..bytes.len().min(HEAD_SCAN_BYTES)];
     let at = |i: usize, tag: &[u8]| {
         bytes
             .get(i..i + tag.len())
@@ -225,7 +237,7 @@ fn head_end(body: &str) -> Option<usize> {
         if at(i, b"<body") {
             return Some(i);
         }
-        if head_close.is_none() && at(i, b"</head>") {
+        if or_head_close && head_close.is_none() && at(i, b"</head>") {
             head_close = Some(i);
         }
     }

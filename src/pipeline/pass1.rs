@@ -3,6 +3,7 @@
 //! and learn the batch's boilerplate from an even sample of its pages (reusing the
 //! manifest's when the sample is unchanged).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,7 @@ use crate::extract::boilerplate::{self, Boilerplate, BoilerplateConfig, Fingerpr
 use crate::links::map::{self, UrlHints, UrlMap};
 use crate::manifest::{Digest, HashCache, LearnedBoilerplate, Manifest, Stamp};
 use crate::page;
+use crate::source::decode;
 use crate::source::discover::{output_rel_path, Discovered};
 use crate::source::includes::IncludeDir;
 
@@ -244,18 +246,14 @@ pub(crate) fn read(
             let Ok(bytes) = std::fs::read(&p.found.path) else {
                 return SourceInfo::default();
             };
-            let inflated = crate::source::gzip::inflate(&bytes, limit).ok();
-            let hints = match inflated {
-                Some(page) if bytes.len() as u64 <= limit => {
-                    map::hints(&crate::source::decode::decode(&page).text)
-                }
+            let hash = Some(Digest::of(&bytes));
+            let small = bytes.len() as u64 <= limit;
+            let hints = match crate::source::gzip::inflate(&bytes, limit) {
+                Ok(Cow::Owned(page)) if small => map::hints(&decode::decode_owned(page).text),
+                Ok(Cow::Borrowed(_)) if small => map::hints(&decode::decode_owned(bytes).text),
                 _ => UrlHints::default(),
             };
-            SourceInfo {
-                hash: Some(Digest::of(&bytes)),
-                stamp,
-                hints,
-            }
+            SourceInfo { hash, stamp, hints }
         })
         .collect();
     // The URL map's input, borrowed: (output path, path under the input root, hints).

@@ -51,29 +51,89 @@ pub struct Decoded {
 const PRESCAN_BYTES: usize = 1024;
 
 pub fn decode(bytes: &[u8]) -> Decoded {
+    let (choice, _) = choose(bytes);
+    finish(
+        choice.encoding,
+        choice.source,
+        choice.declared,
+        &bytes[choice.start..],
+    )
+}
+
+/// `decode` of bytes the caller has done with: UTF-8 becomes the text without a copy.
+pub fn decode_owned(mut bytes: Vec<u8>) -> Decoded {
+    let (choice, utf8) = choose(&bytes);
+    // ASCII reads the same in every ASCII-compatible encoding.
+    let same = choice.encoding == UTF_8
+        || (choice.encoding.is_ascii_compatible() && bytes[choice.start..].is_ascii());
+    if !same || !utf8 {
+        return finish(
+            choice.encoding,
+            choice.source,
+            choice.declared,
+            &bytes[choice.start..],
+        );
+    }
+    bytes.drain(..choice.start);
+    match String::from_utf8(bytes) {
+        Ok(text) => Decoded {
+            text,
+            encoding: choice.encoding.name(),
+            source: choice.source,
+            declared: choice.declared,
+            first_invalid_line: None,
+        },
+        Err(e) => finish(
+            choice.encoding,
+            choice.source,
+            choice.declared,
+            e.as_bytes(),
+        ),
+    }
+}
+
+/// The encoding chosen for a page's bytes.
+struct Choice {
+    encoding: &'static Encoding,
+    source: EncodingSource,
+    declared: Option<&'static str>,
+    /// Where the text starts (after a byte order mark).
+    start: usize,
+}
+
+/// The encoding `bytes` are read in, and whether they are valid UTF-8.
+fn choose(bytes: &[u8]) -> (Choice, bool) {
+    let choice = |encoding, source, declared, start| Choice {
+        encoding,
+        source,
+        declared,
+        start,
+    };
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        return finish(encoding, EncodingSource::Bom, None, &bytes[bom_len..]);
+        let utf8 = encoding == UTF_8 && std::str::from_utf8(&bytes[bom_len..]).is_ok();
+        return (choice(encoding, EncodingSource::Bom, None, bom_len), utf8);
     }
     let utf8 = std::str::from_utf8(bytes).is_ok();
     if let Some(declared) = prescan(&bytes[..bytes.len().min(PRESCAN_BYTES)]) {
         let single_byte = declared != UTF_8 && declared.is_single_byte();
         if single_byte && utf8 && !bytes.is_ascii() {
-            return finish(
+            let c = choice(
                 UTF_8,
                 EncodingSource::Utf8OverDeclared,
                 Some(declared.name()),
-                bytes,
+                0,
             );
+            return (c, utf8);
         }
-        return finish(declared, EncodingSource::Meta, None, bytes);
+        return (choice(declared, EncodingSource::Meta, None, 0), utf8);
     }
     if utf8 {
-        return finish(UTF_8, EncodingSource::Utf8, None, bytes);
+        return (choice(UTF_8, EncodingSource::Utf8, None, 0), utf8);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
-    finish(guess, EncodingSource::Sniffed, None, bytes)
+    (choice(guess, EncodingSource::Sniffed, None, 0), utf8)
 }
 
 fn finish(
@@ -260,5 +320,23 @@ mod tests {
         let d = decode(b"<meta charset=utf-8>\nb\n\xE9t\xE9");
         assert_eq!(d.text, "<meta charset=utf-8>\nb\n\u{FFFD}t\u{FFFD}");
         assert_eq!(d.first_invalid_line, Some(3));
+    }
+
+    #[test]
+    fn bytes_given_up_decode_as_bytes_lent_do() {
+        let cases: [&[u8]; 9] = [
+            b"\xEF\xBB\xBF<meta charset=windows-1252><p>x",
+            b"\xFF\xFEa\x00b\x00",
+            b"<meta charset=windows-1252><p>plain ASCII",
+            b"<meta charset=windows-1252><p>caf\xE9",
+            "<meta charset=iso-8859-1><p>café".as_bytes(),
+            b"<meta charset=utf-8>\nb\n\xE9t\xE9",
+            "<p>naïve".as_bytes(),
+            b"<p>caf\xE9 cr\xE8me br\xFBl\xE9e",
+            b"",
+        ];
+        for bytes in cases {
+            assert_eq!(decode_owned(bytes.to_vec()), decode(bytes), "{bytes:?}");
+        }
     }
 }

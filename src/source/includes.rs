@@ -129,7 +129,7 @@ impl IncludeDir {
             name: name.to_string(),
             message: e.to_string(),
         })?;
-        Ok(super::decode::decode(&bytes).text)
+        Ok(super::decode::decode_owned(bytes).text)
     }
 }
 
