@@ -435,43 +435,36 @@ pub fn estimate_markup(html: &str) -> MarkupEstimate {
 }
 
 /// Whether a tag name (1 to 10 ASCII letters and digits, any case) names an element
-/// that nests until its end tag: lower-cased and compared as one 16-byte word.
+/// that nests until its end tag.
 fn closed_only_by_end_tag(name: &[u8]) -> bool {
-    const fn word(name: &[u8]) -> u128 {
-        let mut w = [0u8; 16];
-        let mut i = 0;
-        while i < name.len() {
-            w[i] = name[i];
-            i += 1;
-        }
-        u128::from_le_bytes(w)
+    let mut lower = [0u8; 10];
+    let n = name.len().min(lower.len());
+    for (l, b) in lower.iter_mut().zip(&name[..n]) {
+        *l = b.to_ascii_lowercase();
     }
-    const NAMES: [u128; 20] = [
-        word(b"div"),
-        word(b"section"),
-        word(b"article"),
-        word(b"aside"),
-        word(b"nav"),
-        word(b"main"),
-        word(b"header"),
-        word(b"footer"),
-        word(b"blockquote"),
-        word(b"span"),
-        word(b"b"),
-        word(b"i"),
-        word(b"em"),
-        word(b"strong"),
-        word(b"font"),
-        word(b"table"),
-        word(b"ul"),
-        word(b"ol"),
-        word(b"form"),
-        word(b"a"),
-    ];
-    let mut w = [0u8; 16];
-    w[..name.len()].copy_from_slice(name);
-    w.make_ascii_lowercase();
-    NAMES.contains(&u128::from_le_bytes(w))
+    matches!(
+        &lower[..n],
+        b"div"
+            | b"section"
+            | b"article"
+            | b"aside"
+            | b"nav"
+            | b"main"
+            | b"header"
+            | b"footer"
+            | b"blockquote"
+            | b"span"
+            | b"b"
+            | b"i"
+            | b"em"
+            | b"strong"
+            | b"font"
+            | b"table"
+            | b"ul"
+            | b"ol"
+            | b"form"
+            | b"a"
+    )
 }
 
 #[cfg(test)]
