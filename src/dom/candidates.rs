@@ -6,15 +6,18 @@
 //! tested against every element. A selector that needs something of the subject's
 //! ancestors (`nav li`) is first checked against a bloom filter of the candidate's
 //! ancestors' tags, ids and classes, kept up to date as candidates are visited in order.
+//! A candidate that fails one of its selector's attribute tests (`a[href^='#']`: the
+//! `href`) is rejected before the full match.
 
 use rustc_hash::FxHashMap;
 
 use markup5ever_rcdom::{Handle, NodeData};
+use selectors::attr::{AttrSelectorOperator, CaseSensitivity, ParsedCaseSensitivity};
 use selectors::parser::{Component, SelectorList};
 
 use selectors::bloom::BloomFilter;
 
-use super::css::{fnv, Simple};
+use super::css::{fnv, CssName, CssStr, Simple};
 use super::select::DomIndex;
 
 /// What the rightmost compound of a selector requires.
@@ -71,6 +74,68 @@ pub fn keys_of(list: &SelectorList<Simple>) -> Option<Vec<Key>> {
         keys.push(id.or(class).or(tag).or(attr)?);
     }
     Some(keys)
+}
+
+/// One attribute test of a selector's subject, as `selectors` would run it; ASCII case
+/// is ignored wherever HTML may ignore it, so a candidate it rejects cannot match.
+#[derive(Clone)]
+pub(super) struct AttrCheck {
+    name: CssName,
+    operator: AttrSelectorOperator,
+    case: CaseSensitivity,
+    value: CssStr,
+}
+
+impl AttrCheck {
+    /// Whether an element with these attributes passes the test.
+    pub(super) fn passes(&self, attrs: &[html5ever::Attribute]) -> bool {
+        attrs.iter().any(|a| {
+            a.name.local == self.name.0
+                && a.name.ns == html5ever::ns!()
+                && self.operator.eval_str(&a.value, &self.value.0, self.case)
+        })
+    }
+}
+
+impl std::fmt::Debug for AttrCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AttrCheck")
+            .field("name", &self.name)
+            .field("value", &self.value)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The attribute tests of each selector's subject compound.
+pub(super) fn prechecks_of(list: &SelectorList<Simple>) -> Vec<Vec<AttrCheck>> {
+    list.slice()
+        .iter()
+        .map(|selector| {
+            selector
+                .iter()
+                .filter_map(|component| match component {
+                    Component::AttributeInNoNamespace {
+                        local_name,
+                        operator,
+                        value,
+                        case_sensitivity,
+                    } => Some(AttrCheck {
+                        name: local_name.clone(),
+                        operator: *operator,
+                        case: match case_sensitivity {
+                            ParsedCaseSensitivity::ExplicitCaseSensitive
+                            | ParsedCaseSensitivity::CaseSensitive => {
+                                CaseSensitivity::CaseSensitive
+                            }
+                            _ => CaseSensitivity::AsciiCaseInsensitive,
+                        },
+                        value: value.clone(),
+                    }),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Element positions by id, class, tag and attribute name.

@@ -16,7 +16,7 @@ use selectors::matching::{matches_selector, ElementSelectorFlags};
 use selectors::parser::{AncestorHashes, ParseRelative, SelectorList};
 use selectors::OpaqueElement;
 
-use super::candidates::{keys_of, Ancestors, Key, KeyIndex};
+use super::candidates::{keys_of, prechecks_of, Ancestors, AttrCheck, Key, KeyIndex};
 use super::css::{CssName, CssStr, NoPseudo, Pseudo, SelectorParser, Simple};
 
 /// A selector that did not compile.
@@ -56,6 +56,9 @@ pub struct Selector {
     hashes: Vec<AncestorHashes>,
     /// Whether any selector needs something of the subject's ancestors.
     uses_ancestors: bool,
+    /// Each selector's attribute tests on its subject (`a[href^='#']` → `href^='#'`):
+    /// a candidate that fails one is rejected before the full match.
+    prechecks: Vec<Vec<AttrCheck>>,
 }
 
 impl Selector {
@@ -71,6 +74,7 @@ impl Selector {
                 Selector {
                     source: source.to_string(),
                     keys: keys_of(&list),
+                    prechecks: prechecks_of(&list),
                     uses_ancestors: hashes.iter().any(|h| h.packed_hashes[0] != 0),
                     hashes,
                     list,
@@ -228,17 +232,13 @@ impl DomIndex {
                 a.move_to(self, i);
             }
             let bloom = ancestors.as_ref().map(|a| &a.filter);
+            let el = self.el(i as usize);
             let mut cx = context(&mut caches, bloom);
             let hit = selectors.iter().enumerate().any(|(j, s)| {
                 // A list of more than 64 selectors tests every one.
                 (j >= 64 || mask & (1 << j) != 0)
-                    && matches_selector(
-                        s,
-                        0,
-                        bloom.map(|_| &selector.hashes[j]),
-                        self.el(i as usize),
-                        &mut cx,
-                    )
+                    && selector.prechecks[j].iter().all(|c| el.attr_passes(c))
+                    && matches_selector(s, 0, bloom.map(|_| &selector.hashes[j]), el, &mut cx)
             });
             if hit {
                 out.push(i as usize);
@@ -317,6 +317,10 @@ impl<'a> El<'a> {
             NodeData::Element { attrs, .. } => f(&attrs.borrow()),
             _ => f(&[]),
         }
+    }
+    /// Whether the element passes one of a selector's attribute tests.
+    fn attr_passes(&self, check: &AttrCheck) -> bool {
+        self.with_attrs(|attrs| check.passes(attrs))
     }
     fn local_name(&self) -> &str {
         match &self.entry().handle.data {

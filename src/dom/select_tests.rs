@@ -85,7 +85,16 @@ fn naive(ix: &DomIndex, selector: &Selector) -> Vec<usize> {
 fn tree() -> impl proptest::strategy::Strategy<Value = String> {
     use proptest::prelude::*;
     let tag = prop::sample::select(vec!["div", "nav", "ul", "li", "a", "p", "span", "SVG"]);
-    let class = prop::sample::select(vec!["", " class=x", " class='x y'", " class=y", " id=m"]);
+    let class = prop::sample::select(vec![
+        "",
+        " class=x",
+        " class='x y'",
+        " class=y",
+        " id=m",
+        " href='#top' class=X",
+        " href=/x type=TEXT",
+        " lang=en-US href=#",
+    ]);
     let leaf = (tag.clone(), class.clone()).prop_map(|(t, c)| format!("<{t}{c}>t</{t}>"));
     leaf.prop_recursive(6, 64, 4, move |inner| {
         (
@@ -106,6 +115,9 @@ proptest::proptest! {
             "nav li", "nav > ul li", ".x a", "#m span, .y li", "div .x .y", "li a, p, #m",
             "ul:not(:has(a)) li", ".x:not(:has(li)) a", "div + p", "li ~ li a", "svg li",
             "nav li, .x li, #m li, .y:not(:has(li)) a, span", "*", ":not(p) a", "div, nav li",
+            // Attribute tests, which reject candidates before the full match.
+            "a[href^='#']", "[type=text]", "a:not([href^='#'])", "[class~=y]", "[lang|=en]",
+            "[class*=x i], [href$=top s]", "li [href='#'], nav a[href]", "[href^='#' i][class=X]",
         ] {
             let selector = Selector::parse(source).unwrap();
             let fast = ix.matching(&selector, 0, ix.entries.len(), false);
