@@ -131,9 +131,46 @@ pub fn quote_ambiguous(yaml: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Whether some string in `value` (a key or a value, at any depth) is one YAML 1.1 may
+/// read as another type. Without one, `quote_ambiguous` of the YAML written for `value`
+/// changes nothing: every plain scalar it would quote is such a string.
+pub fn may_need_quotes(map: &serde_yaml::Mapping) -> bool {
+    fn any(value: &serde_yaml::Value) -> bool {
+        use serde_yaml::Value;
+        match value {
+            Value::String(s) => implicit_type(s).is_some(),
+            Value::Sequence(items) => items.iter().any(any),
+            Value::Mapping(map) => may_need_quotes(map),
+            Value::Tagged(tagged) => any(&tagged.value),
+            Value::Null | Value::Bool(_) | Value::Number(_) => false,
+        }
+    }
+    map.iter().any(|(k, v)| any(k) || any(v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yaml_without_ambiguous_strings_needs_no_quotes() {
+        for yaml in [
+            "title: Parks\nitems: [a, b]\ncount: 3\nok: true\nnone: null",
+            "title: '16,825'\nwhen: '2019-01-01'",
+            "answer: 'yes'\nlist: [x, 'off']",
+            "'1:30': key\nnested: {deep: ['~']}",
+            "plain: 12 apples\nlong: a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j k l m n o p q r s t u v w x y z",
+        ] {
+            let value: serde_yaml::Mapping = serde_yaml::from_str(yaml).unwrap();
+            let written = serde_yaml::to_string(&value).unwrap();
+            let quoted = quote_ambiguous(&written);
+            if !may_need_quotes(&value) {
+                assert_eq!(quoted, written, "{yaml}");
+            } else {
+                assert_ne!(quoted, written, "{yaml}");
+            }
+        }
+    }
 
     #[test]
     fn yaml11_types_are_told_apart_from_strings() {

@@ -292,15 +292,31 @@ pub fn hash_file(path: &Path) -> Option<Digest> {
 /// Whether a URL path looks like it names a file rather than a page: its last segment
 /// has an extension that is not a page's.
 pub fn looks_like_file(path: &str) -> bool {
-    const PAGES: &[&str] = &[
-        "html", "htm", "shtml", "xhtml", "php", "asp", "aspx", "jsp", "jspx", "cfm", "cgi", "pl",
-        "md",
-    ];
     let last = path.rsplit('/').next().unwrap_or_default();
     match last.rsplit_once('.') {
         Some((stem, ext)) if !stem.is_empty() && !ext.is_empty() && ext.len() <= 5 => {
-            let ext = ext.to_ascii_lowercase();
-            ext.chars().all(|c| c.is_ascii_alphanumeric()) && !PAGES.contains(&ext.as_str())
+            let mut lower = [0u8; 5];
+            for (l, b) in lower.iter_mut().zip(ext.bytes()) {
+                *l = b.to_ascii_lowercase();
+            }
+            let ext = &lower[..ext.len()];
+            ext.iter().all(u8::is_ascii_alphanumeric)
+                && !matches!(
+                    ext,
+                    b"html"
+                        | b"htm"
+                        | b"shtml"
+                        | b"xhtml"
+                        | b"php"
+                        | b"asp"
+                        | b"aspx"
+                        | b"jsp"
+                        | b"jspx"
+                        | b"cfm"
+                        | b"cgi"
+                        | b"pl"
+                        | b"md"
+                )
         }
         _ => false,
     }

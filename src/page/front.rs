@@ -12,7 +12,11 @@ pub fn document_text(record: &Mapping, body: &str) -> Result<String, PageError> 
     let yaml = serde_yaml::to_string(record).map_err(|e| PageError::RoundTrip(e.to_string()))?;
     // Strings YAML 1.1 readers (Jekyll) would take for numbers, booleans or dates are
     // quoted, so every reader reads what pagemill wrote.
-    let yaml = crate::yaml11::quote_ambiguous(&yaml);
+    let yaml = if crate::yaml11::may_need_quotes(record) {
+        crate::yaml11::quote_ambiguous(&yaml)
+    } else {
+        std::borrow::Cow::Borrowed(yaml.as_str())
+    };
     let reparsed: Value =
         serde_yaml::from_str(&yaml).map_err(|e| PageError::RoundTrip(e.to_string()))?;
     if reparsed.as_mapping() != Some(record) {
