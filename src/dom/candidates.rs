@@ -11,6 +11,7 @@
 
 use rustc_hash::FxHashMap;
 
+use html5ever::{local_name, LocalName};
 use markup5ever_rcdom::{Handle, NodeData};
 use selectors::attr::{AttrSelectorOperator, CaseSensitivity, ParsedCaseSensitivity};
 use selectors::parser::{Component, SelectorList};
@@ -31,12 +32,13 @@ pub enum Key {
 }
 
 impl Key {
-    fn slot(&self) -> u64 {
+    /// The key's place in the index.
+    pub fn slot(&self) -> u64 {
         match self {
             Key::Id(s) => slot(0, s),
             Key::Class(s) => slot(1, s),
-            Key::Tag(s) => slot(2, s),
-            Key::Attr(s) => slot(3, s),
+            Key::Tag(s) => name_slot(2, &LocalName::from(s.as_str())),
+            Key::Attr(s) => name_slot(3, &LocalName::from(s.as_str())),
         }
     }
 }
@@ -46,6 +48,11 @@ impl Key {
 /// still matched against the selector.
 fn slot(kind: u8, name: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64_with_seed(name.as_bytes(), u64::from(kind))
+}
+
+/// The place of a tag or attribute name, from the hash its atom already holds.
+fn name_slot(kind: u8, name: &LocalName) -> u64 {
+    name.get_hash().rotate_left(u32::from(kind) * 16) ^ u64::from(kind)
 }
 
 /// The keys of a selector list: one per selector, or `None` when some selector could
@@ -159,23 +166,21 @@ impl KeyIndex {
                 continue;
             };
             let i = i as u32;
-            add(slot(2, &name.local), i);
+            add(name_slot(2, &name.local), i);
             for a in attrs.borrow().iter() {
                 // Keyed in lower case: SVG's `viewBox` is matched by `[viewbox]` too.
                 let attr: &str = &a.name.local;
                 if attr.bytes().any(|b| b.is_ascii_uppercase()) {
-                    add(slot(3, &attr.to_ascii_lowercase()), i);
+                    add(name_slot(3, &LocalName::from(attr.to_ascii_lowercase())), i);
                 } else {
-                    add(slot(3, attr), i);
+                    add(name_slot(3, &a.name.local), i);
                 }
-                match &*a.name.local {
-                    "id" => add(slot(0, &a.value), i),
-                    "class" => {
-                        for c in a.value.split_ascii_whitespace() {
-                            add(slot(1, c), i);
-                        }
+                if a.name.local == local_name!("id") {
+                    add(slot(0, &a.value), i);
+                } else if a.name.local == local_name!("class") {
+                    for c in a.value.split_ascii_whitespace() {
+                        add(slot(1, c), i);
                     }
-                    _ => {}
                 }
             }
         }
@@ -185,11 +190,11 @@ impl KeyIndex {
     /// Positions of elements that may match a selector list with these keys (one per
     /// selector), in document order, within `start..end`; each with the selectors whose
     /// key it has (bit `j` for selector `j`, all bits from the 64th selector on).
-    pub fn candidates(&self, keys: &[Key], start: usize, end: usize) -> Vec<(u32, u64)> {
+    pub fn candidates(&self, keys: &[u64], start: usize, end: usize) -> Vec<(u32, u64)> {
         let mut out: Vec<(u32, u64)> = Vec::new();
         for (j, key) in keys.iter().enumerate() {
             let bit = if j < 64 { 1u64 << j } else { u64::MAX };
-            if let Some(list) = self.by_key.get(&key.slot()) {
+            if let Some(list) = self.by_key.get(key) {
                 let from = list.partition_point(|&i| (i as usize) < start);
                 out.extend(
                     list[from..]

@@ -57,6 +57,11 @@ impl Document {
         None
     }
 
+    /// How many elements the parser made (some may since have left the tree).
+    pub fn elements_parsed(&self) -> usize {
+        self.lines.len()
+    }
+
     /// The document node.
     pub fn root(&self) -> Handle {
         self.dom.document.clone()

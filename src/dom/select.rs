@@ -49,8 +49,9 @@ fn describe(kind: &cssparser::ParseErrorKind<selectors::parser::SelectorParseErr
 pub struct Selector {
     source: String,
     list: SelectorList<Simple>,
-    /// The id, class or tag each selector's subject needs (`None`: any element).
-    keys: Option<Vec<Key>>,
+    /// The index slot of the id, class, tag or attribute each selector's subject needs
+    /// (`None`: any element).
+    keys: Option<Vec<u64>>,
     /// Each selector's ids, classes and tags its subject's ancestors need, for a quick
     /// rejection through a bloom filter of the candidate's ancestors.
     hashes: Vec<AncestorHashes>,
@@ -73,7 +74,7 @@ impl Selector {
                     .collect();
                 Selector {
                     source: source.to_string(),
-                    keys: keys_of(&list),
+                    keys: keys_of(&list).map(|keys| keys.iter().map(Key::slot).collect()),
                     prechecks: prechecks_of(&list),
                     uses_ancestors: hashes.iter().any(|h| h.packed_hashes[0] != 0),
                     hashes,
@@ -121,7 +122,16 @@ pub struct DomIndex {
 impl DomIndex {
     /// Indexes every element below `root` (the document node), iteratively.
     pub fn new(root: &Handle) -> DomIndex {
-        let mut entries: Vec<Entry> = Vec::new();
+        DomIndex::sized(root, 0)
+    }
+
+    /// Indexes every element of `doc`, the index made the size of its elements at once.
+    pub fn of(doc: &super::Document) -> DomIndex {
+        DomIndex::sized(&doc.root(), doc.elements_parsed())
+    }
+
+    fn sized(root: &Handle, elements: usize) -> DomIndex {
+        let mut entries: Vec<Entry> = Vec::with_capacity(elements);
         // Elements to enter (with their parent's index), and `None` where the element
         // entered last is left. Only elements are pushed: text is no part of the index.
         let mut stack: Vec<Option<(Handle, Option<u32>)>> = Vec::new();

@@ -57,7 +57,7 @@ struct Run<'a> {
 /// Runs `profile` over the page. The page's DOM is changed: removed and consumed
 /// elements are detached, consumed Liquid tags are taken out of the text.
 pub fn extract(profile: &Profile, linker: &Linker, page: &PageInput) -> Extracted {
-    extract_indexed(profile, linker, page, DomIndex::new(&page.doc.root()))
+    extract_indexed(profile, linker, page, DomIndex::of(page.doc))
 }
 
 /// `extract` with the page's element index already built.
