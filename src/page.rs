@@ -246,8 +246,12 @@ pub fn parse(bytes: &[u8], ctx: Context, settings: &Settings) -> Result<Parsed, 
     if rel_path.to_ascii_lowercase().ends_with(".md") && !source::body_is_html(body) {
         return Err(PageError::NotHtml);
     }
+    // The body is the text's end: the text, its front matter taken off, becomes it.
+    let body_start = decoded.text.len() - body.len();
+    let mut body = decoded.text;
+    body.drain(..body_start);
     let expanded =
-        includes::expand_with(body, ctx.includes, front_matter.as_ref().map(|f| &f.fields));
+        includes::expand_owned(body, ctx.includes, front_matter.as_ref().map(|f| &f.fields));
     for (line, problem) in expanded.problems {
         let line = line + body_line - 1;
         if problem.is_refusal() {
@@ -261,7 +265,7 @@ pub fn parse(bytes: &[u8], ctx: Context, settings: &Settings) -> Result<Parsed, 
             ..Diagnostic::warning("include", problem.to_string())
         });
     }
-    let protected = liquid::protect(&expanded.text);
+    let protected = liquid::protect_owned(expanded.text);
     if let Some(line) = protected.unterminated {
         warnings.push(Diagnostic {
             line: Some(expanded.lines.source_line(line) + body_line - 1),

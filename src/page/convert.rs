@@ -348,7 +348,7 @@ fn finish(
     if rendered.markdown.trim().is_empty() {
         return Err(PageError::NoContent { root: staged.root });
     }
-    let body = staged.liquid.apply(&rendered.markdown);
+    let body = staged.liquid.apply(rendered.markdown);
     warnings.extend(staged.liquid.warnings);
     links.extend(rendered.links);
     warnings.extend(dropped_link_warnings(&links));

@@ -79,13 +79,16 @@ impl LiquidPlan {
     }
 
     /// The body with its placeholders replaced as planned.
-    pub fn apply(&self, markdown: &str) -> String {
-        if self.drop_all {
-            liquid::remove_all_placeholders(markdown)
+    pub fn apply(&self, markdown: String) -> String {
+        if !markdown.contains(liquid::OPEN) {
+            // No placeholder: nothing to replace.
+            markdown
+        } else if self.drop_all {
+            liquid::remove_all_placeholders(&markdown)
         } else if self.missing.is_empty() {
-            liquid::restore(markdown, &self.tags)
+            liquid::restore(&markdown, &self.tags)
         } else {
-            let kept = liquid::remove_placeholders(markdown, &self.missing);
+            let kept = liquid::remove_placeholders(&markdown, &self.missing);
             liquid::restore(&kept, &self.tags)
         }
     }

@@ -173,6 +173,22 @@ pub struct Expanded {
     pub problems: Vec<(usize, IncludeError)>,
 }
 
+/// `expand_with` of a body the caller has done with: with nothing to render (no folder,
+/// or no tag), the text is the body itself, not a copy.
+pub fn expand_owned(
+    body: String,
+    dir: Option<&IncludeDir>,
+    page: Option<&serde_yaml::Mapping>,
+) -> Expanded {
+    if dir.is_none() || !body.contains("{%") {
+        return Expanded {
+            text: body,
+            ..Expanded::default()
+        };
+    }
+    expand_with(&body, dir, page)
+}
+
 /// Renders every `{% include %}` of `body` that `dir` resolves. Without a folder the
 /// body is returned as it is. Tags inside `{% raw %}` and `{% comment %}` are left.
 pub fn expand(body: &str, dir: Option<&IncludeDir>) -> Expanded {

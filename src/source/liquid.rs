@@ -49,6 +49,18 @@ pub fn placeholder(i: usize) -> String {
     format!("{OPEN}{i}{CLOSE}")
 }
 
+/// `protect` of a body the caller has done with: without a tag (or a placeholder
+/// character) to protect, the text is the body itself, not a copy.
+pub fn protect_owned(body: String) -> Protected {
+    if next_special(&body).is_none() {
+        return Protected {
+            text: body,
+            ..Protected::default()
+        };
+    }
+    protect(&body)
+}
+
 /// Replaces every Liquid tag in `body` with a placeholder.
 pub fn protect(body: &str) -> Protected {
     let mut out = Protected {
@@ -249,6 +261,20 @@ mod tests {
         assert_eq!(p.tags.len(), 3);
         assert!(!p.text.contains('{'));
         assert_eq!(restore(&p.text, &p.tags), body);
+    }
+
+    #[test]
+    fn a_body_given_up_is_protected_as_a_body_lent_is() {
+        for body in [
+            "<p>plain</p>",
+            "<p>{{ x }}</p>",
+            "{% if a %}",
+            "a { b } c",
+            "\u{E000}1\u{E001}",
+            "",
+        ] {
+            assert_eq!(protect_owned(body.to_string()), protect(body), "{body:?}");
+        }
     }
 
     /// Found by fuzzing: a source that already holds the placeholder characters came

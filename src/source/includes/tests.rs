@@ -178,3 +178,23 @@ fn the_nearest_includes_folder_is_found() {
     let found = IncludeDir::find(&pages).unwrap();
     assert!(found.path().ends_with("_includes"));
 }
+
+#[test]
+fn a_body_given_up_expands_as_a_body_lent_does() {
+    let (_t, dir) = folder(&[("x.md", "<p>{{ include.a }}</p>")]);
+    for body in [
+        "<p>no tags</p>",
+        "a {% include x.md a=\"1\" %} b",
+        "{% raw %}{% include x.md %}{% endraw %}",
+        "{{ page.title }} only",
+    ] {
+        for d in [None, Some(&dir)] {
+            let lent = expand_with(body, d, None);
+            let given = expand_owned(body.to_string(), d, None);
+            assert_eq!(given.text, lent.text, "{body}");
+            assert_eq!(given.lines, lent.lines, "{body}");
+            assert_eq!(given.rendered.len(), lent.rendered.len(), "{body}");
+            assert_eq!(given.problems.len(), lent.problems.len(), "{body}");
+        }
+    }
+}
