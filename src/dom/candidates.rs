@@ -196,12 +196,8 @@ impl KeyIndex {
             let bit = if j < 64 { 1u64 << j } else { u64::MAX };
             if let Some(list) = self.by_key.get(key) {
                 let from = list.partition_point(|&i| (i as usize) < start);
-                out.extend(
-                    list[from..]
-                        .iter()
-                        .take_while(|&&i| (i as usize) < end)
-                        .map(|&i| (i, bit)),
-                );
+                let to = from + list[from..].partition_point(|&i| (i as usize) < end);
+                out.extend(list[from..to].iter().map(|&i| (i, bit)));
             }
         }
         let range = end.saturating_sub(start);

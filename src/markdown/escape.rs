@@ -76,7 +76,30 @@ pub fn escape_line_starts(block: &str) -> String {
         if n > 0 {
             out.push('\n');
         }
-        out.push_str(&escape_line_start(line, n > 0));
+        match line.as_bytes().first() {
+            // Only these can start a block (a rule, a table's delimiter row, a heading, a
+            // quote, a list item, a setext underline), white space of any kind before
+            // them: any other line is kept as it is.
+            Some(
+                b'#'
+                | b'>'
+                | b'-'
+                | b'+'
+                | b'='
+                | b'*'
+                | b'_'
+                | b'|'
+                | b':'
+                | b'0'..=b'9'
+                | b' '
+                | b'\t'
+                | b'\r'
+                | 0x0B
+                | 0x0C
+                | 0x80..=0xFF,
+            ) => out.push_str(&escape_line_start(line, n > 0)),
+            _ => out.push_str(line),
+        }
     }
     out
 }
@@ -160,5 +183,42 @@ mod tests {
         );
         assert_eq!(escape_line_starts("a\\\n|---|"), "a\\\n\\|---|");
         assert_eq!(escape_line_starts("a\\\n:-"), "a\\\n\\:-");
+    }
+
+    /// Lines skipped by their first byte are the ones the full test would keep.
+    #[test]
+    fn lines_kept_by_their_first_byte_need_no_escape() {
+        let lines = [
+            "plain",
+            "a---",
+            "- a",
+            "\u{a0}---",
+            "\u{3000}* * *",
+            "1. x",
+            "# h",
+            "> q",
+            "=====",
+            "|---|",
+            ":-",
+            "\t- x",
+            "\r***",
+            "é",
+            "",
+            "+",
+            "Zed 1. x",
+            "12) y",
+            "___",
+        ];
+        for first in lines {
+            for second in lines {
+                let block = format!("{first}\n{second}");
+                let slow: Vec<String> = block
+                    .split('\n')
+                    .enumerate()
+                    .map(|(n, l)| escape_line_start(l, n > 0))
+                    .collect();
+                assert_eq!(escape_line_starts(&block), slow.join("\n"), "{block:?}");
+            }
+        }
     }
 }
