@@ -258,7 +258,7 @@ impl Inline {
 
     /// The finished run: trimmed, without leading or trailing breaks.
     pub(super) fn finish(self) -> String {
-        let mut s = if self.s.contains('\n') || self.s.contains("<br>") {
+        let mut s = if self.s.contains('\n') || has_br(&self.s) {
             self.s
                 .replace(" \\\n", "\\\n")
                 .replace("\\\n ", "\\\n")
@@ -282,6 +282,12 @@ impl Inline {
     }
 }
 
+/// Whether `s` holds a `<br>`: a byte search for `<`, most runs having none.
+fn has_br(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    memchr::memchr_iter(b'<', bytes).any(|i| bytes[i + 1..].starts_with(b"br>"))
+}
+
 const PLAIN: u8 = 0;
 const SPACE: u8 = 1;
 const OTHER: u8 = 2;
@@ -303,3 +309,14 @@ const TEXT_BYTES: [u8; 256] = {
     }
     table
 };
+
+#[cfg(test)]
+mod br_tests {
+    #[test]
+    fn a_br_is_found_wherever_it_is_and_only_then() {
+        assert!(super::has_br("<br>"));
+        assert!(super::has_br("a <b>x</b><br>"));
+        assert!(!super::has_br("a <b>r</b> <"));
+        assert!(!super::has_br("<bR>"));
+    }
+}
