@@ -72,7 +72,11 @@ pub(super) fn looks_like_entity(rest: impl Iterator<Item = char>) -> bool {
 /// ATX headings, block quotes, list markers, thematic breaks and setext underlines.
 pub fn escape_line_starts(block: &str) -> String {
     let mut out = String::with_capacity(block.len() + 4);
-    for (n, line) in block.split('\n').enumerate() {
+    let mut from = 0;
+    let ends = memchr::memchr_iter(b'\n', block.as_bytes()).chain([block.len()]);
+    for (n, end) in ends.enumerate() {
+        let line = &block[from..end];
+        from = end + 1;
         if n > 0 {
             out.push('\n');
         }

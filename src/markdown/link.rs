@@ -288,9 +288,8 @@ pub(super) fn destination(url: &str) -> Cow<'_, str> {
     if url
         .bytes()
         .all(|b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'\\' | b'(' | b')'))
-        && !url
-            .match_indices('&')
-            .any(|(i, _)| looks_like_entity(url[i + 1..].chars()))
+        && !memchr::memchr_iter(b'&', url.as_bytes())
+            .any(|i| looks_like_entity(url[i + 1..].chars()))
     {
         return Cow::Borrowed(url);
     }

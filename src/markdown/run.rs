@@ -258,7 +258,7 @@ impl Inline {
 
     /// The finished run: trimmed, without leading or trailing breaks.
     pub(super) fn finish(self) -> String {
-        let mut s = if self.s.contains('\n') || has_br(&self.s) {
+        let mut s = if memchr::memchr(b'\n', self.s.as_bytes()).is_some() || has_br(&self.s) {
             self.s
                 .replace(" \\\n", "\\\n")
                 .replace("\\\n ", "\\\n")

@@ -24,7 +24,7 @@ pub fn document_text(record: &Mapping, body: &str) -> Result<String, PageError> 
             "the written YAML reads back as a different value".to_string(),
         ));
     }
-    let body = if body.contains('\r') {
+    let body = if memchr::memchr(b'\r', body.as_bytes()).is_some() {
         std::borrow::Cow::Owned(body.replace("\r\n", "\n"))
     } else {
         std::borrow::Cow::Borrowed(body)
