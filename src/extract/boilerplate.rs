@@ -367,15 +367,23 @@ fn collapse_into(text: &str, out: &mut Vec<u8>) -> usize {
         }
         return chars;
     }
-    // ASCII: one character a byte. Most text is collapsed already and is copied whole.
-    if is_collapsed_ascii(text.as_bytes()) {
-        out.extend_from_slice(text.as_bytes());
-        return text.len();
+    // ASCII: one character a byte. Most text is collapsed already once the white space
+    // at its ends (a pretty-printed page's indentation) is left out, and is copied whole.
+    let white = |b: &u8| *b <= b' ' && (ASCII_WHITE_SPACE >> *b) & 1 == 1;
+    let bytes = text.as_bytes();
+    let Some(first) = bytes.iter().position(|b| !white(b)) else {
+        return 0;
+    };
+    let last = bytes.iter().rposition(|b| !white(b)).unwrap_or(first);
+    let words = &bytes[first..=last];
+    if is_collapsed_ascii(words) {
+        out.extend_from_slice(words);
+        return words.len();
     }
     let start = out.len();
-    out.resize(start + text.len() + 1, 0);
+    out.resize(start + words.len() + 1, 0);
     let (mut at, mut gap) = (start, false);
-    for &b in text.as_bytes() {
+    for &b in words {
         if b <= b' ' && (ASCII_WHITE_SPACE >> b) & 1 == 1 {
             gap = true;
         } else {
