@@ -100,9 +100,29 @@ pub fn attr(node: &Handle, name: &str) -> Option<String> {
     }
 }
 
+/// Whether the element has the attribute `name`.
+pub fn has_attr(node: &Handle, name: &str) -> bool {
+    with_attr(node, name, |_| true).unwrap_or(false)
+}
+
+/// `f` of the value of the element's attribute `name`, read in place.
+fn with_attr<R>(node: &Handle, name: &str, f: impl FnOnce(&str) -> R) -> Option<R> {
+    match &node.data {
+        NodeData::Element { attrs, .. } => attrs
+            .borrow()
+            .iter()
+            .find(|a| a.name.ns.is_empty() && &*a.name.local == name)
+            .map(|a| f(&a.value)),
+        _ => None,
+    }
+}
+
 /// Whether the element's `class` attribute contains this class.
 pub fn has_class(node: &Handle, class: &str) -> bool {
-    attr(node, "class").is_some_and(|c| c.split_ascii_whitespace().any(|c| c == class))
+    with_attr(node, "class", |c| {
+        c.split_ascii_whitespace().any(|c| c == class)
+    })
+    .unwrap_or(false)
 }
 
 /// All nodes below `node` (not `node` itself) in document order, walked with an

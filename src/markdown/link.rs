@@ -50,7 +50,7 @@ impl Writer<'_> {
         let autolink =
             autolink(&plain(&text), &url).filter(|_| !(out.in_table && url.contains('|')));
         if let Some(auto) = autolink {
-            if dom::attr(node, "title").is_none() {
+            if !dom::has_attr(node, "title") {
                 out.has_link = true;
                 out.lead_edge(lead);
                 out.raw(&auto);

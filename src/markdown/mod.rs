@@ -167,8 +167,10 @@ fn write<'a>(
 }
 
 /// The Markdown of a content root's blocks.
-fn finish_blocks<'b>(blocks: impl Iterator<Item = &'b Block>, faithful: bool) -> String {
-    let mut markdown = String::new();
+fn finish_blocks<'b>(blocks: impl Iterator<Item = &'b Block> + Clone, faithful: bool) -> String {
+    // Made its size at once: a page's Markdown is too long to grow by doubling cheaply.
+    let size: usize = blocks.clone().map(|b| b.text.len() + 2).sum();
+    let mut markdown = String::with_capacity(size);
     for b in blocks {
         if !markdown.is_empty() {
             markdown.push_str("\n\n");
@@ -215,7 +217,7 @@ impl Block {
 }
 
 fn join_blocks(blocks: &[Block]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(blocks.iter().map(|b| b.text.len() + 2).sum());
     for b in blocks {
         if !out.is_empty() {
             out.push_str("\n\n");
