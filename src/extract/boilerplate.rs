@@ -411,7 +411,7 @@ fn is_collapsed_ascii(s: &[u8]) -> bool {
     }
     // Without an early exit, so that the loop compiles to wide compares.
     let bad = s.iter().zip(&s[1..]).fold(false, |bad, (&a, &b)| {
-        bad | (a <= b' ' && (a != b' ' || b <= b' '))
+        bad | ((a <= b' ') & ((a != b' ') | (b <= b' ')))
     });
     !bad
 }
