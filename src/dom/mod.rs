@@ -90,14 +90,7 @@ pub fn is_element(node: &Handle, tag: &str) -> bool {
 
 /// The value of an attribute, if the node is an element that has it.
 pub fn attr(node: &Handle, name: &str) -> Option<String> {
-    match &node.data {
-        NodeData::Element { attrs, .. } => attrs
-            .borrow()
-            .iter()
-            .find(|a| a.name.ns.is_empty() && &*a.name.local == name)
-            .map(|a| a.value.to_string()),
-        _ => None,
-    }
+    with_attr(node, name, str::to_string)
 }
 
 /// Whether the element has the attribute `name`.

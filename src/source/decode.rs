@@ -51,7 +51,7 @@ pub struct Decoded {
 const PRESCAN_BYTES: usize = 1024;
 
 pub fn decode(bytes: &[u8]) -> Decoded {
-    let (choice, _) = choose(bytes);
+    let choice = choose(bytes, || std::str::from_utf8(bytes).is_ok());
     finish(
         choice.encoding,
         choice.source,
@@ -60,35 +60,28 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     )
 }
 
-/// `decode` of bytes the caller has done with: UTF-8 becomes the text without a copy.
-pub fn decode_owned(mut bytes: Vec<u8>) -> Decoded {
-    let (choice, utf8) = choose(&bytes);
+/// `decode` of bytes the caller has done with: UTF-8 becomes the text without a copy,
+/// and is validated once.
+pub fn decode_owned(bytes: Vec<u8>) -> Decoded {
+    let mut text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => return decode(e.as_bytes()),
+    };
+    let choice = choose(text.as_bytes(), || true);
+    let rest = &text.as_bytes()[choice.start..];
     // ASCII reads the same in every ASCII-compatible encoding.
-    let same = choice.encoding == UTF_8
-        || (choice.encoding.is_ascii_compatible() && bytes[choice.start..].is_ascii());
-    if !same || !utf8 {
-        return finish(
-            choice.encoding,
-            choice.source,
-            choice.declared,
-            &bytes[choice.start..],
-        );
+    let same =
+        choice.encoding == UTF_8 || (choice.encoding.is_ascii_compatible() && rest.is_ascii());
+    if !same {
+        return finish(choice.encoding, choice.source, choice.declared, rest);
     }
-    bytes.drain(..choice.start);
-    match String::from_utf8(bytes) {
-        Ok(text) => Decoded {
-            text,
-            encoding: choice.encoding.name(),
-            source: choice.source,
-            declared: choice.declared,
-            first_invalid_line: None,
-        },
-        Err(e) => finish(
-            choice.encoding,
-            choice.source,
-            choice.declared,
-            e.as_bytes(),
-        ),
+    text.drain(..choice.start);
+    Decoded {
+        text,
+        encoding: choice.encoding.name(),
+        source: choice.source,
+        declared: choice.declared,
+        first_invalid_line: None,
     }
 }
 
@@ -101,8 +94,9 @@ struct Choice {
     start: usize,
 }
 
-/// The encoding `bytes` are read in, and whether they are valid UTF-8.
-fn choose(bytes: &[u8]) -> (Choice, bool) {
+/// The encoding `bytes` are read in; `utf8` says whether they are valid UTF-8 (asked
+/// only when no byte order mark decides).
+fn choose(bytes: &[u8], utf8: impl FnOnce() -> bool) -> Choice {
     let choice = |encoding, source, declared, start| Choice {
         encoding,
         source,
@@ -110,30 +104,28 @@ fn choose(bytes: &[u8]) -> (Choice, bool) {
         start,
     };
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        let utf8 = encoding == UTF_8 && std::str::from_utf8(&bytes[bom_len..]).is_ok();
-        return (choice(encoding, EncodingSource::Bom, None, bom_len), utf8);
+        return choice(encoding, EncodingSource::Bom, None, bom_len);
     }
-    let utf8 = std::str::from_utf8(bytes).is_ok();
+    let utf8 = utf8();
     if let Some(declared) = prescan(&bytes[..bytes.len().min(PRESCAN_BYTES)]) {
         let single_byte = declared != UTF_8 && declared.is_single_byte();
         if single_byte && utf8 && !bytes.is_ascii() {
-            let c = choice(
+            return choice(
                 UTF_8,
                 EncodingSource::Utf8OverDeclared,
                 Some(declared.name()),
                 0,
             );
-            return (c, utf8);
         }
-        return (choice(declared, EncodingSource::Meta, None, 0), utf8);
+        return choice(declared, EncodingSource::Meta, None, 0);
     }
     if utf8 {
-        return (choice(UTF_8, EncodingSource::Utf8, None, 0), utf8);
+        return choice(UTF_8, EncodingSource::Utf8, None, 0);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let guess = detector.guess(None, chardetng::Utf8Detection::Allow);
-    (choice(guess, EncodingSource::Sniffed, None, 0), utf8)
+    choice(guess, EncodingSource::Sniffed, None, 0)
 }
 
 fn finish(
