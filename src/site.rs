@@ -91,7 +91,7 @@ pub fn infer(inputs: &[PathBuf], exclude: &[String]) -> Option<InferredSite> {
         }
         // The body's links: the head's canonical link was counted above.
         let body_at = crate::links::map::body_tag(&text).unwrap_or(0);
-        for c in href.captures_iter(&text[body_at..]) {
+        for c in absolute_links(&href, &text[body_at..]) {
             let path = &c[3];
             let Some(prefix) = matching_prefix(path, &variants) else {
                 continue;
@@ -223,6 +223,36 @@ fn host_like_name(input: &Path) -> Option<String> {
 }
 
 /// The first bytes of a page, decoded.
+/// How far before its `://` an absolute link's `href` may start.
+const HREF_REACH: usize = 256;
+
+/// What `href.captures_iter(body)` finds, searched only around each `://` (every match
+/// has one): from `HREF_REACH` bytes before it to the end of the path after it.
+fn absolute_links<'t>(href: &regex::Regex, body: &'t str) -> Vec<regex::Captures<'t>> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    for at in memchr::memmem::find_iter(body.as_bytes(), "://") {
+        if at < from {
+            continue;
+        }
+        let mut lo = at.saturating_sub(HREF_REACH).max(from);
+        while !body.is_char_boundary(lo) {
+            lo += 1;
+        }
+        let rest = &body[at + 3..];
+        let end = at
+            + 3
+            + rest
+                .find(|c: char| matches!(c, '"' | '\'' | '>' | '?' | '#') || c.is_whitespace())
+                .unwrap_or(rest.len());
+        if let Some(c) = href.captures_at(&body[..end], lo) {
+            from = c.get(0).map_or(end, |m| m.end());
+            found.push(c);
+        }
+    }
+    found
+}
+
 fn read_head(path: &Path) -> Option<String> {
     use std::io::Read;
     let mut bytes = Vec::with_capacity(HEAD_BYTES);

@@ -111,8 +111,8 @@ impl StoredOutcome {
                         rules: rules_of(rules),
                         kind: *kind,
                     },
-                    element: String::new(),
-                    attribute: String::new(),
+                    element: std::borrow::Cow::Borrowed(""),
+                    attribute: std::borrow::Cow::Borrowed(""),
                     line: None,
                 };
                 std::iter::repeat_n(link, *n as usize)

@@ -4,10 +4,12 @@
 
 mod candidates;
 mod css;
+mod estimate;
 mod lines;
 pub mod mark;
 mod select;
 
+pub use estimate::{estimate_markup, MarkupEstimate};
 pub use select::{DomIndex, SelectError, Selector};
 
 use html5ever::tendril::TendrilSink;
@@ -347,6 +349,23 @@ pub fn tree_shape(node: &Handle) -> TreeShape {
     shape
 }
 
+/// A frameset page: the markup of its `<noframes>` (which the parser keeps as text),
+/// and the `src` of its frames.
+pub fn frameset(doc: &Document) -> Option<(String, Vec<String>)> {
+    let root = doc.root();
+    descendants(&root).find(|n| tag_name(n) == Some("frameset"))?;
+    let mut noframes = String::new();
+    let mut frames = Vec::new();
+    for n in descendants(&root) {
+        match tag_name(&n) {
+            Some("noframes") => noframes.push_str(&raw_text(&n)),
+            Some("frame") => frames.extend(attr(&n, "src")),
+            _ => {}
+        }
+    }
+    Some((noframes, frames))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,130 +406,5 @@ mod tests {
         let html = "<span>".repeat(50_000);
         let doc = Document::parse(&html);
         assert!(tree_shape(&doc.root()).depth >= 50_000);
-    }
-}
-
-/// A frameset page: the markup of its `<noframes>` (which the parser keeps as text),
-/// and the `src` of its frames.
-pub fn frameset(doc: &Document) -> Option<(String, Vec<String>)> {
-    let root = doc.root();
-    descendants(&root).find(|n| tag_name(n) == Some("frameset"))?;
-    let mut noframes = String::new();
-    let mut frames = Vec::new();
-    for n in descendants(&root) {
-        match tag_name(&n) {
-            Some("noframes") => noframes.push_str(&raw_text(&n)),
-            Some("frame") => frames.extend(attr(&n, "src")),
-            _ => {}
-        }
-    }
-    Some((noframes, frames))
-}
-
-/// What the raw markup shows of a page's tree before it is parsed, in one linear pass.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MarkupEstimate {
-    /// The number of elements: every `<` followed by a letter starts a tag.
-    pub elements: usize,
-    /// An upper estimate of element nesting: start tags of elements that only an end
-    /// tag closes count up, end tags count down. html5ever parses deeply nested
-    /// `<div>`s in quadratic time, so a page can be refused before it is parsed.
-    pub depth: usize,
-}
-
-/// The markup's element count and nesting, estimated (see `MarkupEstimate`).
-pub fn estimate_markup(html: &str) -> MarkupEstimate {
-    let bytes = html.as_bytes();
-    let (mut depth, mut deepest, mut elements) = (0usize, 0usize, 0usize);
-    for at in memchr::memchr_iter(b'<', bytes) {
-        let closing = bytes.get(at + 1) == Some(&b'/');
-        let start = if closing { at + 2 } else { at + 1 };
-        let Some(&first) = bytes.get(start) else {
-            continue;
-        };
-        if !closing && first.is_ascii_alphabetic() {
-            elements += 1;
-        }
-        let len = bytes[start..]
-            .iter()
-            .take(11)
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
-        if !(1..=10).contains(&len) || !closed_only_by_end_tag(&bytes[start..start + len]) {
-            continue;
-        }
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else {
-            depth += 1;
-            deepest = deepest.max(depth);
-        }
-    }
-    MarkupEstimate {
-        elements,
-        depth: deepest,
-    }
-}
-
-/// Whether a tag name (1 to 10 ASCII letters and digits, any case) names an element
-/// that nests until its end tag.
-fn closed_only_by_end_tag(name: &[u8]) -> bool {
-    let mut lower = [0u8; 10];
-    let n = name.len().min(lower.len());
-    for (l, b) in lower.iter_mut().zip(&name[..n]) {
-        *l = b.to_ascii_lowercase();
-    }
-    matches!(
-        &lower[..n],
-        b"div"
-            | b"section"
-            | b"article"
-            | b"aside"
-            | b"nav"
-            | b"main"
-            | b"header"
-            | b"footer"
-            | b"blockquote"
-            | b"span"
-            | b"b"
-            | b"i"
-            | b"em"
-            | b"strong"
-            | b"font"
-            | b"table"
-            | b"ul"
-            | b"ol"
-            | b"form"
-            | b"a"
-    )
-}
-
-#[cfg(test)]
-mod depth_tests {
-    use super::estimate_markup;
-
-    fn estimated_depth(html: &str) -> usize {
-        estimate_markup(html).depth
-    }
-
-    #[test]
-    fn estimates_nesting_without_parsing() {
-        assert_eq!(estimated_depth("<div><p>a<div>b</div></div><div></div>"), 2);
-        assert_eq!(estimated_depth("<DIV><Section><divx></DIV>"), 2);
-        assert_eq!(estimated_depth(&"<div>".repeat(100_000)), 100_000);
-        // Implicitly closed elements do not count.
-        assert_eq!(estimated_depth(&"<p>x<li>y".repeat(5_000)), 0);
-        assert_eq!(
-            estimated_depth("<BlockQuote><blockquote><blockquot><abbr>"),
-            2
-        );
-        assert_eq!(estimated_depth("<a><A><abbr><strongest><DIV2>"), 2);
-    }
-
-    #[test]
-    fn counts_start_tags_as_elements() {
-        let html = "<p>a</p><br/><!-- <x> --><1><?php ?><IMG src=x>";
-        // `<p>`, `<br/>`, the commented `<x>` (an over-estimate), `<IMG>`.
-        assert_eq!(estimate_markup(html).elements, 4);
     }
 }

@@ -307,8 +307,8 @@ impl Run<'_> {
                 let url = link.url.clone();
                 self.links.push(FoundLink {
                     link,
-                    element: "front-matter".to_string(),
-                    attribute: field.name.clone(),
+                    element: std::borrow::Cow::Borrowed("front-matter"),
+                    attribute: std::borrow::Cow::Owned(field.name.clone()),
                     line,
                 });
                 url?

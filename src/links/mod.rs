@@ -14,6 +14,8 @@ mod url_text;
 pub use linker::{Linker, PageSource};
 pub use map::{MappedPage, OldUrlFrom, UrlMap};
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use url::Url;
 
@@ -272,9 +274,41 @@ impl Link {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FoundLink {
     pub link: Link,
-    pub element: String,
-    pub attribute: String,
+    /// The element's tag name (`front-matter` for a field); names links are usually
+    /// found in are the program's own copies, not allocated per link.
+    pub element: Cow<'static, str>,
+    pub attribute: Cow<'static, str>,
     pub line: Option<usize>,
+}
+
+/// `name` as a static when it is a tag or attribute name links are usually found in.
+pub fn link_place_name(name: &str) -> Cow<'static, str> {
+    const NAMES: [&str; 20] = [
+        "a",
+        "img",
+        "href",
+        "src",
+        "link",
+        "area",
+        "source",
+        "video",
+        "audio",
+        "poster",
+        "iframe",
+        "embed",
+        "object",
+        "data",
+        "srcset",
+        "track",
+        "form",
+        "action",
+        "script",
+        "front-matter",
+    ];
+    match NAMES.iter().find(|n| **n == name) {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(name.to_string()),
+    }
 }
 
 #[cfg(test)]

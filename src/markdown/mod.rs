@@ -158,7 +158,9 @@ fn write<'a>(
         quote_depth: 0,
         wrappers: Vec::new(),
         span_nodes: Vec::new(),
-        links: Vec::new(),
+        // Room for the links of most pages: a vector of them grown by doubling copies
+        // them each time.
+        links: Vec::with_capacity(128),
         losses: Vec::new(),
         cut,
     };
@@ -352,7 +354,7 @@ impl Writer<'_> {
 
     /// Normalizes a link found in `node`'s `attribute`, and records it when the policy
     /// changed or dropped it (a link kept as it was has nothing to report).
-    fn normalize(&mut self, node: &Handle, attribute: &str, raw: &str) -> Option<String> {
+    fn normalize(&mut self, node: &Handle, attribute: &'static str, raw: &str) -> Option<String> {
         let mut link = self.linker.link(raw);
         if self.options.heading_ids && attribute == "href" {
             self.reach_fragment(&mut link);
@@ -364,8 +366,8 @@ impl Writer<'_> {
         self.track_link();
         self.links.push(FoundLink {
             link,
-            element: dom::tag_name(node).unwrap_or_default().to_string(),
-            attribute: attribute.to_string(),
+            element: crate::links::link_place_name(dom::tag_name(node).unwrap_or_default()),
+            attribute: std::borrow::Cow::Borrowed(attribute),
             line: self.doc.line_of(node),
         });
         url

@@ -105,3 +105,56 @@ fn pages_that_say_nothing_infer_nothing() {
     );
     assert_eq!(infer(&[root], &[]), None);
 }
+
+/// The pattern `infer` reads own absolute links with.
+fn href_pattern() -> regex::Regex {
+    regex::Regex::new(r#"(?i)href\s*=\s*["']?(https?)://([a-z0-9.-]+)(?::\d+)?(/[^"'\s>?#]*)"#)
+        .unwrap()
+}
+
+fn spans(found: Vec<regex::Captures<'_>>) -> Vec<Vec<Option<(usize, usize)>>> {
+    found
+        .iter()
+        .map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
+        .collect()
+}
+
+#[test]
+fn absolute_links_are_found_as_a_scan_of_the_whole_body_finds_them() {
+    let href = href_pattern();
+    let bodies = [
+        r#"<a href="https://www.example.gov/a/b.html">x</a> <a href='/rel'>"#,
+        r#"<A HREF = HTTP://Example.GOV:8080/x?q#f>x</A>href=https://a.gov/p/http://b.gov/q"#,
+        "href=\"https://a.gov/x\" ://href=http://b.gov/ https://c.gov/ href=ftp://d.gov/",
+        "hrefhref=https://a b href=https://a.gov/é/ü href=https://a.gov",
+        "<p>href  =\n\t'http://x.gov/one' href=\"https://x.gov/two\"</p>",
+        "ref=https://a.gov/ hre=http://a.gov/ ://://href=https://://a.gov/",
+    ];
+    for body in bodies {
+        assert_eq!(
+            spans(absolute_links(&href, body)),
+            spans(href.captures_iter(body).collect()),
+            "{body}"
+        );
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn absolute_links_agree_with_the_whole_scan(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "href", "HREF", "=", " ", "\"", "'", "http", "https", "://", ":", "80",
+                "a.gov", "B-x.GOV", "/", "/p", "?", "#", ">", "é", "x", "\n",
+            ]),
+            0..40,
+        )
+    ) {
+        let body: String = parts.concat();
+        let href = href_pattern();
+        proptest::prop_assert_eq!(
+            spans(absolute_links(&href, &body)),
+            spans(href.captures_iter(&body).collect())
+        );
+    }
+}

@@ -91,8 +91,8 @@ pub fn rewrite_links(body: &str, linker: &Linker, first_line: usize) -> (String,
         let line = first_line + body[..range.start].matches('\n').count();
         found.push(FoundLink {
             link,
-            element: element.to_string(),
-            attribute: if element == "img" { "src" } else { "href" }.to_string(),
+            element: crate::links::link_place_name(element),
+            attribute: std::borrow::Cow::Borrowed(if element == "img" { "src" } else { "href" }),
             line: Some(line),
         });
     }
