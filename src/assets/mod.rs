@@ -71,7 +71,7 @@ pub struct AssetUse {
 
 /// One reference a page made to a file: its absolute old URL, and the file of the input
 /// tree it reached (`None`: not in the tree, the old URL is kept).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct AssetRef {
     pub old_url: String,
     pub file: Option<AssetId>,

@@ -57,6 +57,9 @@ struct Seen {
     /// A relative link was resolved against the page's place in the input tree.
     guessed: bool,
     assets: Vec<AssetRef>,
+    /// The hashes of `assets`, so a reference is told new without comparing it with
+    /// every earlier one.
+    hashes: rustc_hash::FxHashSet<u64>,
     /// With owners (a rendering whose blocks may be cut later): every reference, with
     /// the part of the page that made it.
     owned: Option<Vec<(AssetRef, u32)>>,
@@ -170,7 +173,9 @@ impl<'a> Linker<'a> {
 
     /// The files the page's links referenced, in the order first met.
     pub fn take_assets(&self) -> Vec<AssetRef> {
-        std::mem::take(&mut self.seen.borrow_mut().assets)
+        let mut seen = self.seen.borrow_mut();
+        seen.hashes.clear();
+        std::mem::take(&mut seen.assets)
     }
 
     /// From now on, the file references are also kept with the part of the page that
@@ -190,6 +195,7 @@ impl<'a> Linker<'a> {
     pub fn record_seen(&self, guessed: bool, assets: Vec<AssetRef>) {
         let mut seen = self.seen.borrow_mut();
         seen.guessed |= guessed;
+        seen.hashes = assets.iter().map(asset_hash).collect();
         seen.assets = assets;
     }
 
@@ -197,6 +203,7 @@ impl<'a> Linker<'a> {
     pub fn take_owned_assets(&self) -> Vec<(AssetRef, u32)> {
         let mut seen = self.seen.borrow_mut();
         seen.assets.clear();
+        seen.hashes.clear();
         seen.owned.take().unwrap_or_default()
     }
 
@@ -334,7 +341,8 @@ impl<'a> Linker<'a> {
         if let Some(owned) = seen.owned.as_mut() {
             owned.push((found.clone(), owner));
         }
-        if !seen.assets.contains(&found) {
+        // A hash not seen is a reference not seen; a hash seen is checked for a twin.
+        if seen.hashes.insert(asset_hash(&found)) || !seen.assets.contains(&found) {
             seen.assets.push(found);
         }
     }
@@ -454,6 +462,11 @@ impl<'a> Linker<'a> {
         }
         link
     }
+}
+
+fn asset_hash(asset: &AssetRef) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(asset)
 }
 
 /// The absolute URL of an own-site path on the origin (the path itself when the site
