@@ -7,7 +7,9 @@
 //! ancestors (`nav li`) is first checked against a bloom filter of the candidate's
 //! ancestors' tags, ids and classes, kept up to date as candidates are visited in order.
 //! A candidate that fails one of its selector's attribute tests (`a[href^='#']`: the
-//! `href`) is rejected before the full match.
+//! `href`) is rejected before the full match. A selector whose subject names only a
+//! tag or an attribute but whose ancestor names an id or a class (`ol.breadcrumb > li`)
+//! takes its candidates only inside the subtrees of the elements with that id or class.
 
 use rustc_hash::FxHashMap;
 
@@ -81,6 +83,52 @@ pub fn keys_of(list: &SelectorList<Simple>) -> Option<Vec<Key>> {
         keys.push(id.or(class).or(tag).or(attr)?);
     }
     Some(keys)
+}
+
+/// Each selector's scope: when its subject's key is a tag or an attribute, the id (or
+/// else the class) of a compound that must match an ancestor of the subject. Going
+/// left from the subject, a compound is an ancestor when a child or descendant
+/// combinator joins it to the subject, to one of its siblings or to another ancestor;
+/// past a sibling of an ancestor nothing is known.
+pub fn scopes_of(list: &SelectorList<Simple>) -> Vec<Option<Key>> {
+    use selectors::parser::Combinator;
+    list.slice()
+        .iter()
+        .map(|selector| {
+            let mut iter = selector.iter();
+            let mut subject_named = false;
+            for component in &mut iter {
+                subject_named |= matches!(component, Component::ID(_) | Component::Class(_));
+            }
+            if subject_named {
+                return None;
+            }
+            // Whether the compound last passed is the subject or its sibling (else an
+            // ancestor).
+            let mut sibling = true;
+            while let Some(combinator) = iter.next_sequence() {
+                match combinator {
+                    Combinator::Child | Combinator::Descendant => sibling = false,
+                    Combinator::NextSibling | Combinator::LaterSibling if sibling => {}
+                    _ => return None,
+                }
+                let (mut id, mut class) = (None, None);
+                for component in &mut iter {
+                    match component {
+                        Component::ID(s) => id = Some(Key::Id(s.as_ref().to_string())),
+                        Component::Class(s) => class = Some(Key::Class(s.as_ref().to_string())),
+                        _ => {}
+                    }
+                }
+                if !sibling {
+                    if let Some(key) = id.or(class) {
+                        return Some(key);
+                    }
+                }
+            }
+            None
+        })
+        .collect()
 }
 
 /// One attribute test of a selector's subject, as `selectors` would run it; ASCII case
@@ -190,14 +238,50 @@ impl KeyIndex {
     /// Positions of elements that may match a selector list with these keys (one per
     /// selector), in document order, within `start..end`; each with the selectors whose
     /// key it has (bit `j` for selector `j`, all bits from the 64th selector on).
-    pub fn candidates(&self, keys: &[u64], start: usize, end: usize) -> Vec<(u32, u64)> {
+    ///
+    /// `scopes` (one per selector): the slot an ancestor of a match must have; then
+    /// only positions inside the subtrees of elements with it are taken, `subtree_end`
+    /// giving where each subtree ends.
+    pub fn candidates(
+        &self,
+        keys: &[u64],
+        scopes: &[Option<u64>],
+        start: usize,
+        end: usize,
+        subtree_end: impl Fn(u32) -> u32,
+    ) -> Vec<(u32, u64)> {
         let mut out: Vec<(u32, u64)> = Vec::new();
+        let within = |list: &[u32], start: usize, end: usize| {
+            let from = list.partition_point(|&i| (i as usize) < start);
+            let to = from + list[from..].partition_point(|&i| (i as usize) < end);
+            from..to
+        };
         for (j, key) in keys.iter().enumerate() {
             let bit = if j < 64 { 1u64 << j } else { u64::MAX };
-            if let Some(list) = self.by_key.get(key) {
-                let from = list.partition_point(|&i| (i as usize) < start);
-                let to = from + list[from..].partition_point(|&i| (i as usize) < end);
-                out.extend(list[from..to].iter().map(|&i| (i, bit)));
+            let Some(list) = self.by_key.get(key) else {
+                continue;
+            };
+            let Some(scope) = scopes.get(j).copied().flatten() else {
+                out.extend(list[within(list, start, end)].iter().map(|&i| (i, bit)));
+                continue;
+            };
+            // The subtrees of the scope's elements, outermost only (in document order a
+            // subtree inside the last one taken is skipped), cut to `start..end`.
+            let mut taken_to = 0usize;
+            for &a in self.by_key.get(&scope).map_or(&[][..], Vec::as_slice) {
+                let (lo, hi) = (a as usize + 1, subtree_end(a) as usize + 1);
+                if lo <= taken_to || hi <= start {
+                    continue;
+                }
+                if lo >= end {
+                    break;
+                }
+                taken_to = hi;
+                out.extend(
+                    list[within(list, lo.max(start), hi.min(end))]
+                        .iter()
+                        .map(|&i| (i, bit)),
+                );
             }
         }
         let range = end.saturating_sub(start);

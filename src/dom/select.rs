@@ -16,7 +16,7 @@ use selectors::matching::{matches_selector, ElementSelectorFlags};
 use selectors::parser::{AncestorHashes, ParseRelative, SelectorList};
 use selectors::OpaqueElement;
 
-use super::candidates::{keys_of, prechecks_of, Ancestors, AttrCheck, Key, KeyIndex};
+use super::candidates::{keys_of, prechecks_of, scopes_of, Ancestors, AttrCheck, Key, KeyIndex};
 use super::css::{CssName, CssStr, NoPseudo, Pseudo, SelectorParser, Simple};
 
 /// A selector that did not compile.
@@ -52,6 +52,8 @@ pub struct Selector {
     /// The index slot of the id, class, tag or attribute each selector's subject needs
     /// (`None`: any element).
     keys: Option<Vec<u64>>,
+    /// Each selector's ancestor scope (`candidates::scopes_of`), as index slots.
+    scopes: Vec<Option<u64>>,
     /// Each selector's ids, classes and tags its subject's ancestors need, for a quick
     /// rejection through a bloom filter of the candidate's ancestors.
     hashes: Vec<AncestorHashes>,
@@ -75,6 +77,10 @@ impl Selector {
                 Selector {
                     source: source.to_string(),
                     keys: keys_of(&list).map(|keys| keys.iter().map(Key::slot).collect()),
+                    scopes: scopes_of(&list)
+                        .iter()
+                        .map(|s| s.as_ref().map(Key::slot))
+                        .collect(),
                     prechecks: prechecks_of(&list),
                     uses_ancestors: hashes.iter().any(|h| h.packed_hashes[0] != 0),
                     hashes,
@@ -230,7 +236,9 @@ impl DomIndex {
             Some(keys) => self
                 .keys
                 .get_or_init(|| KeyIndex::build(self.entries.iter().map(|e| &e.handle)))
-                .candidates(keys, start, end),
+                .candidates(keys, &selector.scopes, start, end, |a| {
+                    self.entries[a as usize].subtree_end
+                }),
             None => (start as u32..end as u32).map(|i| (i, u64::MAX)).collect(),
         };
         let selectors = selector.list.slice();

@@ -118,10 +118,22 @@ proptest::proptest! {
             // Attribute tests, which reject candidates before the full match.
             "a[href^='#']", "[type=text]", "a:not([href^='#'])", "[class~=y]", "[lang|=en]",
             "[class*=x i], [href$=top s]", "li [href='#'], nav a[href]", "[href^='#' i][class=X]",
+            // Ancestors with an id or class, which limit the candidates to their subtrees.
+            ".x > li", "ul.x li a", "#m li, .y > a", ".x + li a", "#m ~ li span", ".x li + li",
+            ".y > .x li", "#m > ul > li a, .x span", ".x + .y li", ".x > .y ~ a", "div.y *",
         ] {
             let selector = Selector::parse(source).unwrap();
             let fast = ix.matching(&selector, 0, ix.entries.len(), false);
-            proptest::prop_assert_eq!(&fast, &naive(&ix, &selector), "{} in {}", source, html);
+            let all = naive(&ix, &selector);
+            proptest::prop_assert_eq!(&fast, &all, "{} in {}", source, html);
+            // Within a part of the page: each element's subtree.
+            for at in 0..ix.entries.len() {
+                let end = ix.entries[at].subtree_end as usize + 1;
+                let part = ix.matching(&selector, at + 1, end, false);
+                let expected: Vec<usize> =
+                    all.iter().copied().filter(|&i| i > at && i < end).collect();
+                proptest::prop_assert_eq!(part, expected, "{} under {} in {}", source, at, html);
+            }
             let first = ix.first(&selector, None).map(|h| ix.position(&h).unwrap());
             proptest::prop_assert_eq!(first, fast.first().copied(), "{} in {}", source, html);
         }
