@@ -60,9 +60,7 @@ pub fn infer(inputs: &[PathBuf], exclude: &[String]) -> Option<InferredSite> {
         .collect();
     let step = pages.len().div_ceil(SAMPLE).max(1);
     let mut votes: BTreeMap<String, Votes> = BTreeMap::new();
-    let href =
-        regex::Regex::new(r#"(?i)href\s*=\s*["']?(https?)://([a-z0-9.-]+)(?::\d+)?(/[^"'\s>?#]*)"#)
-            .expect("a valid pattern");
+    let href = regex::Regex::new(OWN_LINK).expect("a valid pattern");
     for page in pages.iter().step_by(step) {
         let Some(text) = read_head(&page.path) else {
             continue;
@@ -222,12 +220,16 @@ fn host_like_name(input: &Path) -> Option<String> {
     .then_some(name)
 }
 
-/// The first bytes of a page, decoded.
+/// An absolute link in a body: its scheme, host and path.
+const OWN_LINK: &str = r#"(?i)href\s*=\s*["']?(https?)://([a-z0-9.-]+)(?::\d+)?(/[^"'\s>?#]*)"#;
+
 /// How far before its `://` an absolute link's `href` may start.
 const HREF_REACH: usize = 256;
 
 /// What `href.captures_iter(body)` finds, searched only around each `://` (every match
-/// has one): from `HREF_REACH` bytes before it to the end of the path after it.
+/// has one): from `HREF_REACH` bytes before it to the end of the path after it. A link
+/// whose `href` stands further before its `://` (more white space than that around
+/// `=`) is not found.
 fn absolute_links<'t>(href: &regex::Regex, body: &'t str) -> Vec<regex::Captures<'t>> {
     let mut found = Vec::new();
     let mut from = 0;
@@ -253,6 +255,7 @@ fn absolute_links<'t>(href: &regex::Regex, body: &'t str) -> Vec<regex::Captures
     found
 }
 
+/// The first bytes of a page, decoded.
 fn read_head(path: &Path) -> Option<String> {
     use std::io::Read;
     let mut bytes = Vec::with_capacity(HEAD_BYTES);

@@ -108,8 +108,7 @@ fn pages_that_say_nothing_infer_nothing() {
 
 /// The pattern `infer` reads own absolute links with.
 fn href_pattern() -> regex::Regex {
-    regex::Regex::new(r#"(?i)href\s*=\s*["']?(https?)://([a-z0-9.-]+)(?::\d+)?(/[^"'\s>?#]*)"#)
-        .unwrap()
+    regex::Regex::new(OWN_LINK).unwrap()
 }
 
 fn spans(found: Vec<regex::Captures<'_>>) -> Vec<Vec<Option<(usize, usize)>>> {
