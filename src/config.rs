@@ -217,6 +217,8 @@ pub struct Settings {
     /// Hash of the tool version, configuration, profiles and schemas: what decides a
     /// page's output besides its source, its includes and the batch.
     pub fingerprint: String,
+    /// The element keys the profiles' selectors look up: all a page's index holds.
+    pub key_slots: std::sync::Arc<crate::dom::KeySlots>,
 }
 
 impl Settings {
@@ -321,8 +323,11 @@ impl Settings {
             Some(dir) => Some(open_includes(&base.join(dir))?),
             None => None,
         };
+        let key_slots =
+            crate::dom::KeySlots::of(profiles.iter().flat_map(|c| c.profile.selectors()));
         Ok(Settings {
             fingerprint: fingerprint.finalize().to_hex().to_string(),
+            key_slots: std::sync::Arc::new(key_slots),
             config,
             profiles,
             rules,

@@ -21,7 +21,7 @@ use selectors::parser::{Component, SelectorList};
 use selectors::bloom::BloomFilter;
 
 use super::css::{fnv, CssName, CssStr, Simple};
-use super::select::DomIndex;
+use super::select::{DomIndex, Selector};
 
 /// What the rightmost compound of a selector requires.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -193,6 +193,23 @@ pub(super) fn prechecks_of(list: &SelectorList<Simple>) -> Vec<Vec<AttrCheck>> {
         .collect()
 }
 
+/// The index slots a run's selectors look up (their subjects' keys and their scopes).
+/// An index of the elements with only these keys serves every selector they cover; a
+/// page's other ids, classes, tags and attributes are not indexed.
+#[derive(Debug, Default)]
+pub struct KeySlots(rustc_hash::FxHashSet<u64>);
+
+impl KeySlots {
+    pub fn of<'a>(selectors: impl IntoIterator<Item = &'a Selector>) -> KeySlots {
+        KeySlots(selectors.into_iter().flat_map(Selector::slots).collect())
+    }
+
+    /// Whether an index of these slots serves `selector`.
+    pub(super) fn covers(&self, selector: &Selector) -> bool {
+        selector.slots().all(|s| self.0.contains(&s))
+    }
+}
+
 /// Element positions by id, class, tag and attribute name.
 #[derive(Debug, Default)]
 pub struct KeyIndex {
@@ -200,9 +217,16 @@ pub struct KeyIndex {
 }
 
 impl KeyIndex {
-    pub fn build<'a>(elements: impl Iterator<Item = &'a Handle>) -> KeyIndex {
+    /// The index of `elements` (in document order): of every key, or of `wanted`'s.
+    pub fn build<'a>(
+        elements: impl Iterator<Item = &'a Handle>,
+        wanted: Option<&KeySlots>,
+    ) -> KeyIndex {
         let mut by_key: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         let mut add = |slot: u64, i: u32| {
+            if wanted.is_some_and(|w| !w.0.contains(&slot)) {
+                return;
+            }
             let list = by_key.entry(slot).or_default();
             // A class named twice on one element, or a hash shared by two keys.
             if list.last() != Some(&i) {

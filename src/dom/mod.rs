@@ -9,6 +9,7 @@ mod lines;
 pub mod mark;
 mod select;
 
+pub use candidates::KeySlots;
 pub use estimate::{estimate_markup, MarkupEstimate};
 pub use select::{DomIndex, SelectError, Selector};
 

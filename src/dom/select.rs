@@ -16,7 +16,9 @@ use selectors::matching::{matches_selector, ElementSelectorFlags};
 use selectors::parser::{AncestorHashes, ParseRelative, SelectorList};
 use selectors::OpaqueElement;
 
-use super::candidates::{keys_of, prechecks_of, scopes_of, Ancestors, AttrCheck, Key, KeyIndex};
+use super::candidates::{
+    keys_of, prechecks_of, scopes_of, Ancestors, AttrCheck, Key, KeyIndex, KeySlots,
+};
 use super::css::{CssName, CssStr, NoPseudo, Pseudo, SelectorParser, Simple};
 
 /// A selector that did not compile.
@@ -96,6 +98,12 @@ impl Selector {
     pub fn as_str(&self) -> &str {
         &self.source
     }
+
+    /// The index slots its candidates are looked up by: keys and scopes.
+    pub(super) fn slots(&self) -> impl Iterator<Item = u64> + '_ {
+        let keys = self.keys.iter().flatten();
+        keys.chain(self.scopes.iter().flatten()).copied()
+    }
 }
 
 impl PartialEq for Selector {
@@ -121,22 +129,32 @@ pub struct DomIndex {
     entries: Vec<Entry>,
     /// Position of each element by node identity.
     positions: rustc_hash::FxHashMap<usize, u32>,
-    /// Elements by id, class and tag, built on first use.
+    /// The slots `keys` indexes (all when `None`).
+    wanted: Option<std::sync::Arc<KeySlots>>,
+    /// Elements by the wanted ids, classes, tags and attributes, built on first use…
     keys: std::cell::OnceCell<KeyIndex>,
+    /// …and by all of them, for a selector the wanted slots do not cover.
+    all_keys: std::cell::OnceCell<KeyIndex>,
 }
 
 impl DomIndex {
     /// Indexes every element below `root` (the document node), iteratively.
     pub fn new(root: &Handle) -> DomIndex {
-        DomIndex::sized(root, 0)
+        DomIndex::sized(root, 0, None)
     }
 
     /// Indexes every element of `doc`, the index made the size of its elements at once.
     pub fn of(doc: &super::Document) -> DomIndex {
-        DomIndex::sized(&doc.root(), doc.elements_parsed())
+        DomIndex::sized(&doc.root(), doc.elements_parsed(), None)
     }
 
-    fn sized(root: &Handle, elements: usize) -> DomIndex {
+    /// `of`, for the selectors `wanted` was made of: only their keys are indexed (any
+    /// other selector still finds what it matches, from an index of every key).
+    pub fn for_selectors(doc: &super::Document, wanted: &std::sync::Arc<KeySlots>) -> DomIndex {
+        DomIndex::sized(&doc.root(), doc.elements_parsed(), Some(wanted.clone()))
+    }
+
+    fn sized(root: &Handle, elements: usize, wanted: Option<std::sync::Arc<KeySlots>>) -> DomIndex {
         let mut entries: Vec<Entry> = Vec::with_capacity(elements);
         // Elements to enter (with their parent's index), and `None` where the element
         // entered last is left. Only elements are pushed: text is no part of the index.
@@ -190,7 +208,9 @@ impl DomIndex {
         DomIndex {
             entries,
             positions,
+            wanted,
             keys: std::cell::OnceCell::new(),
+            all_keys: std::cell::OnceCell::new(),
         }
     }
 
@@ -233,12 +253,12 @@ impl DomIndex {
     /// has, after its ancestors (kept in a bloom filter) may satisfy them.
     fn matching(&self, selector: &Selector, start: usize, end: usize, first: bool) -> Vec<usize> {
         let candidates: Vec<(u32, u64)> = match &selector.keys {
-            Some(keys) => self
-                .keys
-                .get_or_init(|| KeyIndex::build(self.entries.iter().map(|e| &e.handle)))
-                .candidates(keys, &selector.scopes, start, end, |a| {
-                    self.entries[a as usize].subtree_end
-                }),
+            Some(keys) => {
+                self.key_index(selector)
+                    .candidates(keys, &selector.scopes, start, end, |a| {
+                        self.entries[a as usize].subtree_end
+                    })
+            }
             None => (start as u32..end as u32).map(|i| (i, u64::MAX)).collect(),
         };
         let selectors = selector.list.slice();
@@ -266,6 +286,19 @@ impl DomIndex {
             }
         }
         out
+    }
+
+    /// The key index that serves `selector`, built on first use.
+    fn key_index(&self, selector: &Selector) -> &KeyIndex {
+        let elements = || self.entries.iter().map(|e| &e.handle);
+        match &self.wanted {
+            Some(w) if w.covers(selector) => self
+                .keys
+                .get_or_init(|| KeyIndex::build(elements(), Some(w))),
+            _ => self
+                .all_keys
+                .get_or_init(|| KeyIndex::build(elements(), None)),
+        }
     }
 
     /// The parent element of the element at `i`.

@@ -111,7 +111,7 @@ proptest::proptest! {
     fn selection_agrees_with_testing_every_element(html in tree()) {
         let doc = Document::parse(&html);
         let ix = DomIndex::new(&doc.root());
-        for source in [
+        let sources = [
             "nav li", "nav > ul li", ".x a", "#m span, .y li", "div .x .y", "li a, p, #m",
             "ul:not(:has(a)) li", ".x:not(:has(li)) a", "div + p", "li ~ li a", "svg li",
             "nav li, .x li, #m li, .y:not(:has(li)) a, span", "*", ":not(p) a", "div, nav li",
@@ -121,20 +121,27 @@ proptest::proptest! {
             // Ancestors with an id or class, which limit the candidates to their subtrees.
             ".x > li", "ul.x li a", "#m li, .y > a", ".x + li a", "#m ~ li span", ".x li + li",
             ".y > .x li", "#m > ul > li a, .x span", ".x + .y li", ".x > .y ~ a", "div.y *",
-        ] {
-            let selector = Selector::parse(source).unwrap();
-            let fast = ix.matching(&selector, 0, ix.entries.len(), false);
-            let all = naive(&ix, &selector);
+        ];
+        let selectors: Vec<Selector> = sources.iter().map(|s| Selector::parse(s).unwrap()).collect();
+        // An index of the keys of every other selector, as a run's profiles give: those
+        // are served by it, the others by the index of every key.
+        let wanted = KeySlots::of(selectors.iter().step_by(2));
+        let keyed = DomIndex::for_selectors(&doc, &std::sync::Arc::new(wanted));
+        for (source, selector) in sources.iter().zip(&selectors) {
+            let fast = ix.matching(selector, 0, ix.entries.len(), false);
+            let all = naive(&ix, selector);
             proptest::prop_assert_eq!(&fast, &all, "{} in {}", source, html);
+            let by_wanted = keyed.matching(selector, 0, keyed.entries.len(), false);
+            proptest::prop_assert_eq!(&by_wanted, &all, "{} (wanted keys) in {}", source, html);
             // Within a part of the page: each element's subtree.
             for at in 0..ix.entries.len() {
                 let end = ix.entries[at].subtree_end as usize + 1;
-                let part = ix.matching(&selector, at + 1, end, false);
+                let part = ix.matching(selector, at + 1, end, false);
                 let expected: Vec<usize> =
                     all.iter().copied().filter(|&i| i > at && i < end).collect();
                 proptest::prop_assert_eq!(part, expected, "{} under {} in {}", source, at, html);
             }
-            let first = ix.first(&selector, None).map(|h| ix.position(&h).unwrap());
+            let first = ix.first(selector, None).map(|h| ix.position(&h).unwrap());
             proptest::prop_assert_eq!(first, fast.first().copied(), "{} in {}", source, html);
         }
     }

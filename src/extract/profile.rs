@@ -253,6 +253,33 @@ impl Profile {
         Profile::compile(spec)
     }
 
+    /// Every selector the profile runs: content roots, detection, removal and fields'.
+    pub fn selectors(&self) -> Vec<&Selector> {
+        fn of_fields<'a>(fields: &'a [Field], out: &mut Vec<&'a Selector>) {
+            for f in fields {
+                for s in &f.from {
+                    out.extend(s.selector.iter().chain(&s.skip));
+                }
+                out.extend(f.each.iter().chain(&f.within));
+                of_fields(&f.fields, out);
+            }
+        }
+        let mut out: Vec<&Selector> = Vec::new();
+        for root in &self.content_root {
+            if let Root::Select(s) = root {
+                out.push(s);
+            }
+        }
+        for d in &self.detect {
+            if let Detect::Select(s) = d {
+                out.push(s);
+            }
+        }
+        out.extend(&self.remove);
+        of_fields(&self.fields, &mut out);
+        out
+    }
+
     pub fn builtin(name: &str) -> Option<Profile> {
         BUILTIN
             .iter()

@@ -10,7 +10,7 @@ use url::Url;
 
 use super::map::{MappedPage, OldUrlFrom};
 use super::normalize::is_plain_path;
-use super::{rule, InternalStyle, Link, LinkKind, LinkPolicy, OwnSiteStyle, UrlMap};
+use super::{rule, InternalStyle, Link, LinkKind, LinkPolicy, OwnSiteStyle, Rules, UrlMap};
 use crate::assets::{AssetIndex, AssetMode, AssetRef};
 use crate::source::liquid;
 
@@ -240,7 +240,7 @@ impl<'a> Linker<'a> {
             let link = Link {
                 original: raw.to_string(),
                 url: Some(raw.to_string()),
-                rules: Vec::new(),
+                rules: Rules::new(),
                 kind: LinkKind::OwnSite,
             };
             return self.own(policy, link, None, true);
@@ -270,7 +270,7 @@ impl<'a> Linker<'a> {
         let again = policy.normalize_parsed(joined.as_str(), OwnSiteStyle::RootRelative);
         link.rules.push(rule::RELATIVE);
         link.rules
-            .extend(again.rules.iter().filter(|r| **r != rule::OWN_SITE));
+            .extend(again.rules.iter().copied().filter(|r| *r != rule::OWN_SITE));
         link.url = again.url;
         link.kind = again.kind;
         if link.kind != LinkKind::OwnSite || link.url.is_none() {
@@ -283,23 +283,39 @@ impl<'a> Linker<'a> {
     /// An own-site link, normalized root-relative (`relative`: as the page wrote it,
     /// when it was relative): a page of the batch, a file, or the old site. `plain`: the
     /// URL is a plain path (`is_plain_path`), with no query or fragment to parse out.
-    fn own(&self, policy: &LinkPolicy, link: Link, relative: Option<&str>, plain: bool) -> Link {
-        let url = link.url.clone().unwrap_or_default();
+    fn own(
+        &self,
+        policy: &LinkPolicy,
+        mut link: Link,
+        relative: Option<&str>,
+        plain: bool,
+    ) -> Link {
+        // The URL is taken out while its parts are looked up, and put back before the
+        // link is finished.
+        let url = link.url.take().unwrap_or_default();
         let parsed;
         let (path, query, fragment) = if plain {
             (url.as_str(), None, None)
         } else {
             let Ok(u) = policy.origin().join(&url) else {
+                link.url = Some(url);
                 return link;
             };
             parsed = u;
             (parsed.path(), parsed.query(), parsed.fragment())
         };
         if let Some(page) = self.map.and_then(|map| map.lookup(path)) {
-            return self.internal(policy, link, page, query, fragment);
+            let new = self.internal_url(policy, page, query, fragment);
+            link.url = Some(url);
+            return internal(link, new);
         }
         if let Some(found) = self.file(policy, path, relative) {
-            return self.asset(policy, link, found, path, fragment);
+            let new = self.asset_url(policy, found, path, fragment);
+            link.url = Some(url);
+            return match new {
+                Some(new) => asset(link, new),
+                None => link,
+            };
         }
         if self.assets != AssetMode::None && crate::assets::looks_like_file(path) {
             let old_url = absolute(policy, path);
@@ -309,6 +325,7 @@ impl<'a> Linker<'a> {
                 new_url: None,
             });
         }
+        link.url = Some(url);
         self.outside(policy, link)
     }
 
@@ -347,18 +364,16 @@ impl<'a> Linker<'a> {
         }
     }
 
-    /// `link` reaches the file `id`: its copy in the site.
-    fn asset(
+    /// The address of the file `id`'s copy in the site, for a link that reaches it
+    /// (noted as one of the page's files).
+    fn asset_url(
         &self,
         policy: &LinkPolicy,
-        mut link: Link,
         id: u32,
         path: &str,
         fragment: Option<&str>,
-    ) -> Link {
-        let Some(index) = self.index else {
-            return link;
-        };
+    ) -> Option<String> {
+        let index = self.index?;
         let served = index.canonical(id);
         self.note_asset(AssetRef {
             old_url: absolute(policy, path),
@@ -376,13 +391,7 @@ impl<'a> Linker<'a> {
             new.push('#');
             new.push_str(f);
         }
-        link.rules.retain(|r| *r != rule::OWN_SITE);
-        link.kind = LinkKind::Asset;
-        if link.url.as_deref() != Some(new.as_str()) {
-            link.url = Some(new);
-            link.rules.push(rule::ASSET);
-        }
-        link
+        Some(new)
     }
 
     /// The absolute old URL `raw` pointed at (relative links resolved against the
@@ -428,15 +437,14 @@ impl<'a> Linker<'a> {
         link
     }
 
-    /// `link` (normalized) points at `page`: its new address.
-    fn internal(
+    /// The new address of `page`, for a link to it with this query and fragment.
+    fn internal_url(
         &self,
         policy: &LinkPolicy,
-        mut link: Link,
         page: MappedPage,
         query: Option<&str>,
         fragment: Option<&str>,
-    ) -> Link {
+    ) -> String {
         let new = match policy.config().internal {
             InternalStyle::Url => {
                 let mut s = page.new_url().to_string();
@@ -451,17 +459,32 @@ impl<'a> Linker<'a> {
                 relative_path(from, page.output_rel())
             }
         };
-        let new = match fragment {
+        match fragment {
             Some(f) => [new.as_str(), "#", f].concat(),
             None => new,
-        };
-        link.kind = LinkKind::Internal;
-        if link.url.as_deref() != Some(new.as_str()) {
-            link.url = Some(new);
-            link.rules.push(rule::INTERNAL);
         }
-        link
     }
+}
+
+/// `link` (normalized) points at a page of the batch, whose new address is `new`.
+fn internal(mut link: Link, new: String) -> Link {
+    link.kind = LinkKind::Internal;
+    if link.url.as_deref() != Some(new.as_str()) {
+        link.url = Some(new);
+        link.rules.push(rule::INTERNAL);
+    }
+    link
+}
+
+/// `link` reaches a file of the input tree, whose copy in the site is at `new`.
+fn asset(mut link: Link, new: String) -> Link {
+    link.rules.retain(|r| *r != rule::OWN_SITE);
+    link.kind = LinkKind::Asset;
+    if link.url.as_deref() != Some(new.as_str()) {
+        link.url = Some(new);
+        link.rules.push(rule::ASSET);
+    }
+    link
 }
 
 fn asset_hash(asset: &AssetRef) -> u64 {

@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex};
 use rustc_hash::FxHashMap;
 
 use super::{Link, LinkKind, OwnSiteStyle};
-use crate::page::StaticStr;
 
 /// Links longer than this are not kept (they are rarely repeated).
 const MAX_LINK_BYTES: usize = 512;
@@ -20,7 +19,7 @@ const MAX_LINKS: usize = 8192;
 #[derive(Clone)]
 struct Made {
     url: Option<String>,
-    rules: Vec<StaticStr>,
+    rules: super::Rules,
     kind: LinkKind,
 }
 

@@ -243,6 +243,10 @@ impl LinkStatus {
     }
 }
 
+/// The rules that changed a link, in order: most links have none or one, so up to two
+/// are kept without an allocation.
+pub type Rules = smallvec::SmallVec<[crate::page::StaticStr; 2]>;
+
 /// What became of one link.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Link {
@@ -251,7 +255,7 @@ pub struct Link {
     pub url: Option<String>,
     /// Ids of the rules that changed it, in the order they applied.
     #[serde(with = "crate::page::static_strs")]
-    pub rules: Vec<crate::page::StaticStr>,
+    pub rules: Rules,
     pub kind: LinkKind,
 }
 

@@ -5,7 +5,7 @@
 use url::Url;
 
 use super::{
-    rule, HttpsUpgrade, Link, LinkKind, LinkPolicy, LinksConfig, OwnSiteStyle, PolicyError,
+    rule, HttpsUpgrade, Link, LinkKind, LinkPolicy, LinksConfig, OwnSiteStyle, PolicyError, Rules,
 };
 use crate::source::liquid;
 
@@ -43,9 +43,9 @@ pub fn verbatim(raw: &str) -> Link {
                 .to_string()
         }),
         rules: if unsafe_scheme {
-            vec![rule::UNSAFE_SCHEME]
+            smallvec::smallvec![rule::UNSAFE_SCHEME]
         } else {
-            Vec::new()
+            Rules::new()
         },
         kind,
     }
@@ -135,7 +135,7 @@ impl LinkPolicy {
     /// links written in `style`.
     pub(super) fn normalize_parsed(&self, raw: &str, style: OwnSiteStyle) -> Link {
         self.memo.get_or_make(raw, style, || {
-            let mut rules = Vec::new();
+            let mut rules = Rules::new();
             let url = self.apply(raw, style, &mut rules);
             let kind = self.kind_of(url.as_deref(), &rules);
             Link {
@@ -192,12 +192,7 @@ impl LinkPolicy {
 
     /// Every rule, through the URL parser (a plain own-site path, which every rule leaves
     /// as it is, was answered by `plain_own_path` before).
-    fn apply(
-        &self,
-        raw: &str,
-        style: OwnSiteStyle,
-        rules: &mut Vec<&'static str>,
-    ) -> Option<String> {
+    fn apply(&self, raw: &str, style: OwnSiteStyle, rules: &mut Rules) -> Option<String> {
         let mut out = self.apply_parsed(raw, style, rules);
         // A repaired own-site link can reveal another glued URL
         // (`www.x.gov/https://y/…` → `/https://y/…`): repair until none is left.
@@ -238,7 +233,7 @@ impl LinkPolicy {
         self.keeps_as_is(raw, style).then(|| Link {
             original: raw.to_string(),
             url: Some(raw.to_string()),
-            rules: Vec::new(),
+            rules: Rules::new(),
             kind: LinkKind::OwnSite,
         })
     }
@@ -248,7 +243,7 @@ impl LinkPolicy {
         &self,
         raw: &str,
         style: OwnSiteStyle,
-        rules: &mut Vec<&'static str>,
+        rules: &mut Rules,
     ) -> Option<String> {
         // As the URL parser does: leading and trailing C0 controls and spaces go, so
         // `\0vbscript:` is seen for what it is (found by fuzzing).
@@ -377,7 +372,7 @@ impl LinkPolicy {
         before: &str,
         was_root_relative: bool,
         style: OwnSiteStyle,
-        rules: &mut Vec<&'static str>,
+        rules: &mut Rules,
     ) -> String {
         let added_before = rules.len();
         let own = matches!(url.scheme(), "http" | "https")

@@ -45,7 +45,7 @@ impl LinkRecord {
             original: link.original,
             old_url: None,
             normalized: link.url,
-            rules: link.rules,
+            rules: link.rules.into_vec(),
         }
     }
 }

@@ -208,7 +208,7 @@ pub(super) fn choose<'s>(
     settings: &'s Settings,
 ) -> (DomIndex, &'s Compiled) {
     let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
-    let index = DomIndex::of(&parsed.doc);
+    let index = DomIndex::for_selectors(&parsed.doc, &settings.key_slots);
     let compiled = settings.choose(ctx.rel_path, front_matter, &index);
     (index, compiled)
 }

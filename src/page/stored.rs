@@ -25,7 +25,7 @@ pub mod static_str {
     }
 }
 
-/// A `Vec<&'static str>` field.
+/// A list of `&'static str` (a `Vec` or any other collection of them).
 pub mod static_strs {
     use super::*;
 
@@ -33,7 +33,11 @@ pub mod static_strs {
         s.serialize(ser)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<&'static str>, D::Error> {
+    pub fn deserialize<'de, D, C>(de: D) -> Result<C, D::Error>
+    where
+        D: Deserializer<'de>,
+        C: FromIterator<&'static str>,
+    {
         let v = Vec::<String>::deserialize(de)?;
         Ok(v.iter().map(|s| intern(s)).collect())
     }

@@ -389,7 +389,7 @@ fn fingerprint_sample(settings: &Settings, planned: &[Planned], sample: &[usize]
             }
             let parsed = page::parse(&bytes, p.context(None), settings).ok()?;
             let front_matter = parsed.front_matter.as_ref().map(|f| &f.fields);
-            let index = crate::dom::DomIndex::new(&parsed.doc.root());
+            let index = crate::dom::DomIndex::for_selectors(&parsed.doc, &settings.key_slots);
             let compiled = settings.choose(&p.found.rel_path, front_matter, &index);
             compiled.profile.boilerplate.then(|| {
                 boilerplate::fingerprints(&parsed.doc.root())
