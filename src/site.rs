@@ -227,9 +227,10 @@ const OWN_LINK: &str = r#"(?i)href\s*=\s*["']?(https?)://([a-z0-9.-]+)(?::\d+)?(
 const HREF_REACH: usize = 256;
 
 /// What `href.captures_iter(body)` finds, searched only around each `://` (every match
-/// has one): from `HREF_REACH` bytes before it to the end of the path after it. A link
-/// whose `href` stands further before its `://` (more white space than that around
-/// `=`) is not found.
+/// has one): from the start of the letters, white space, `=` and quotes just before it
+/// (a match's `href = "http` is made of nothing else), at most `HREF_REACH` bytes
+/// back, to the end of the path after it. A link whose `href` stands further before
+/// its `://` (more white space than that around `=`) is not found.
 fn absolute_links<'t>(href: &regex::Regex, body: &'t str) -> Vec<regex::Captures<'t>> {
     let mut found = Vec::new();
     let mut from = 0;
@@ -237,16 +238,30 @@ fn absolute_links<'t>(href: &regex::Regex, body: &'t str) -> Vec<regex::Captures
         if at < from {
             continue;
         }
-        let mut lo = at.saturating_sub(HREF_REACH).max(from);
-        while !body.is_char_boundary(lo) {
-            lo += 1;
+        let mut floor = at.saturating_sub(HREF_REACH).max(from);
+        while !body.is_char_boundary(floor) {
+            floor += 1;
         }
+        let in_prefix =
+            |c: char| c.is_alphabetic() || c.is_whitespace() || matches!(c, '=' | '"' | '\'');
+        let lo = body[floor..at]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !in_prefix(c))
+            .map_or(floor, |(i, c)| floor + i + c.len_utf8());
         let rest = &body[at + 3..];
         let end = at
             + 3
             + rest
                 .find(|c: char| matches!(c, '"' | '\'' | '>' | '?' | '#') || c.is_whitespace())
                 .unwrap_or(rest.len());
+        // Only a prefix with `href` in it (no other letters fold to its) can match.
+        let named = body.as_bytes()[lo..at]
+            .windows(4)
+            .any(|w| w.eq_ignore_ascii_case(b"href"));
+        if !named {
+            continue;
+        }
         if let Some(c) = href.captures_at(&body[..end], lo) {
             from = c.get(0).map_or(end, |m| m.end());
             found.push(c);

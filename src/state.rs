@@ -133,14 +133,19 @@ impl StoredOutcome {
 /// Links as runs of links alike (rules, dropped, kind), in order.
 fn runs(links: &[FoundLink]) -> Vec<(String, bool, LinkKind, u32)> {
     let mut out: Vec<(String, bool, LinkKind, u32)> = Vec::new();
-    // The code of the last link's rules, written again only when they change.
-    let mut last: Option<(&[&'static str], String)> = None;
+    // The code of each list of rules met, written once (a page has a few such lists).
+    let mut codes: Vec<(&[&'static str], String)> = Vec::new();
     for l in links {
         let dropped = l.link.url.is_none();
-        let code = match &last {
-            Some((rules, code)) if *rules == l.link.rules.as_slice() => code,
-            _ => &last.insert((&l.link.rules, rule_code(&l.link.rules))).1,
+        let rules = l.link.rules.as_slice();
+        let k = match codes.iter().position(|(r, _)| *r == rules) {
+            Some(k) => k,
+            None => {
+                codes.push((rules, rule_code(rules)));
+                codes.len() - 1
+            }
         };
+        let code = &codes[k].1;
         match out.last_mut() {
             Some((rules, d, kind, n)) if *d == dropped && *kind == l.link.kind && rules == code => {
                 *n += 1

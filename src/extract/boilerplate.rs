@@ -307,22 +307,24 @@ fn walk_known(
                     node.children.borrow().len()
                 };
                 let first = results.len() - n;
-                let len: usize = results[first..].iter().map(|(_, l)| l).sum();
-                if len == 0 {
-                    results.truncate(first);
-                    results.push(([0; 16], 0));
-                    continue;
-                }
+                // The tag, then the fingerprints of the children with text, in one pass
+                // that also adds up their text.
                 let tag = name.map_or("#document", |n| &**n);
                 bytes.clear();
                 bytes.push(b'e');
                 bytes.extend_from_slice(tag.as_bytes());
+                let mut len = 0;
                 for (print, l) in &results[first..] {
                     if *l > 0 {
+                        len += l;
                         bytes.extend_from_slice(print);
                     }
                 }
                 results.truncate(first);
+                if len == 0 {
+                    results.push(([0; 16], 0));
+                    continue;
+                }
                 bytes.push(b'/');
                 let print = digest(&bytes);
                 if len >= MIN_TEXT && name.is_some_and(is_block) && !Rc::ptr_eq(&node, root) {

@@ -128,6 +128,8 @@ fn absolute_links_are_found_as_a_scan_of_the_whole_body_finds_them() {
         "hrefhref=https://a b href=https://a.gov/é/ü href=https://a.gov",
         "<p>href  =\n\t'http://x.gov/one' href=\"https://x.gov/two\"</p>",
         "ref=https://a.gov/ hre=http://a.gov/ ://://href=https://://a.gov/",
+        // Case folding takes `ſ` for `s`; `\s` takes any white space.
+        "<a href=httpſ://a.gov/x>x</a><a HREF =\u{a0}'http://a.gov/y'>",
     ];
     for body in bodies {
         assert_eq!(
@@ -144,7 +146,8 @@ proptest::proptest! {
         parts in proptest::collection::vec(
             proptest::sample::select(vec![
                 "href", "HREF", "=", " ", "\"", "'", "http", "https", "://", ":", "80",
-                "a.gov", "B-x.GOV", "/", "/p", "?", "#", ">", "é", "x", "\n",
+                "a.gov", "B-x.GOV", "/", "/p", "?", "#", ">", "é", "x", "\n", "hReF", "httpſ",
+                "\u{a0}", "<", "1",
             ]),
             0..40,
         )
