@@ -61,25 +61,22 @@ pub(super) fn is_plain_path(s: &str) -> bool {
         }
         table
     };
-    let dots = |segment: &[u8]| segment == b"." || segment == b"..";
     let bytes = s.as_bytes();
     if bytes.first() != Some(&b'/') || bytes.get(1) == Some(&b'/') {
         return false;
     }
-    // One pass: every byte plain, no segment `.` or `..`.
-    let mut segment = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !PLAIN[b as usize] {
-            return false;
-        }
-        if b == b'/' {
-            if dots(&bytes[segment..i]) {
-                return false;
-            }
-            segment = i + 1;
-        }
+    if !bytes.iter().all(|&b| PLAIN[b as usize]) {
+        return false;
     }
-    !dots(&bytes[segment..])
+    // Every segment follows a `/`: a `.` or `..` segment is a `/.` that the path's end,
+    // a `/` or a `.` and then the end or a `/` follows.
+    !memchr::memchr_iter(b'.', bytes).any(|at| {
+        bytes[at - 1] == b'/'
+            && matches!(
+                &bytes[at + 1..],
+                [] | [b'/', ..] | [b'.'] | [b'.', b'/', ..]
+            )
+    })
 }
 
 /// `https:`, `http://`, `//`: a scheme with nothing after it, a CMS's empty link field.
